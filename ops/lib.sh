@@ -1,0 +1,106 @@
+# Shared by ops/run, ops/test and ops/bench: installing what is missing, building, and running a
+# private PostgreSQL cluster. Source it; do not run it.
+set -euo pipefail
+
+HOMEWARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# Debian 12 packages the build, the tests and the dev server need. Boost comes from the 1.81
+# packages only: the unversioned libboost-dev is 1.74 and clashes with them.
+REQUIRED_PACKAGES=(
+    g++ cmake ninja-build ccache pkg-config clang-format git openssl
+    libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+    libpqxx-dev libssl-dev libargon2-dev libgtest-dev libgmock-dev
+    postgresql-15 postgresql-contrib
+)
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs only the packages that are missing: a second run spends no time in apt.
+ensure_packages() {
+    local missing=() package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+            missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+# build DIR CMAKE_ARGS...: configures once, then builds incrementally.
+build() {
+    local dir=$1
+    shift
+    export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+    if [ ! -f "$dir/build.ninja" ]; then
+        cmake -S "$HOMEWARD_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+    fi
+    cmake --build "$dir" -j "$(nproc)"
+}
+
+# PostgreSQL refuses to run as root: as root, its processes run as the postgres account.
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on.
+free_port() {
+    local port
+    for _ in $(seq 1 200); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    log "no free TCP port found"
+    return 1
+}
+
+# pg_init DIR: a new cluster in DIR/data, sockets in DIR/run, log in DIR/log.
+pg_init() {
+    local dir=$1
+    mkdir -p "$dir/run"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres:postgres "$dir"
+        if ! runuser -u postgres -- test -x "$dir"; then
+            log "the postgres account cannot reach $dir: clone the repository where it can (e.g. under /work or /srv)"
+            return 1
+        fi
+    fi
+    as_pg "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+        { cat "$dir/initdb.log" >&2; return 1; }
+}
+
+# pg_start DIR PORT LISTEN: starts the cluster; LISTEN is listen_addresses ('' for sockets only).
+pg_start() {
+    local dir=$1 port=$2 listen=$3
+    as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+        -o "-p $port -k $dir/run -c listen_addresses='$listen' -c fsync=${PG_FSYNC:-on}" start >/dev/null ||
+        { tail -n 20 "$dir/log" >&2; return 1; }
+}
+
+pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1; }
+
+pg_stop() {
+    local dir=$1
+    if [ -d "$dir/data" ] && pg_running "$dir"; then
+        as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null || true
+    fi
+}
+
+# pg_create_db DIR PORT NAME: creates the database unless it exists.
+pg_create_db() {
+    local dir=$1 port=$2 name=$3
+    if ! as_pg "$PG_BIN/../bin/psql" -h "$dir/run" -p "$port" -U postgres -d postgres -tAc \
+        "select 1 from pg_database where datname = '$name'" | grep -q 1; then
+        as_pg "$PG_BIN/createdb" -h "$dir/run" -p "$port" -U postgres "$name"
+    fi
+}
