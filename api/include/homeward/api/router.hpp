@@ -1,0 +1,49 @@
+#pragma once
+// Turns one HTTP request into one HTTP response: routing, authentication, role checks, JSON in
+// and out, problem responses. A plain function of the request, independent of the connection.
+
+#include "homeward/services/environment.hpp"
+#include "homeward/services/sessions.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace homeward::api {
+
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+struct route_info {
+    std::string method;
+    std::string path; // OpenAPI template, e.g. /api/v1/episodes/{id}
+};
+
+class metrics;
+
+class router {
+public:
+    router(services::environment env, services::session_rules rules = {});
+    ~router();
+
+    http_response handle(const http_request& request, const std::string& client_address);
+
+    // Every route served, for the OpenAPI document's test.
+    static const std::vector<route_info>& routes();
+    // For the server: a request was refused before it could be routed (413, 400, ...).
+    http_response refuse(const http_request& request, unsigned status, const std::string& detail);
+    metrics& counters();
+
+private:
+    services::environment env_;
+    services::session_rules rules_;
+    std::unique_ptr<metrics> metrics_;
+};
+
+} // namespace homeward::api

@@ -1,0 +1,146 @@
+#include "homeward/api/settings.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace homeward::api {
+namespace {
+
+std::string read_file(const std::string& path, const std::string& setting) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) {
+        throw setting_error(setting + ": cannot read " + path);
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// KEY=VALUE lines; blank lines and lines starting with # are ignored.
+std::map<std::string, std::string> read_config_file(const std::string& path) {
+    std::map<std::string, std::string> values;
+    std::istringstream lines{read_file(path, "HOMEWARD_CONFIG_FILE")};
+    std::string line;
+    int number = 0;
+    while (std::getline(lines, line)) {
+        ++number;
+        if (line.empty() || line[0] == '#') {
+            continue;
+        }
+        const auto eq = line.find('=');
+        if (eq == std::string::npos || line.compare(0, 9, "HOMEWARD_") != 0) {
+            throw setting_error("HOMEWARD_CONFIG_FILE: line " + std::to_string(number) +
+                                " is not HOMEWARD_NAME=value");
+        }
+        values[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return values;
+}
+
+std::size_t parse_count(const std::string& text, const std::string& name, std::size_t low,
+                        std::size_t high) {
+    std::size_t value = 0;
+    std::size_t used = 0;
+    try {
+        value = std::stoul(text, &used);
+    } catch (const std::logic_error&) {
+        used = 0;
+    }
+    if (used != text.size() || used == 0 || value < low || value > high) {
+        throw setting_error(name + ": must be a whole number from " + std::to_string(low) + " to " +
+                            std::to_string(high) + " (got '" + text + "')");
+    }
+    return value;
+}
+
+} // namespace
+
+setting_source process_environment() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        if (const char* value = std::getenv(name.c_str()); value != nullptr && *value != '\0') {
+            return std::string{value};
+        }
+        return std::nullopt;
+    };
+}
+
+settings load_settings(const setting_source& source, bool serving) {
+    std::map<std::string, std::string> file;
+    if (const auto path = source("HOMEWARD_CONFIG_FILE")) {
+        file = read_config_file(*path);
+    }
+    const auto get = [&](const std::string& name) -> std::optional<std::string> {
+        if (auto value = source(name)) {
+            return value;
+        }
+        if (const auto it = file.find(name); it != file.end() && !it->second.empty()) {
+            return it->second;
+        }
+        return std::nullopt;
+    };
+    const auto require = [&](const std::string& name) {
+        auto value = get(name);
+        if (!value) {
+            throw setting_error(name + ": is not set");
+        }
+        return *value;
+    };
+
+    settings result;
+    result.database_url = require("HOMEWARD_DATABASE_URL");
+    if (const auto size = get("HOMEWARD_DB_POOL_SIZE")) {
+        result.pool_size = parse_count(*size, "HOMEWARD_DB_POOL_SIZE", 1, 256);
+    }
+    const auto policy_spec = get("HOMEWARD_POLICY").value_or("england");
+    if (auto builtin = workflow::builtin_policy(policy_spec)) {
+        result.policy = *builtin;
+    } else if (policy_spec.find('/') != std::string::npos || policy_spec.ends_with(".json")) {
+        try {
+            result.policy = workflow::parse_policy(read_file(policy_spec, "HOMEWARD_POLICY"));
+        } catch (const workflow::policy_error& bad) {
+            throw setting_error("HOMEWARD_POLICY: " + policy_spec + ": " + bad.what());
+        }
+    } else {
+        throw setting_error("HOMEWARD_POLICY: must be england, scotland or the path of a JSON "
+                            "policy file (got '" +
+                            policy_spec + "')");
+    }
+    result.data_dir = get("HOMEWARD_DATA_DIR").value_or(HOMEWARD_DEFAULT_DATA_DIR);
+
+    if (serving) {
+        const auto listen = get("HOMEWARD_LISTEN").value_or("127.0.0.1:8443");
+        const auto colon = listen.rfind(':');
+        if (colon == std::string::npos || colon == 0) {
+            throw setting_error("HOMEWARD_LISTEN: must be HOST:PORT (got '" + listen + "')");
+        }
+        result.listen_host = listen.substr(0, colon);
+        if (result.listen_host.size() > 2 && result.listen_host.front() == '[') {
+            result.listen_host = result.listen_host.substr(1, result.listen_host.size() - 2);
+        }
+        result.listen_port = static_cast<std::uint16_t>(
+            parse_count(listen.substr(colon + 1), "HOMEWARD_LISTEN port", 0, 65535));
+        result.tls_cert = require("HOMEWARD_TLS_CERT");
+        result.tls_key = require("HOMEWARD_TLS_KEY");
+        for (const auto& [name, path] : {std::pair{"HOMEWARD_TLS_CERT", result.tls_cert},
+                                         std::pair{"HOMEWARD_TLS_KEY", result.tls_key}}) {
+            if (!std::filesystem::is_regular_file(path)) {
+                throw setting_error(std::string{name} + ": no such file " + path);
+            }
+        }
+    }
+    return result;
+}
+
+workflow::indicator_catalogue load_catalogue(const std::string& data_dir) {
+    const std::string path = data_dir + "/cse_indicators.json";
+    try {
+        return workflow::indicator_catalogue::parse(read_file(path, "HOMEWARD_DATA_DIR"));
+    } catch (const workflow::catalogue_error& bad) {
+        throw setting_error("HOMEWARD_DATA_DIR: " + path + ": " + bad.what());
+    }
+}
+
+} // namespace homeward::api

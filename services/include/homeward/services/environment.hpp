@@ -1,0 +1,39 @@
+#pragma once
+// What every use case runs with: the database, the policy, the indicator catalogue, the clock,
+// and who is asking.
+
+#include "homeward/db/pool.hpp"
+#include "homeward/workflow/indicators.hpp"
+#include "homeward/workflow/policy.hpp"
+#include "homeward/workflow/types.hpp"
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace homeward::services {
+
+struct environment {
+    db::connection_pool& pool;
+    workflow::policy policy;
+    const workflow::indicator_catalogue& catalogue;
+    // Injected so tests never sleep: every rule about "now" asks this.
+    std::function<workflow::time_point()> now;
+    // Tests only: called inside a transition's transaction right after the state is written,
+    // to prove that a failure there leaves nothing behind. Empty in production.
+    std::function<void(std::string_view stage)> fault_injection{};
+};
+
+// The authenticated caller of a use case.
+struct actor {
+    std::string user_id;
+    std::string username;
+    workflow::role role{workflow::role::police};
+    std::string organisation_id;
+    std::string request_id;
+};
+
+// The system clock, to the second.
+workflow::time_point system_now();
+
+} // namespace homeward::services

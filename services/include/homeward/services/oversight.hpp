@@ -1,0 +1,38 @@
+#pragma once
+// Notifications, the audit trail and the indicator catalogue, as their users read them.
+
+#include "homeward/services/environment.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace homeward::services {
+
+// {items: [...], next_cursor}
+boost::json::object list_notifications(const environment& env, const actor& who, int limit,
+                                       std::optional<std::string> cursor);
+void mark_notification_read(const environment& env, const actor& who, std::string_view id);
+
+struct audit_query {
+    std::optional<std::string> entity_id;
+    std::optional<std::string> actor;
+    std::optional<std::string> from; // RFC 3339
+    std::optional<std::string> to;
+    int limit{50};
+    std::optional<std::string> cursor;
+};
+// cse_champion: entries of their authority; admin: all. {items, next_cursor}
+boost::json::object list_audit(const environment& env, const actor& who, const audit_query& query);
+
+// Can a database connection be had and used now?
+bool database_ready(const environment& env);
+// The pool's gauges in Prometheus text format.
+std::string database_metrics(const environment& env);
+
+// {indicators: [...], bands: [...]}
+boost::json::object indicator_catalogue_json(const environment& env);
+
+} // namespace homeward::services

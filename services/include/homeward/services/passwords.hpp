@@ -1,0 +1,20 @@
+#pragma once
+// Password hashing (Argon2id: 19 MiB, t=2, p=1) and session tokens (256 random bits, kept in the
+// database only as their SHA-256).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace homeward::services {
+
+// An encoded Argon2id hash ("$argon2id$v=19$m=19456,t=2,p=1$...") with a fresh random salt.
+std::string hash_password(std::string_view password);
+bool verify_password(std::string_view password, const std::string& encoded_hash);
+
+// 32 random bytes, base64url without padding (43 characters).
+std::string new_token();
+// SHA-256 of the text, raw bytes.
+std::string sha256(std::string_view text);
+
+} // namespace homeward::services

@@ -1,0 +1,39 @@
+#pragma once
+// Log-in, sessions and log-out. Tokens are 256 random bits; only their SHA-256 is stored.
+// Sessions end after 30 minutes idle and 12 hours in all. Five failed log-ins within 15 minutes
+// lock the account for 15 minutes; after 20 failed log-ins from one address within 15 minutes,
+// that address is refused (429) until the window passes.
+
+#include "homeward/services/environment.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace homeward::services {
+
+struct session_rules {
+    std::chrono::seconds idle{std::chrono::minutes{30}};
+    std::chrono::seconds absolute{std::chrono::hours{12}};
+    int failures_before_lock{5};
+    std::chrono::seconds failure_window{std::chrono::minutes{15}};
+    std::chrono::seconds lock_for{std::chrono::minutes{15}};
+    int failures_per_address{20}; // failed log-ins from one address within failure_window
+};
+
+// {"token", "expires_at", "user": {id, username, role, organisation}}. Wrong credentials are
+// failure(unauthenticated); a locked account or a throttled address failure(too_many_requests).
+boost::json::object log_in(const environment& env, std::string_view username,
+                           std::string_view password, std::string_view client_address,
+                           std::string_view request_id, const session_rules& rules = {});
+
+// The caller behind a bearer token, or failure(unauthenticated). Refreshes the idle clock.
+actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
+                   const session_rules& rules = {});
+
+// Ends the session: the token is dead from then on.
+void log_out(const environment& env, const actor& who, std::string_view token);
+
+} // namespace homeward::services

@@ -1,0 +1,73 @@
+#include "homeward/services/passwords.hpp"
+
+#include <argon2.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace homeward::services {
+namespace {
+
+constexpr std::uint32_t argon2_time_cost = 2;
+constexpr std::uint32_t argon2_memory_kib = 19 * 1024;
+constexpr std::uint32_t argon2_parallelism = 1;
+constexpr std::size_t argon2_salt_bytes = 16;
+constexpr std::size_t argon2_hash_bytes = 32;
+
+template <std::size_t N>
+std::array<unsigned char, N> random_bytes() {
+    std::array<unsigned char, N> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+        throw std::runtime_error("the system random number generator failed");
+    }
+    return bytes;
+}
+
+} // namespace
+
+std::string hash_password(std::string_view password) {
+    const auto salt = random_bytes<argon2_salt_bytes>();
+    const std::size_t length =
+        argon2_encodedlen(argon2_time_cost, argon2_memory_kib, argon2_parallelism,
+                          static_cast<std::uint32_t>(salt.size()), argon2_hash_bytes, Argon2_id);
+    std::string encoded(length, '\0');
+    const int rc = argon2id_hash_encoded(argon2_time_cost, argon2_memory_kib, argon2_parallelism,
+                                         password.data(), password.size(), salt.data(), salt.size(),
+                                         argon2_hash_bytes, encoded.data(), length);
+    if (rc != ARGON2_OK) {
+        throw std::runtime_error(std::string{"argon2id failed: "} + argon2_error_message(rc));
+    }
+    encoded.resize(encoded.find('\0'));
+    return encoded;
+}
+
+bool verify_password(std::string_view password, const std::string& encoded_hash) {
+    return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
+
+std::string new_token() {
+    const auto bytes = random_bytes<32>();
+    std::array<unsigned char, 64> encoded{};
+    const int length =
+        EVP_EncodeBlock(encoded.data(), bytes.data(), static_cast<int>(bytes.size()));
+    std::string token;
+    for (int i = 0; i < length; ++i) {
+        const char c = static_cast<char>(encoded[static_cast<std::size_t>(i)]);
+        if (c == '=') {
+            break;
+        }
+        token += c == '+' ? '-' : c == '/' ? '_' : c;
+    }
+    return token;
+}
+
+std::string sha256(std::string_view text) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+    return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+}
+
+} // namespace homeward::services

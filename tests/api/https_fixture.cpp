@@ -1,0 +1,245 @@
+#include "https_fixture.hpp"
+
+#include "homeward/api/settings.hpp"
+#include "homeward/db/migrations.hpp"
+#include "homeward/db/repository.hpp"
+#include "homeward/services/passwords.hpp"
+#include "homeward/services/time_text.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <sstream>
+
+namespace homeward::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+
+std::string& password_hash() {
+    static std::string hash;
+    return hash;
+}
+
+workflow::indicator_catalogue& catalogue() {
+    static workflow::indicator_catalogue loaded = api::load_catalogue(HOMEWARD_SOURCE_DATA_DIR);
+    return loaded;
+}
+
+std::string random_code(const std::string& prefix) {
+    static std::mt19937_64 random{std::random_device{}()};
+    std::ostringstream code;
+    code << prefix << std::hex << std::uppercase << (random() & 0xFFFFFFFFFFULL);
+    return code.str();
+}
+
+} // namespace
+
+json::value https_reply::json() const { return json::parse(body); }
+
+std::string https_reply::header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+}
+
+https_reply https_call(std::uint16_t port, const std::string& method, const std::string& target,
+                       const std::string& body, const request_options& options) {
+    asio::io_context io;
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    tls.set_verify_mode(asio::ssl::verify_none);
+    beast::ssl_stream<beast::tcp_stream> stream{io, tls};
+    beast::get_lowest_layer(stream).connect(
+        asio::ip::tcp::endpoint{asio::ip::address_v4::loopback(), port});
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{60});
+    stream.handshake(asio::ssl::stream_base::client);
+    http::request<http::string_body> request{http::string_to_verb(method), target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    if (!options.token.empty()) {
+        request.set(http::field::authorization, "Bearer " + options.token);
+    }
+    if (!body.empty()) {
+        request.set(http::field::content_type, options.content_type);
+        request.body() = body;
+    }
+    for (const auto& [name, value] : options.headers) {
+        request.set(name, value);
+    }
+    request.prepare_payload();
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{2});
+    stream.shutdown(ignored);
+    https_reply reply;
+    reply.status = response.result_int();
+    reply.body = response.body();
+    for (const auto& field : response) {
+        std::string name{field.name_string()};
+        for (auto& c : name) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        reply.headers[name] = std::string{field.value()};
+    }
+    return reply;
+}
+
+std::string https_test::database_url() {
+    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
+    if (url == nullptr) {
+        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
+        return "postgresql://invalid.invalid/none";
+    }
+    return url;
+}
+
+std::string https_test::cert_dir() {
+    static const std::string dir = [] {
+        const auto path = std::filesystem::temp_directory_path() /
+                          ("homeward-test-tls-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(path);
+        const std::string command =
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+            "-subj /CN=localhost -keyout " +
+            (path / "key.pem").string() + " -out " + (path / "cert.pem").string() + " 2>/dev/null";
+        if (std::system(command.c_str()) != 0) {
+            ADD_FAILURE() << "openssl could not make a test certificate";
+        }
+        return path.string();
+    }();
+    return dir;
+}
+
+void https_test::SetUpTestSuite() {
+    db::migrate(database_url());
+    if (password_hash().empty()) {
+        password_hash() = services::hash_password(password());
+    }
+}
+
+void https_test::TearDownTestSuite() {}
+
+void https_test::SetUp() {
+    now_ = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())
+               .time_since_epoch()
+               .count();
+    restart(test_rules(), {});
+}
+
+services::session_rules https_test::test_rules() {
+    // Every test logs in from 127.0.0.1: the per-address limit has its own test.
+    services::session_rules rules;
+    rules.failures_per_address = 1000;
+    return rules;
+}
+
+void https_test::TearDown() {
+    if (server_) {
+        server_->stop();
+        thread_.join();
+        server_.reset();
+    }
+}
+
+void https_test::restart(services::session_rules rules, api::server_options options) {
+    TearDown();
+    pool_ = std::make_unique<db::connection_pool>(database_url(), 8);
+    env_ = std::make_unique<services::environment>(
+        services::environment{*pool_, workflow::england_policy(), catalogue(), [this] {
+                                  return workflow::time_point{std::chrono::seconds{now_.load()}};
+                              }});
+    router_ = std::make_unique<api::router>(*env_, rules);
+    options.port = 0;
+    options.tls_cert = cert_dir() + "/cert.pem";
+    options.tls_key = cert_dir() + "/key.pem";
+    options.worker_threads = 8;
+    server_ = std::make_unique<api::server>(options, *router_);
+    port_ = server_->listen();
+    thread_ = std::thread{[this] { server_->run(false); }};
+}
+
+std::string https_test::make_org(const std::string& kind) {
+    const auto code = random_code(kind == "police" ? "P" : "LA");
+    db::unit_of_work uow{*pool_};
+    db::insert_organisation(uow, code, "Organisation " + code, kind);
+    uow.commit();
+    return code;
+}
+
+test_user https_test::make_user(const std::string& role, const std::string& org_code) {
+    db::unit_of_work uow{*pool_};
+    const auto organisation = db::find_organisation_by_code(uow, org_code);
+    const auto username = random_code(role + "-");
+    const auto id = db::insert_user(uow, username, password_hash(), role, organisation->id);
+    uow.commit();
+    return {id, username, log_in(username)};
+}
+
+std::string https_test::log_in(const std::string& username) {
+    const auto reply =
+        https_call(port_, "POST", "/api/v1/session",
+                   json::serialize(json::object{{"username", username}, {"password", password()}}));
+    EXPECT_EQ(reply.status, 201U) << reply.body;
+    return reply.status == 201 ? std::string{reply.json().at("token").as_string()} : "";
+}
+
+std::string https_test::at(std::chrono::seconds offset) const {
+    return services::format_rfc3339(workflow::time_point{std::chrono::seconds{now_.load()}} +
+                                    offset);
+}
+
+std::string https_test::make_child(const test_user& by, const std::string& responsible,
+                                   const std::string& host) {
+    json::object body{{"given_name", "Sam"},           {"family_name", "Taylor"},
+                      {"date_of_birth", "2011-05-04"}, {"sex", "unknown"},
+                      {"looked_after", true},          {"responsible_authority", responsible}};
+    if (!host.empty()) {
+        body["host_authority"] = host;
+    }
+    const auto reply = post(by, "/api/v1/children", json::serialize(body));
+    EXPECT_EQ(reply.status, 201U) << reply.body;
+    return reply.status == 201 ? std::string{reply.json().at("id").as_string()} : "";
+}
+
+json::object https_test::report(const test_user& police, const std::string& child_id) {
+    const auto reply =
+        post(police, "/api/v1/episodes",
+             json::serialize(json::object{{"child_id", child_id},
+                                          {"last_seen_at", at(-std::chrono::hours{2})},
+                                          {"last_seen_location", "Station Road"},
+                                          {"circumstances", "Did not come home from school"},
+                                          {"risk_level", "medium"},
+                                          {"police_reference", "REF-1"},
+                                          {"missing_or_away", "missing"}}));
+    EXPECT_EQ(reply.status, 201U) << reply.body;
+    return reply.status == 201 ? reply.json().as_object() : json::object{};
+}
+
+https_reply https_test::post(const test_user& who, const std::string& target,
+                             const std::string& body, std::map<std::string, std::string> headers) {
+    request_options options;
+    options.token = who.token;
+    options.headers = std::move(headers);
+    return https_call(port_, "POST", target, body, options);
+}
+
+https_reply https_test::get(const test_user& who, const std::string& target) {
+    request_options options;
+    options.token = who.token;
+    return https_call(port_, "GET", target, "", options);
+}
+
+} // namespace homeward::testing

@@ -1,0 +1,209 @@
+// The command line of api.md, run in-process against the PostgreSQL that ops/test starts.
+
+#include "homeward/api/cli.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace homeward::api {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct outcome {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+std::string database_url() {
+    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
+    if (url == nullptr) {
+        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
+        return "postgresql://invalid.invalid/none";
+    }
+    return url;
+}
+
+class command_line : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ::setenv("HOMEWARD_DATABASE_URL", database_url().c_str(), 1);
+        ::unsetenv("HOMEWARD_POLICY");
+        ::unsetenv("HOMEWARD_CONFIG_FILE");
+        ASSERT_EQ(run({"migrate"}).code, 0);
+    }
+
+    static outcome run(const std::vector<std::string>& args, const std::string& input = "") {
+        std::istringstream in{input};
+        std::ostringstream out;
+        std::ostringstream err;
+        const int code = run_command(args, in, out, err);
+        return {code, out.str(), err.str()};
+    }
+
+    static std::string unique_code(const std::string& prefix) {
+        static std::mt19937_64 random{std::random_device{}()};
+        std::ostringstream code;
+        code << prefix << std::hex << std::uppercase << (random() & 0xFFFFFFFFFFULL);
+        return code.str();
+    }
+
+    static std::string query(const std::string& sql) {
+        pqxx::connection connection{database_url()};
+        pqxx::work tx{connection};
+        const auto result = tx.exec(sql);
+        tx.commit();
+        return result.empty() || result[0][0].is_null() ? "" : result[0][0].as<std::string>();
+    }
+
+    static int line_count(const std::string& text) {
+        return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    }
+};
+
+TEST_F(command_line, version_and_help_exit_0) {
+    EXPECT_THAT(run({"--version"}).out, StartsWith("homeward "));
+    const auto help = run({"--help"});
+    EXPECT_EQ(help.code, 0);
+    EXPECT_THAT(help.out,
+                HasSubstr("user add --username U --role ROLE --org CODE --password-stdin"));
+}
+
+TEST_F(command_line, no_command_or_an_unknown_one_exits_2) {
+    EXPECT_EQ(run({}).code, 2);
+    const auto unknown = run({"frobnicate"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_THAT(unknown.err, HasSubstr("unknown command 'frobnicate'"));
+    EXPECT_EQ(line_count(unknown.err), 1);
+}
+
+TEST_F(command_line, migrate_again_is_a_no_op) {
+    const auto again = run({"migrate"});
+    EXPECT_EQ(again.code, 0);
+    EXPECT_THAT(again.out, HasSubstr("already up to date"));
+    EXPECT_EQ(query("select count(*) from schema_migrations"),
+              query("select max(version) from schema_migrations"));
+}
+
+TEST_F(command_line, a_missing_database_setting_is_one_line_naming_it_and_exit_2) {
+    ::unsetenv("HOMEWARD_DATABASE_URL");
+    const auto result = run({"migrate"});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_EQ(result.err, "homeward: HOMEWARD_DATABASE_URL: is not set\n");
+}
+
+TEST_F(command_line, an_invalid_policy_setting_exits_2_naming_it) {
+    ::setenv("HOMEWARD_POLICY", "atlantis", 1);
+    const auto result = run({"audit", "verify"});
+    EXPECT_EQ(result.code, 2);
+    EXPECT_THAT(result.err, HasSubstr("HOMEWARD_POLICY"));
+    EXPECT_EQ(line_count(result.err), 1);
+}
+
+TEST_F(command_line, an_unreachable_database_is_one_line_and_exit_1) {
+    ::setenv("HOMEWARD_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none", 1);
+    const auto result = run({"audit", "verify"});
+    EXPECT_EQ(result.code, 1);
+    EXPECT_EQ(line_count(result.err), 1);
+}
+
+TEST_F(command_line, org_add_adds_an_organisation) {
+    const auto code = unique_code("CLI");
+    const auto result =
+        run({"org", "add", "--code", code, "--name", "Cli Force", "--kind", "police"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(query("select kind from organisations where code = '" + code + "'"), "police");
+}
+
+TEST_F(command_line, org_add_refuses_a_duplicate_code_with_exit_2) {
+    const auto code = unique_code("DUP");
+    ASSERT_EQ(run({"org", "add", "--code", code, "--name", "A", "--kind", "police"}).code, 0);
+    const auto again = run({"org", "add", "--code", code, "--name", "B", "--kind", "police"});
+    EXPECT_EQ(again.code, 2);
+    EXPECT_THAT(again.err, HasSubstr("already used"));
+}
+
+TEST_F(command_line, org_add_names_a_missing_or_bad_argument) {
+    EXPECT_THAT(run({"org", "add", "--code", "X1", "--kind", "police"}).err,
+                HasSubstr("--name is required"));
+    const auto bad_kind =
+        run({"org", "add", "--code", unique_code("K"), "--name", "N", "--kind", "army"});
+    EXPECT_EQ(bad_kind.code, 2);
+    EXPECT_THAT(bad_kind.err, HasSubstr("kind must be police or local_authority"));
+    EXPECT_EQ(
+        run({"org", "add", "--code", "X1", "--name", "N", "--kind", "police", "--bogus", "1"}).code,
+        2);
+}
+
+TEST_F(command_line, user_add_reads_the_password_from_stdin_and_stores_an_argon2id_hash) {
+    const auto code = unique_code("LA");
+    ASSERT_EQ(
+        run({"org", "add", "--code", code, "--name", "Council", "--kind", "local_authority"}).code,
+        0);
+    const auto username = "sw-" + code;
+    const auto result = run({"user", "add", "--username", username, "--role", "social_worker",
+                             "--org", code, "--password-stdin"},
+                            "a long enough password\n");
+    EXPECT_EQ(result.code, 0) << result.err;
+    const auto hash = query("select password_hash from users where username = '" + username + "'");
+    EXPECT_THAT(hash, StartsWith("$argon2id$v=19$m=19456,t=2,p=1$"));
+    EXPECT_THAT(hash, ::testing::Not(HasSubstr("a long enough password")));
+}
+
+TEST_F(command_line, user_add_refuses_an_empty_or_short_password_and_an_unknown_org) {
+    const auto code = unique_code("LB");
+    ASSERT_EQ(run({"org", "add", "--code", code, "--name", "C", "--kind", "local_authority"}).code,
+              0);
+    const std::vector<std::string> args{"user",      "add",    "--username",
+                                        "u-" + code, "--role", "manager",
+                                        "--org",     code,     "--password-stdin"};
+    EXPECT_EQ(run(args, "").code, 2);
+    const auto short_password = run(args, "short\n");
+    EXPECT_EQ(short_password.code, 2);
+    EXPECT_THAT(short_password.err, HasSubstr("password must be at least 12 characters"));
+    auto unknown = args;
+    unknown[7] = "NOSUCHORG";
+    EXPECT_THAT(run(unknown, "a long enough password\n").err, HasSubstr("NOSUCHORG"));
+    EXPECT_EQ(query("select count(*) from users where username = 'u-" + code + "'"), "0");
+}
+
+TEST_F(command_line, user_add_refuses_a_police_role_in_a_local_authority) {
+    const auto code = unique_code("LC");
+    ASSERT_EQ(run({"org", "add", "--code", code, "--name", "C", "--kind", "local_authority"}).code,
+              0);
+    const auto result = run({"user", "add", "--username", "pc-" + code, "--role", "police", "--org",
+                             code, "--password-stdin"},
+                            "a long enough password\n");
+    EXPECT_EQ(result.code, 2);
+    EXPECT_THAT(result.err, HasSubstr("police users belong to a police force"));
+}
+
+TEST_F(command_line, audit_verify_passes_on_the_real_trail_and_fails_on_an_altered_entry) {
+    ASSERT_EQ(
+        run({"org", "add", "--code", unique_code("AV"), "--name", "A", "--kind", "police"}).code,
+        0);
+    const auto intact = run({"audit", "verify"});
+    EXPECT_EQ(intact.code, 0) << intact.err;
+    EXPECT_THAT(intact.out, HasSubstr("audit trail intact"));
+
+    const auto seq = query("select max(seq) from audit_log");
+    const auto action = query("select action from audit_log where seq = " + seq);
+    query("update audit_log set action = 'tampered' where seq = " + seq);
+    const auto broken = run({"audit", "verify"});
+    query("update audit_log set action = '" + action + "' where seq = " + seq);
+    EXPECT_EQ(broken.code, 1);
+    EXPECT_THAT(broken.err, HasSubstr("broken at entry " + seq));
+    EXPECT_EQ(run({"audit", "verify"}).code, 0);
+}
+
+} // namespace
+} // namespace homeward::api
