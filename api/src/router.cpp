@@ -100,7 +100,8 @@ int query_limit(const call& c) {
         used = 0;
     }
     if (used != text->size() || used == 0 || value < 1 || value > 500) {
-        throw refusal{400, "limit must be a whole number from 1 to 500",
+        throw refusal{400,
+                      "limit must be a whole number from 1 to 500",
                       {{"limit", "must be a whole number from 1 to 500"}}};
     }
     return value;
@@ -509,8 +510,8 @@ std::string utc_now() {
 
 } // namespace
 
-router::router(services::environment env, services::session_rules rules)
-    : env_(std::move(env)), rules_(rules), metrics_(std::make_unique<metrics>()) {}
+router::router(const services::environment& env, services::session_rules rules)
+    : env_(env), rules_(rules), metrics_(std::make_unique<metrics>()) {}
 
 router::~router() = default;
 

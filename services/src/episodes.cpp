@@ -348,10 +348,7 @@ const event_spec return_spec{
     {"returned_at", "found_location", "returned_to", "found_by"},
     [](input_reader& input, db::unit_of_work&, const db::episode_row&, const actor&, time_point) {
         event_effect effect;
-        effect.at = input.optional_time("returned_at");
-        if (!effect.at && input.ok()) {
-            input.add("returned_at", "is required");
-        }
+        effect.at = input.required_time("returned_at");
         effect.columns = {time_column("returned_at", effect.at),
                           text_column("found_location", input.text("found_location")),
                           text_column("returned_to", input.text("returned_to")),
@@ -365,7 +362,7 @@ const event_spec safe_and_well_spec{
     [](input_reader& input, db::unit_of_work&, const db::episode_row&, const actor& who,
        time_point) {
         event_effect effect;
-        effect.at = input.optional_time("conducted_at");
+        effect.at = input.required_time("conducted_at");
         effect.columns = {
             time_column("safe_and_well_at", effect.at),
             text_column("safe_and_well_by", who.user_id),
@@ -402,7 +399,7 @@ const event_spec offer_spec{
     [](input_reader& input, db::unit_of_work& uow, const db::episode_row& row, const actor&,
        time_point) {
         event_effect effect;
-        effect.at = input.optional_time("offered_at");
+        effect.at = input.required_time("offered_at");
         const auto scheduled = input.time("scheduled_for");
         const auto interviewer = input.optional_text("interviewer_id", 64);
         const bool independent = input.boolean("independent");
@@ -433,7 +430,7 @@ const std::vector<std::string_view> interview_fields{
 
 event_effect read_interview(const environment& env, input_reader& input, const actor& who) {
     event_effect effect;
-    effect.at = input.optional_time("conducted_at");
+    effect.at = input.required_time("conducted_at");
     auto record = std::make_shared<db::interview_record>();
     record->outcome = "held";
     record->recorded_by = who.user_id;
@@ -492,7 +489,7 @@ const event_spec decline_spec{
     [](input_reader& input, db::unit_of_work&, const db::episode_row&, const actor& who,
        time_point) {
         event_effect effect;
-        effect.at = input.optional_time("declined_at");
+        effect.at = input.required_time("declined_at");
         auto record = std::make_shared<db::interview_record>();
         record->outcome = "declined";
         record->recorded_by = who.user_id;
@@ -518,51 +515,34 @@ std::optional<std::string> parse_action_type(std::string_view text) {
     return std::nullopt;
 }
 
-const event_spec sign_off_spec{episode_event::sign_off,
-                               {"note"},
-                               [](input_reader& input, db::unit_of_work&, const db::episode_row&,
-                                  const actor& who, time_point now) {
-                                   event_effect effect;
-                                   effect.columns = {
-                                       time_column("signed_off_at", now),
-                                       text_column("signed_off_by", who.user_id),
-                                       text_column("sign_off_note", input.text("note", 10000))};
-                                   return effect;
-                               }};
+// Events that stamp the time they are sent, one text the user gives (and, for a sign-off, who):
+// sign-off, close, cancel, reopen. The text is kept in the history too.
+event_spec stamped(episode_event event, std::string_view field, std::string at_column,
+                   std::string note_column, std::string actor_column = "") {
+    return {event,
+            {field},
+            [field, at_column, note_column, actor_column](input_reader& input, db::unit_of_work&,
+                                                          const db::episode_row&, const actor& who,
+                                                          time_point now) {
+                event_effect effect;
+                const auto text = input.text(field, 10000);
+                effect.columns = {time_column(at_column, now), text_column(note_column, text)};
+                if (!actor_column.empty()) {
+                    effect.columns.push_back(text_column(actor_column, who.user_id));
+                }
+                effect.history_detail = {{field, text}};
+                return effect;
+            }};
+}
 
-const event_spec close_spec{episode_event::close,
-                            {"summary"},
-                            [](input_reader& input, db::unit_of_work&, const db::episode_row&,
-                               const actor&, time_point now) {
-                                event_effect effect;
-                                effect.columns = {
-                                    time_column("closed_at", now),
-                                    text_column("close_summary", input.text("summary", 10000))};
-                                return effect;
-                            }};
-
-const event_spec cancel_spec{episode_event::cancel,
-                             {"reason"},
-                             [](input_reader& input, db::unit_of_work&, const db::episode_row&,
-                                const actor&, time_point now) {
-                                 event_effect effect;
-                                 effect.columns = {
-                                     time_column("cancelled_at", now),
-                                     text_column("cancel_reason", input.text("reason", 10000))};
-                                 return effect;
-                             }};
-
-const event_spec reopen_spec{
-    episode_event::reopen,
-    {"reason"},
-    [](input_reader& input, db::unit_of_work&, const db::episode_row&, const actor&,
-       time_point now) {
-        event_effect effect;
-        const auto reason = input.text("reason", 10000);
-        effect.columns = {time_column("reopened_at", now), text_column("reopen_reason", reason)};
-        effect.history_detail = {{"reason", reason}};
-        return effect;
-    }};
+const event_spec sign_off_spec =
+    stamped(episode_event::sign_off, "note", "signed_off_at", "sign_off_note", "signed_off_by");
+const event_spec close_spec =
+    stamped(episode_event::close, "summary", "closed_at", "close_summary");
+const event_spec cancel_spec =
+    stamped(episode_event::cancel, "reason", "cancelled_at", "cancel_reason");
+const event_spec reopen_spec =
+    stamped(episode_event::reopen, "reason", "reopened_at", "reopen_reason");
 
 std::string request_hash(const json::object& body) { return sha256(json::serialize(body)); }
 
@@ -609,7 +589,7 @@ json::object report_episode(const environment& env, const actor& who, const json
                            {"child_id", "last_seen_at", "last_seen_location", "circumstances",
                             "risk_level", "police_reference", "missing_or_away"}};
         const auto child_id = input.text("child_id", 64);
-        const auto last_seen = input.optional_time("last_seen_at");
+        const auto last_seen = input.required_time("last_seen_at");
         db::new_episode episode;
         episode.last_seen_location = input.text("last_seen_location", 500);
         episode.circumstances = input.text("circumstances", 10000);

@@ -80,16 +80,16 @@ std::optional<workflow::time_point> input_reader::optional_time(std::string_view
     return parsed;
 }
 
-workflow::time_point input_reader::time(std::string_view field) {
-    const bool present = find(field) != nullptr;
-    auto value = optional_time(field);
-    if (!value) {
-        if (!present) {
-            missing(field);
-        }
-        return {};
+std::optional<workflow::time_point> input_reader::required_time(std::string_view field) {
+    if (find(field) == nullptr) {
+        missing(field);
+        return std::nullopt;
     }
-    return *value;
+    return optional_time(field);
+}
+
+workflow::time_point input_reader::time(std::string_view field) {
+    return required_time(field).value_or(workflow::time_point{});
 }
 
 std::chrono::sys_days input_reader::date(std::string_view field) {

@@ -27,6 +27,8 @@ public:
     std::optional<std::string> optional_text(std::string_view field, std::size_t max_length = 2000);
     workflow::time_point time(std::string_view field);
     std::optional<workflow::time_point> optional_time(std::string_view field);
+    // A required time, unset when it is missing or malformed (and then reported as such).
+    std::optional<workflow::time_point> required_time(std::string_view field);
     std::chrono::sys_days date(std::string_view field);
     bool boolean(std::string_view field);
     std::optional<bool> optional_boolean(std::string_view field);

@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <pqxx/pqxx>
 
 #include <cstdlib>
 #include <filesystem>
@@ -169,6 +170,12 @@ void https_test::restart(services::session_rules rules, api::server_options opti
     server_ = std::make_unique<api::server>(options, *router_);
     port_ = server_->listen();
     thread_ = std::thread{[this] { server_->run(false); }};
+}
+
+void https_test::clear_login_attempts() {
+    db::unit_of_work uow{*pool_};
+    uow.tx().exec0("delete from login_attempts");
+    uow.commit();
 }
 
 std::string https_test::make_org(const std::string& kind) {

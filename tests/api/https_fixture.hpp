@@ -66,6 +66,7 @@ protected:
     void advance(std::chrono::seconds by) { now_ += by.count(); }
 
     static services::session_rules test_rules();
+    void clear_login_attempts();
     static std::string password() { return "correct horse battery staple"; }
     static std::string database_url();
     static std::string cert_dir();

@@ -501,3 +501,25 @@ TEST_F(api_over_https, a_slow_drip_client_is_cut_off_while_others_are_served) {
 
 } // namespace
 } // namespace homeward::testing
+
+namespace homeward::testing {
+namespace {
+
+TEST_F(api_over_https, an_unexpected_failure_is_500_with_a_request_id_and_nothing_internal) {
+    auto episode = report(police, child);
+    env_->fault_injection = [](std::string_view) {
+        throw std::runtime_error("secret internal detail: table episodes");
+    };
+    const auto reply =
+        event(police, episode_path(episode), "return",
+              {{"returned_at", at(-1h)}, {"found_location", "P"}, {"returned_to", "C"}});
+    env_->fault_injection = nullptr;
+    EXPECT_EQ(reply.status, 500U);
+    EXPECT_EQ(reply.header("content-type"), "application/problem+json");
+    EXPECT_THAT(reply.body, HasSubstr(reply.header("x-request-id")));
+    EXPECT_THAT(reply.body, ::testing::Not(HasSubstr("secret")));
+    EXPECT_EQ(get(police, episode_path(episode)).json().at("state"), "missing");
+}
+
+} // namespace
+} // namespace homeward::testing

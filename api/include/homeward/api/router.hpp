@@ -29,7 +29,8 @@ class metrics;
 
 class router {
 public:
-    router(services::environment env, services::session_rules rules = {});
+    // The environment must outlive the router.
+    explicit router(const services::environment& env, services::session_rules rules = {});
     ~router();
 
     http_response handle(const http_request& request, const std::string& client_address);
@@ -41,7 +42,7 @@ public:
     metrics& counters();
 
 private:
-    services::environment env_;
+    const services::environment& env_;
     services::session_rules rules_;
     std::unique_ptr<metrics> metrics_;
 };

@@ -1,0 +1,196 @@
+// Concurrent writers: optimistic versions let exactly one of many conflicting writers through,
+// row locks serialise the rest without gaps, and an idempotent report stays one episode.
+
+#include "fixture.hpp"
+
+#include "homeward/services/audit.hpp"
+#include "homeward/services/episodes.hpp"
+
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace homeward::services_testing {
+namespace {
+
+using workflow::episode_state;
+
+// What each of many threads got from one use case.
+struct outcomes {
+    std::mutex mutex;
+    std::map<std::string, int> by_kind; // "success" or the failure's kind
+    std::vector<std::string> unexpected;
+    std::set<std::string> episode_ids;
+    std::vector<std::int64_t> versions;
+
+    void success(const boost::json::object& episode) {
+        std::lock_guard lock{mutex};
+        ++by_kind["success"];
+        episode_ids.emplace(episode.at("id").as_string());
+        versions.push_back(episode.at("version").as_int64());
+    }
+    void failed(const services::failure& refused) {
+        std::lock_guard lock{mutex};
+        ++by_kind[std::string{to_string(refused.kind())}];
+    }
+    void other(const std::string& what) {
+        std::lock_guard lock{mutex};
+        unexpected.push_back(what);
+    }
+};
+
+// Starts every thread, lets them go at once, and waits for them all.
+void run_together(int threads, const std::function<void()>& work) {
+    std::atomic<bool> go{false};
+    std::vector<std::thread> running;
+    running.reserve(static_cast<std::size_t>(threads));
+    for (int i = 0; i < threads; ++i) {
+        running.emplace_back([&] {
+            while (!go.load()) {
+                std::this_thread::yield();
+            }
+            work();
+        });
+    }
+    go = true;
+    for (auto& thread : running) {
+        thread.join();
+    }
+}
+
+class concurrent_use_cases : public services_test {
+protected:
+    void SetUp() override {
+        services_test::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
+        w_ = make_world();
+    }
+
+    void regrade_from_many_threads(const std::string& id, int threads,
+                                   std::optional<int> expected_version, outcomes& seen) {
+        run_together(threads, [&] {
+            try {
+                seen.success(services::regrade_risk(
+                    env_, w_.police, call(id, regrade_body("high"), expected_version)));
+            } catch (const services::failure& refused) {
+                seen.failed(refused);
+            } catch (const std::exception& error) {
+                seen.other(error.what());
+            }
+        });
+    }
+
+    std::string history_versions(const std::string& id) {
+        return text("select string_agg(version::text, ',' order by version) from "
+                    "episode_history where episode_id::text = " +
+                    quoted(id));
+    }
+
+    world w_;
+};
+
+std::string one_to(int last) {
+    std::string list;
+    for (int version = 1; version <= last; ++version) {
+        list += (version == 1 ? "" : ",") + std::to_string(version);
+    }
+    return list;
+}
+
+TEST_F(concurrent_use_cases, fifty_regrades_expecting_version_one_let_exactly_one_through) {
+    const auto id = episode_in(w_, episode_state::missing);
+    outcomes seen;
+    regrade_from_many_threads(id, 50, 1, seen);
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 1);
+    EXPECT_EQ(seen.by_kind["stale_version"], 49);
+    EXPECT_EQ(version_of(id), 2);
+    EXPECT_EQ(history_versions(id), "1,2");
+}
+
+TEST_F(concurrent_use_cases, fifty_regrades_without_a_version_all_commit_one_version_each) {
+    const auto id = episode_in(w_, episode_state::missing);
+    services::regrade_risk(env_, w_.police, call(id, regrade_body("low"), 1));
+    outcomes seen;
+    regrade_from_many_threads(id, 50, std::nullopt, seen);
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 50);
+    EXPECT_EQ(seen.by_kind.size(), 1U);
+    EXPECT_EQ(version_of(id), 52);
+    EXPECT_EQ(history_versions(id), one_to(52));
+    // Each writer saw its own version: no two answered with the same one.
+    std::set<std::int64_t> distinct(seen.versions.begin(), seen.versions.end());
+    EXPECT_EQ(distinct.size(), 50U);
+    EXPECT_EQ(*distinct.begin(), 3);
+    EXPECT_EQ(*distinct.rbegin(), 52);
+    EXPECT_EQ(scalar("select count(*) from pg_locks where not granted"), 0);
+    EXPECT_EQ(env_.pool.stats().in_use, 0U);
+}
+
+TEST_F(concurrent_use_cases, twenty_retries_of_one_idempotent_report_make_one_episode) {
+    const auto child = make_child(w_);
+    const auto report = report_body(child);
+    outcomes seen;
+    run_together(20, [&] {
+        try {
+            seen.success(services::report_episode(env_, w_.police, report, "concurrent-retry"));
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 20);
+    EXPECT_EQ(seen.episode_ids.size(), 1U);
+    EXPECT_EQ(count_where("episodes", "child_id::text = " + quoted(child)), 1);
+    EXPECT_EQ(count_where("idempotency_keys", "user_id::text = " + quoted(w_.police.user_id)), 1);
+    ASSERT_EQ(seen.episode_ids.size(), 1U);
+    const auto& id = *seen.episode_ids.begin();
+    EXPECT_EQ(history_of(id), 1);
+    EXPECT_EQ(count_where("notifications", "episode_id::text = " + quoted(id)), 2);
+}
+
+TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writers) {
+    const auto first = episode_in(w_, episode_state::missing);
+    const auto second = episode_in(w_, episode_state::missing);
+    const auto before = services::verify_audit(env_);
+    ASSERT_TRUE(before.intact()) << before.problem;
+    std::atomic<int> turn{0};
+    outcomes seen;
+    run_together(40, [&] {
+        const int mine = turn++;
+        const auto& id = mine % 2 == 0 ? first : second;
+        try {
+            if (mine % 4 == 3) {
+                services::get_episode(env_, w_.social_worker, id);
+                return;
+            }
+            // Every fourth writer sends a stale version: a refusal is audited too.
+            seen.success(
+                services::regrade_risk(env_, w_.police,
+                                       call(id, regrade_body("high"),
+                                            mine % 4 == 1 ? std::optional<int>{1} : std::nullopt)));
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    const auto after = services::verify_audit(env_);
+    EXPECT_TRUE(after.intact()) << after.problem;
+    EXPECT_GE(after.entries, before.entries + 40);
+    EXPECT_EQ(scalar("select count(*) from audit_log"), after.entries);
+    EXPECT_EQ(scalar("select max(seq) from audit_log"), after.entries);
+}
+
+} // namespace
+} // namespace homeward::services_testing
