@@ -4,7 +4,22 @@
 
 #include <pqxx/pqxx>
 
+#include <poll.h>
+
 namespace homeward::db {
+namespace {
+
+// An idle connection has nothing to read. If its socket is readable, the server has closed it or
+// sent a fatal error (a restart, pg_terminate_backend): it must not be lent again.
+bool usable(const pqxx::connection& connection) {
+    if (!connection.is_open()) {
+        return false;
+    }
+    pollfd socket{connection.sock(), POLLIN, 0};
+    return ::poll(&socket, 1, 0) == 0;
+}
+
+} // namespace
 
 connection_pool::connection_pool(std::string url, std::size_t size,
                                  std::chrono::milliseconds acquire_timeout)
@@ -36,7 +51,7 @@ connection_pool::lease connection_pool::acquire() {
         auto connection = std::move(idle_.back());
         idle_.pop_back();
         lock.unlock();
-        if (connection->is_open()) {
+        if (usable(*connection)) {
             return lease{this, std::move(connection)};
         }
         lock.lock();

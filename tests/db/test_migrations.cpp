@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
+#include <sstream>
+#include <string>
 #include <thread>
 
 namespace homeward::db {
@@ -14,80 +17,150 @@ namespace {
 
 std::string base_url() {
     const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (url == nullptr) {
+    if (url == nullptr || *url == '\0') {
         ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
         return "postgresql://invalid.invalid/none";
     }
     return url;
 }
 
-// A fresh database on the same server, dropped at the end of the test.
+// The same server and credentials, another database: the path of a URI, or a later dbname in a
+// key=value connection string (libpq takes the last one given).
+std::string url_of_database(const std::string& url, const std::string& name) {
+    const auto scheme = url.find("://");
+    if (scheme == std::string::npos) {
+        return url + " dbname=" + name;
+    }
+    const auto query = url.find('?', scheme + 3);
+    const auto authority_end = std::min(url.find('/', scheme + 3), query);
+    const std::string rest = query == std::string::npos ? "" : url.substr(query);
+    return url.substr(0, authority_end) + "/" + name + rest;
+}
+
+// A fresh, empty database on the same server, dropped at the end of the test.
 class fresh_database : public ::testing::Test {
 protected:
     void SetUp() override {
-        name_ = "hw_mig_" + std::to_string(std::random_device{}() % 1000000);
+        std::mt19937_64 random{std::random_device{}()};
+        std::ostringstream name;
+        name << "hw_mig_" << std::hex << random();
+        name_ = name.str();
         pqxx::connection admin{base_url()};
         pqxx::nontransaction tx{admin};
         tx.exec0("create database " + name_);
-        const auto base = base_url();
-        url_ = base.substr(0, base.rfind('/') + 1) + name_;
+        url_ = url_of_database(base_url(), name_);
     }
     void TearDown() override {
+        if (name_.empty()) {
+            return;
+        }
         pqxx::connection admin{base_url()};
         pqxx::nontransaction tx{admin};
         tx.exec0("drop database if exists " + name_ + " with (force)");
     }
     std::string query(const std::string& sql) const {
         pqxx::connection connection{url_};
-        pqxx::work tx{connection};
-        const auto value = tx.exec1(sql)[0].as<std::string>();
-        tx.commit();
-        return value;
+        pqxx::nontransaction tx{connection};
+        const auto field = tx.exec1(sql)[0];
+        return field.is_null() ? "" : field.as<std::string>();
+    }
+    // Everything a migration could touch: tables, functions, and the recorded versions.
+    std::string schema_fingerprint() const {
+        return query("select (select count(*) from pg_tables where schemaname = 'public') || '/' "
+                     "|| (select count(*) from pg_proc p join pg_namespace n on n.oid = "
+                     "p.pronamespace where n.nspname = 'public') || '/' || (select "
+                     "string_agg(version || ':' || name, ',' order by version) from "
+                     "schema_migrations)");
     }
     std::string name_;
     std::string url_;
 };
 
-TEST_F(fresh_database, migrate_from_empty_applies_every_migration_in_order) {
+TEST(migrations, migrating_the_test_database_a_second_time_applies_nothing) {
+    migrate(base_url());
+    const auto again = migrate(base_url());
+    EXPECT_TRUE(again.applied.empty());
+    EXPECT_EQ(again.from_version, latest_schema_version());
+    EXPECT_EQ(again.to_version, latest_schema_version());
+    EXPECT_EQ(current_schema_version(base_url()), latest_schema_version());
+}
+
+TEST(migrations, the_url_of_another_database_keeps_server_and_parameters) {
+    EXPECT_EQ(url_of_database("postgresql://u@h:5/a", "b"), "postgresql://u@h:5/b");
+    EXPECT_EQ(url_of_database("postgresql://u@h:5/a?sslmode=disable", "b"),
+              "postgresql://u@h:5/b?sslmode=disable");
+    EXPECT_EQ(url_of_database("postgresql://u@h:5", "b"), "postgresql://u@h:5/b");
+    EXPECT_EQ(url_of_database("host=h dbname=a", "b"), "host=h dbname=a dbname=b");
+}
+
+TEST_F(fresh_database, an_empty_database_is_at_schema_version_zero) {
     EXPECT_EQ(current_schema_version(url_), 0);
+}
+
+TEST_F(fresh_database, migrate_from_empty_applies_every_migration_in_order) {
     const auto report = migrate(url_);
     EXPECT_EQ(report.from_version, 0);
     EXPECT_EQ(report.to_version, latest_schema_version());
     ASSERT_EQ(static_cast<int>(report.applied.size()), latest_schema_version());
+    std::string expected_versions;
+    std::string expected_names;
+    for (std::size_t i = 0; i < report.applied.size(); ++i) {
+        const auto& name = report.applied[i];
+        // Numbered files, applied in their numeric order with no gap.
+        ASSERT_GE(name.size(), 5U) << name;
+        EXPECT_EQ(std::stoi(name.substr(0, 4)), static_cast<int>(i) + 1) << name;
+        EXPECT_EQ(name.substr(name.size() - 4), ".sql") << name;
+        expected_versions += (i == 0 ? "" : ",") + std::to_string(i + 1);
+        expected_names += (i == 0 ? "" : ",") + name;
+    }
     EXPECT_EQ(report.applied.front(), "0001_core.sql");
     EXPECT_EQ(
         query("select string_agg(version::text, ',' order by version) from schema_migrations"),
-        "1,2");
+        expected_versions);
+    EXPECT_EQ(query("select string_agg(name, ',' order by version) from schema_migrations"),
+              expected_names);
+    EXPECT_EQ(current_schema_version(url_), latest_schema_version());
     EXPECT_EQ(query("select count(*) from audit_head"), "1");
+    EXPECT_EQ(query("select count(*) from pg_tables where schemaname = 'public' and tablename in "
+                    "('organisations', 'users', 'children', 'episodes', 'episode_history', "
+                    "'interviews', 'actions', 'clocks', 'notifications', 'outbox', 'audit_log')"),
+              "11");
 }
 
-TEST_F(fresh_database, migrate_again_is_a_no_op) {
+TEST_F(fresh_database, migrate_again_applies_nothing_and_changes_nothing) {
     migrate(url_);
-    const auto tables = query("select count(*) from pg_tables where schemaname = 'public'");
+    const auto before = schema_fingerprint();
     const auto again = migrate(url_);
     EXPECT_TRUE(again.applied.empty());
     EXPECT_EQ(again.from_version, latest_schema_version());
-    EXPECT_EQ(query("select count(*) from pg_tables where schemaname = 'public'"), tables);
-    EXPECT_EQ(query("select count(*) from schema_migrations"),
-              std::to_string(latest_schema_version()));
+    EXPECT_EQ(again.to_version, latest_schema_version());
+    EXPECT_EQ(schema_fingerprint(), before);
+    EXPECT_EQ(current_schema_version(url_), latest_schema_version());
 }
 
 TEST_F(fresh_database, migrate_refuses_a_schema_newer_than_itself_and_changes_nothing) {
     migrate(url_);
-    const auto newer = std::to_string(latest_schema_version() + 1);
-    query("insert into schema_migrations (version, name) values (" + newer +
+    const auto newer = latest_schema_version() + 1;
+    query("insert into schema_migrations (version, name) values (" + std::to_string(newer) +
           ", 'from_the_future.sql') returning version");
+    const auto before = schema_fingerprint();
     EXPECT_THROW(migrate(url_), schema_too_new);
-    EXPECT_EQ(query("select max(version) from schema_migrations"), newer);
-    EXPECT_EQ(current_schema_version(url_), latest_schema_version() + 1);
+    EXPECT_EQ(schema_fingerprint(), before);
+    EXPECT_EQ(current_schema_version(url_), newer);
+    // The advisory lock was released: another migrate can take it (and is refused in turn).
+    EXPECT_THROW(migrate(url_), schema_too_new);
 }
 
 TEST_F(fresh_database, two_migrations_at_once_apply_each_file_once) {
-    std::thread other{[&] { migrate(url_); }};
-    migrate(url_);
+    migration_report other_report;
+    std::thread other{[&] { other_report = migrate(url_); }};
+    const auto report = migrate(url_);
     other.join();
+    EXPECT_EQ(static_cast<int>(report.applied.size() + other_report.applied.size()),
+              latest_schema_version());
     EXPECT_EQ(query("select count(*) from schema_migrations"),
               std::to_string(latest_schema_version()));
+    EXPECT_EQ(current_schema_version(url_), latest_schema_version());
 }
 
 } // namespace

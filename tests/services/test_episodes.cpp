@@ -825,6 +825,27 @@ TEST_F(episode_use_cases, episodes_are_listed_only_within_the_callers_scope) {
     EXPECT_FALSE(contains(w_.other_social_worker));
 }
 
+// ---- routing
+// -----------------------------------------------------------------------------------------
+
+TEST_F(episode_use_cases, every_event_name_of_the_api_routes_to_its_use_case) {
+    EXPECT_EQ(services::event_use_case_for("risk"), &services::regrade_risk);
+    EXPECT_EQ(services::event_use_case_for("return"), &services::record_return);
+    EXPECT_EQ(services::event_use_case_for("safe-and-well"), &services::record_safe_and_well);
+    EXPECT_EQ(services::event_use_case_for("assign"), &services::assign_worker);
+    EXPECT_EQ(services::event_use_case_for("interview-offer"), &services::offer_interview);
+    EXPECT_EQ(services::event_use_case_for("interview"), &services::record_interview);
+    EXPECT_EQ(services::event_use_case_for("interview-declined"), &services::record_decline);
+    EXPECT_EQ(services::event_use_case_for("actions"), &services::raise_action);
+    EXPECT_EQ(services::event_use_case_for("sign-off"), &services::sign_off);
+    EXPECT_EQ(services::event_use_case_for("close"), &services::close_episode);
+    EXPECT_EQ(services::event_use_case_for("cancel"), &services::cancel_episode);
+    EXPECT_EQ(services::event_use_case_for("reopen"), &services::reopen_episode);
+    EXPECT_EQ(services::event_use_case_for("report"), nullptr);
+    EXPECT_EQ(services::event_use_case_for("Return"), nullptr);
+    EXPECT_EQ(services::event_use_case_for(""), nullptr);
+}
+
 // ---- one transaction
 // --------------------------------------------------------------------------------
 
