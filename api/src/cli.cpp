@@ -7,14 +7,18 @@
 #include "homeward/db/pool.hpp"
 #include "homeward/services/administration.hpp"
 #include "homeward/services/audit.hpp"
+#include "homeward/services/clocks.hpp"
 #include "homeward/services/errors.hpp"
 
 #include <pqxx/except>
 
+#include <condition_variable>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string_view>
+#include <thread>
 
 namespace homeward::api {
 namespace {
@@ -44,12 +48,18 @@ Settings come from the environment (HOMEWARD_CONFIG_FILE may name a file of NAME
   HOMEWARD_DB_POOL_SIZE   database connections (default 8)
   HOMEWARD_POLICY         england (default), scotland, or the path of a JSON policy file
   HOMEWARD_DATA_DIR       folder of cse_indicators.json
+  HOMEWARD_SWEEP_SECONDS  how often serve's clock sweeper runs (default 60)
   HOMEWARD_LISTEN         HOST:PORT to serve on (default 127.0.0.1:8443)
   HOMEWARD_TLS_CERT       PEM certificate chain
   HOMEWARD_TLS_KEY        PEM private key
 
 Exit codes: 0 done, 1 failed, 2 bad argument or setting.
 )";
+
+// One line, whatever the library said.
+std::string first_line(std::string_view text) {
+    return std::string{text.substr(0, text.find('\n'))};
+}
 
 // A bad argument: the message names it; exit code 2.
 class usage_error : public std::runtime_error {
@@ -144,7 +154,36 @@ int serve(std::ostream& out) {
         out << "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"https://" << config.listen_host
             << ":" << port << "\",\"policy\":\"" << config.policy.name << "\"}" << std::endl;
     });
+    // The clock sweeper: at start and then every interval, until the server has drained.
+    std::mutex sweep_mutex;
+    std::condition_variable sweep_wake;
+    bool stopping = false;
+    std::thread sweeper{[&] {
+        std::unique_lock lock{sweep_mutex};
+        while (!stopping) {
+            lock.unlock();
+            try {
+                const auto swept = services::sweep_clocks(env);
+                if (swept.due_soon + swept.overdue > 0) {
+                    out << "{\"level\":\"info\",\"msg\":\"sweep\",\"due_soon\":" << swept.due_soon
+                        << ",\"overdue\":" << swept.overdue << "}" << std::endl;
+                }
+            } catch (const std::exception& error) {
+                // The next pass retries; a sweep that fails (database down) must not stop serving.
+                out << "{\"level\":\"error\",\"msg\":\"sweep failed\",\"error\":\""
+                    << first_line(error.what()) << "\"}" << std::endl;
+            }
+            lock.lock();
+            sweep_wake.wait_for(lock, config.sweep_interval, [&] { return stopping; });
+        }
+    }};
     https->run(true);
+    {
+        std::lock_guard lock{sweep_mutex};
+        stopping = true;
+    }
+    sweep_wake.notify_all();
+    sweeper.join();
     out << "{\"level\":\"info\",\"msg\":\"stopped\"}" << std::endl;
     return 0;
 }
@@ -247,11 +286,6 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
     }
     throw usage_error("unknown command '" + command + (sub.empty() ? "" : " " + sub) +
                       "' (see homeward --help)");
-}
-
-// One line, whatever the library said.
-std::string first_line(std::string_view text) {
-    return std::string{text.substr(0, text.find('\n'))};
 }
 
 } // namespace

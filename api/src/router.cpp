@@ -4,6 +4,7 @@
 #include "openapi_document.hpp"
 
 #include "homeward/services/children.hpp"
+#include "homeward/services/clocks.hpp"
 #include "homeward/services/episodes.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/oversight.hpp"
@@ -408,6 +409,23 @@ http_response action_complete(const services::environment& env, const services::
     return episode_response(c, 200, episode);
 }
 
+http_response overdue(const services::environment& env, const services::session_rules&, metrics&,
+                      call& c) {
+    services::overdue_query query;
+    query.kind = query_text(c, "kind");
+    query.authority = query_text(c, "authority");
+    query.worker_id = query_text(c, "worker_id");
+    query.cursor = query_text(c, "cursor");
+    query.limit = query_limit(c);
+    const auto due_soon = query_text(c, "due_soon");
+    if (due_soon && *due_soon != "true" && *due_soon != "false") {
+        throw refusal{
+            400, "due_soon must be true or false", {{"due_soon", "must be true or false"}}};
+    }
+    query.due_soon = due_soon == "true";
+    return json_response(c, 200, services::overdue_queue(env, *c.who, query));
+}
+
 http_response indicators(const services::environment& env, const services::session_rules&, metrics&,
                          call& c) {
     return json_response(c, 200, services::indicator_catalogue_json(env));
@@ -469,6 +487,7 @@ const std::vector<route>& route_table() {
          true,
          &action_complete},
         {v::get, {"api", "v1", "indicators"}, "/api/v1/indicators", true, &indicators},
+        {v::get, {"api", "v1", "overdue"}, "/api/v1/overdue", true, &overdue},
         {v::get, {"api", "v1", "audit"}, "/api/v1/audit", true, &audit},
         {v::get, {"api", "v1", "notifications"}, "/api/v1/notifications", true, &notifications},
         {v::post,

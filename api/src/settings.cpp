@@ -109,6 +109,10 @@ settings load_settings(const setting_source& source, bool serving) {
                             policy_spec + "')");
     }
     result.data_dir = get("HOMEWARD_DATA_DIR").value_or(HOMEWARD_DEFAULT_DATA_DIR);
+    if (const auto interval = get("HOMEWARD_SWEEP_SECONDS")) {
+        result.sweep_interval = std::chrono::seconds{
+            static_cast<long>(parse_count(*interval, "HOMEWARD_SWEEP_SECONDS", 1, 3600))};
+    }
 
     if (serving) {
         const auto listen = get("HOMEWARD_LISTEN").value_or("127.0.0.1:8443");

@@ -272,6 +272,28 @@ constexpr std::array statements{
               "entity_id, outcome, detail) from audit_log where seq > $1 order by seq limit $2"},
     statement{"audit_head", "select seq, hash from audit_head where id"},
     statement{"ping", "select 1"},
+    statement{"save_child_clock",
+              "insert into clocks (episode_id, child_id, kind, subject, starts_at, due_at, "
+              "holder_organisation_id) values (null, $1::uuid, $2, '', to_timestamp($3), "
+              "to_timestamp($4), $5::uuid) on conflict do nothing"},
+    statement{"claim_overdue",
+              "with due as (select id from clocks where met_at is null and stopped_at is null "
+              "and overdue_notified_at is null and due_at <= to_timestamp($1) order by due_at "
+              "for update skip locked limit $2) update clocks c set overdue_notified_at = "
+              "to_timestamp($1), due_soon_notified_at = coalesce(c.due_soon_notified_at, "
+              "to_timestamp($1)) from due where c.id = due.id returning c.id, c.episode_id::text, "
+              "c.child_id::text, c.kind, c.subject, extract(epoch from c.due_at)::bigint, "
+              "c.holder_organisation_id::text, c.holder_user_id::text, (select "
+              "e.responsible_authority_id::text from episodes e where e.id = c.episode_id)"},
+    statement{"claim_due_soon",
+              "with due as (select id from clocks where met_at is null and stopped_at is null "
+              "and due_soon_notified_at is null and due_at > to_timestamp($1) and due_at <= "
+              "to_timestamp($1) + make_interval(secs => $3) order by due_at "
+              "for update skip locked limit $2) update clocks c set due_soon_notified_at = "
+              "to_timestamp($1) from due where c.id = due.id returning c.id, c.episode_id::text, "
+              "c.child_id::text, c.kind, c.subject, extract(epoch from c.due_at)::bigint, "
+              "c.holder_organisation_id::text, c.holder_user_id::text, (select "
+              "e.responsible_authority_id::text from episodes e where e.id = c.episode_id)"},
     statement{
         "login_account",
         "select u.id::text, u.username, u.password_hash, u.role, u.organisation_id::text, "
@@ -761,6 +783,67 @@ std::vector<clock_row> clocks_of(unit_of_work& uow, std::string_view episode_id)
                         optional_text(row[6]), optional_text(row[7])});
     }
     return rows;
+}
+
+bool save_child_clock(unit_of_work& uow, std::string_view child_id, const clock_row& clock) {
+    return run(uow, "save_child_clock", std::string{child_id}, clock.kind, epoch(clock.starts_at),
+               epoch(clock.due_at), clock.holder_organisation_id)
+               .affected_rows() == 1;
+}
+
+std::string overdue_json(unit_of_work& uow, const scope& who, const overdue_filter& filter) {
+    // The scope picks one of three fixed predicates; each matches a partial index on open clocks.
+    std::string scope_predicate;
+    if (who.role == "police") {
+        scope_predicate = "c.holder_organisation_id = caller.organisation_id and c.kind in "
+                          "('safe_and_well', 'long_missing')";
+    } else if (who.role == "social_worker") {
+        scope_predicate = "c.holder_user_id = caller.user_id";
+    } else if (who.role == "manager" || who.role == "cse_champion") {
+        scope_predicate = "c.holder_organisation_id = caller.organisation_id";
+    } else {
+        scope_predicate = "false";
+    }
+    const std::string sql =
+        "select coalesce(jsonb_agg(jsonb_build_object('clock_id', c.id, 'episode_id', "
+        "c.episode_id, 'child', jsonb_build_object('id', ch.id, 'given_name', ch.given_name, "
+        "'family_name', ch.family_name), 'kind', c.kind, 'subject', nullif(c.subject, ''), "
+        "'due_at', hw_time(c.due_at), 'overdue_hours', round((extract(epoch from "
+        "to_timestamp($4::bigint) - c.due_at) / 3600.0)::numeric, 1), 'holder', "
+        "jsonb_build_object('user_id', c.holder_user_id, 'username', u.username), 'authority', "
+        "o.code) order by c.due_at, c.id), '[]')::text from (select c.* from clocks c, (select "
+        "$1::uuid as organisation_id, $2::uuid as user_id) caller where "
+        "c.met_at is null and c.stopped_at is null and " +
+        scope_predicate +
+        " and ($3::text is null or c.kind = $3) and ($5::uuid is null or "
+        "c.holder_organisation_id = $5::uuid) and ($6::uuid is null or c.holder_user_id = "
+        "$6::uuid) and (case when $7 then c.due_at > to_timestamp($4::bigint) and c.due_at <= "
+        "to_timestamp($4::bigint) + make_interval(secs => $8) else c.due_at <= "
+        "to_timestamp($4::bigint) end) and ($9::bigint is null or (c.due_at, c.id) > "
+        "(to_timestamp($9::bigint), $10::bigint)) order by c.due_at, c.id limit $11) c "
+        "join children ch on ch.id = c.child_id left join users u on u.id = c.holder_user_id "
+        "left join organisations o on o.id = c.holder_organisation_id";
+    return uow.tx()
+        .exec_params(sql, who.organisation_id, who.user_id, filter.kind, epoch(filter.now),
+                     filter.authority_id, filter.worker_id, filter.due_soon,
+                     static_cast<double>(filter.window.count()), epoch(filter.after_due),
+                     filter.after_id, filter.limit)[0][0]
+        .as<std::string>();
+}
+
+std::vector<claimed_clock> claim_clocks(unit_of_work& uow, bool overdue, time_point now,
+                                        std::chrono::seconds window, int limit) {
+    const auto result = overdue ? run(uow, "claim_overdue", epoch(now), limit)
+                                : run(uow, "claim_due_soon", epoch(now), limit,
+                                      static_cast<double>(window.count()));
+    std::vector<claimed_clock> clocks;
+    for (const auto& row : result) {
+        clocks.push_back({row[0].as<std::int64_t>(), optional_text(row[1]),
+                          row[2].as<std::string>(), row[3].as<std::string>(),
+                          row[4].as<std::string>(), required_time(row[5]), optional_text(row[6]),
+                          optional_text(row[7]), optional_text(row[8])});
+    }
+    return clocks;
 }
 
 // ---- notifications and outbox ------------------------------------------------------------------

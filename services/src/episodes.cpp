@@ -544,6 +544,41 @@ const event_spec cancel_spec =
 const event_spec reopen_spec =
     stamped(episode_event::reopen, "reason", "reopened_at", "reopen_reason");
 
+// When this report brings the child's reports within the policy's window to the threshold, the
+// repeat-missing review clock opens and the authority's managers and champion are told.
+void note_repeat_missing(const environment& env, db::unit_of_work& uow, const db::episode_row& row,
+                         time_point now) {
+    const auto reports = db::child_report_times(uow, row.child_id);
+    if (workflow::recent_reports(env.policy, reports, now) != env.policy.repeat_threshold) {
+        return;
+    }
+    const auto review = workflow::repeat_review_deadline(env.policy, now, std::nullopt);
+    const db::clock_row clock{std::string{workflow::to_string(review.kind)},
+                              "",
+                              review.starts_at,
+                              review.due_at,
+                              std::nullopt,
+                              std::nullopt,
+                              row.responsible_authority_id,
+                              std::nullopt};
+    if (!db::save_child_clock(uow, row.child_id, clock)) {
+        return;
+    }
+    const auto body =
+        json::serialize(json::object{{"child_id", row.child_id},
+                                     {"episode_id", row.id},
+                                     {"reports_in_window", env.policy.repeat_threshold},
+                                     {"window_days", env.policy.repeat_window.count()},
+                                     {"review_due_at", format_rfc3339(review.due_at)}});
+    for (const char* role_name : {"manager", "cse_champion"}) {
+        db::notify(uow,
+                   {row.responsible_authority_id, std::string{role_name}, std::nullopt,
+                    "repeat_missing", row.id, row.child_id,
+                    "Repeat missing: a multi-agency review is due", body,
+                    "repeat_missing:" + row.child_id + ":" + epoch_text(now) + ":" + role_name});
+    }
+}
+
 std::string request_hash(const json::object& body) { return sha256(json::serialize(body)); }
 
 // Thrown (not a failure, so not audited) when another report with the same idempotency key
@@ -632,6 +667,7 @@ json::object report_episode(const environment& env, const actor& who, const json
                            std::nullopt, "missing", "{}", now);
         const auto row = db::lock_episode(uow, id, scope_of(who));
         save_clocks(env, uow, *row);
+        note_repeat_missing(env, uow, *row, now);
         notify_authorities(
             uow, *row, "episode_reported", "Child reported missing",
             {{"risk_level", row->risk_level}, {"last_seen_at", time_json(row->last_seen_at)}});

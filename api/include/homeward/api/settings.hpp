@@ -5,6 +5,7 @@
 #include "homeward/workflow/indicators.hpp"
 #include "homeward/workflow/policy.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,6 +32,7 @@ struct settings {
     std::string tls_key;
     workflow::policy policy;
     std::string data_dir;
+    std::chrono::seconds sweep_interval{60};
 };
 
 // Reads what every command needs (the database, policy, data); with `serving`, also the listen

@@ -101,6 +101,41 @@ void save_clocks(unit_of_work& uow, std::string_view episode_id, std::string_vie
                  const std::vector<clock_row>& clocks);
 std::vector<clock_row> clocks_of(unit_of_work& uow, std::string_view episode_id);
 
+// A child-level clock (no episode): the repeat-missing review. Raised once per start.
+bool save_child_clock(unit_of_work& uow, std::string_view child_id, const clock_row& clock);
+
+// The overdue queue: open clocks past due (or, with due_soon, due within the window), most
+// overdue first, in the caller's scope. Police: their force's police clocks; social workers:
+// the clocks they hold; managers and the champion: their authority's.
+struct overdue_filter {
+    std::optional<std::string> kind;
+    std::optional<std::string> authority_id;
+    std::optional<std::string> worker_id;
+    bool due_soon{false};
+    time_point now;
+    std::chrono::seconds window{std::chrono::hours{24}};
+    int limit{50};
+    std::optional<time_point> after_due; // cursor
+    std::optional<std::int64_t> after_id;
+};
+std::string overdue_json(unit_of_work& uow, const scope& who, const overdue_filter& filter);
+
+// The sweeper's claim: open clocks that have become due soon (or overdue) and were not yet
+// announced, marked announced in the same statement. Rows another sweeper holds are skipped.
+struct claimed_clock {
+    std::int64_t id;
+    std::optional<std::string> episode_id;
+    std::string child_id;
+    std::string kind;
+    std::string subject;
+    time_point due_at;
+    std::optional<std::string> holder_organisation_id;
+    std::optional<std::string> holder_user_id;
+    std::optional<std::string> responsible_authority_id;
+};
+std::vector<claimed_clock> claim_clocks(unit_of_work& uow, bool overdue, time_point now,
+                                        std::chrono::seconds window, int limit);
+
 // ---- notifications and outbox ------------------------------------------------------------------
 // Raised once: a second call with the same dedupe key does nothing.
 void notify(unit_of_work& uow, const notification& note);

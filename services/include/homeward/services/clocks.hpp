@@ -1,0 +1,41 @@
+#pragma once
+// The overdue queue and the clock sweeper: the work managers and the CSE champion open every
+// morning, and the notifications that tell the people who must act.
+
+#include "homeward/services/environment.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+namespace homeward::services {
+
+struct overdue_query {
+    std::optional<std::string> kind;
+    std::optional<std::string> authority; // organisation code
+    std::optional<std::string> worker_id;
+    bool due_soon{false};
+    int limit{50};
+    std::optional<std::string> cursor;
+};
+
+// {items: [{episode_id, child, kind, due_at, overdue_hours, holder, authority}], next_cursor},
+// most overdue first. Social workers: the clocks they hold; managers and the champion: their
+// authority's; police: their force's police clocks. With due_soon: what falls due within the
+// policy's due-soon window instead.
+boost::json::object overdue_queue(const environment& env, const actor& who,
+                                  const overdue_query& query);
+
+struct sweep_report {
+    int due_soon{0};
+    int overdue{0};
+};
+
+// One pass: announces every open clock that has become due soon or overdue since the last pass,
+// exactly once even with several sweepers on one database (claimed rows are skipped by others).
+// Overdue work goes to its holder and their managers; long-missing and repeat-missing also to the
+// CSE champion.
+sweep_report sweep_clocks(const environment& env);
+
+} // namespace homeward::services

@@ -1,0 +1,147 @@
+#include "homeward/services/clocks.hpp"
+
+#include "homeward/db/repository.hpp"
+#include "homeward/services/errors.hpp"
+#include "homeward/services/time_text.hpp"
+#include "support.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace homeward::services {
+namespace {
+
+using workflow::role;
+using workflow::time_point;
+namespace json = boost::json;
+
+constexpr int sweep_batch = 500;
+
+[[noreturn]] void invalid_query(std::string field, std::string message) {
+    const std::string detail = "invalid query: " + field + " " + message;
+    throw failure(failure_kind::invalid_input, detail, {{std::move(field), std::move(message)}});
+}
+
+void announce(db::unit_of_work& uow, const db::claimed_clock& clock, bool overdue) {
+    const std::string kind = overdue ? "clock_overdue" : "clock_due_soon";
+    const std::string when = format_rfc3339(clock.due_at);
+    const std::string title = std::string{overdue ? "Overdue: " : "Due soon: "} + clock.kind;
+    const std::string body = json::serialize(json::object{
+        {"clock_id", clock.id},
+        {"kind", clock.kind},
+        {"subject", clock.subject},
+        {"due_at", when},
+        {"episode_id", clock.episode_id ? json::value(*clock.episode_id) : json::value(nullptr)},
+        {"child_id", clock.child_id}});
+    const std::string key = kind + ":" + std::to_string(clock.id) + ":" +
+                            std::to_string(clock.due_at.time_since_epoch().count());
+    const auto send = [&](const std::string& organisation, std::optional<std::string> role_name,
+                          std::optional<std::string> user, const std::string& who) {
+        db::notify(uow, {organisation, std::move(role_name), std::move(user), kind,
+                         clock.episode_id, clock.child_id, title, body, key + ":" + who});
+    };
+    if (!clock.holder_organisation_id) {
+        return;
+    }
+    const auto& holder_org = *clock.holder_organisation_id;
+    if (clock.holder_user_id) {
+        send(holder_org, std::nullopt, clock.holder_user_id, "holder");
+    } else if (!overdue) {
+        send(holder_org, std::nullopt, std::nullopt, "holder-org");
+    }
+    if (overdue) {
+        // The holder's managers (for police clocks, the force as a whole).
+        const bool police_clock = clock.kind == "safe_and_well" || clock.kind == "long_missing";
+        send(holder_org, police_clock ? std::nullopt : std::optional<std::string>{"manager"},
+             std::nullopt, "managers");
+        if (clock.kind == "long_missing" || clock.kind == "repeat_missing_review") {
+            const auto champion_org = clock.responsible_authority_id.value_or(holder_org);
+            send(champion_org, "cse_champion", std::nullopt, "champion");
+        }
+    }
+}
+
+} // namespace
+
+json::object overdue_queue(const environment& env, const actor& who, const overdue_query& query) {
+    return run_audited(env, who, {"overdue.read", "clock", ""}, [&](db::unit_of_work& uow) {
+        require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
+                     "read the overdue queue");
+        if (query.limit < 1 || query.limit > 500) {
+            invalid_query("limit", "must be from 1 to 500");
+        }
+        db::overdue_filter filter;
+        filter.now = env.now();
+        filter.window = env.policy.due_soon_window;
+        filter.due_soon = query.due_soon;
+        filter.limit = query.limit;
+        if (query.kind) {
+            if (!workflow::parse_clock_kind(*query.kind)) {
+                invalid_query("kind", "is not a kind of clock");
+            }
+            filter.kind = query.kind;
+        }
+        if (query.worker_id) {
+            if (query.worker_id->size() != 36) {
+                invalid_query("worker_id", "is not a user id");
+            }
+            filter.worker_id = query.worker_id;
+        }
+        if (query.authority) {
+            const auto organisation = db::find_organisation_by_code(uow, *query.authority);
+            if (!organisation) {
+                invalid_query("authority", "no organisation has this code");
+            }
+            filter.authority_id = organisation->id;
+        }
+        if (query.cursor) {
+            // "<due epoch seconds>.<clock id>" of the last item of the previous page
+            const auto dot = query.cursor->find('.');
+            try {
+                filter.after_due =
+                    time_point{std::chrono::seconds{std::stoll(query.cursor->substr(0, dot))}};
+                filter.after_id = std::stoll(query.cursor->substr(dot + 1));
+            } catch (const std::logic_error&) {
+                invalid_query("cursor", "is not a cursor this server gave");
+            }
+            if (dot == std::string::npos) {
+                invalid_query("cursor", "is not a cursor this server gave");
+            }
+        }
+        auto items = json::parse(db::overdue_json(uow, scope_of(who), filter)).as_array();
+        json::object result;
+        result["next_cursor"] = nullptr;
+        if (static_cast<int>(items.size()) == query.limit) {
+            const auto& last = items.back().as_object();
+            result["next_cursor"] =
+                std::to_string(
+                    parse_rfc3339(last.at("due_at").as_string())->time_since_epoch().count()) +
+                "." + std::to_string(last.at("clock_id").as_int64());
+        }
+        result["items"] = std::move(items);
+        return result;
+    });
+}
+
+sweep_report sweep_clocks(const environment& env) {
+    sweep_report report;
+    const auto now = env.now();
+    for (const bool overdue : {true, false}) {
+        while (true) {
+            db::unit_of_work uow{env.pool};
+            const auto claimed =
+                db::claim_clocks(uow, overdue, now, env.policy.due_soon_window, sweep_batch);
+            for (const auto& clock : claimed) {
+                announce(uow, clock, overdue);
+            }
+            uow.commit();
+            (overdue ? report.overdue : report.due_soon) += static_cast<int>(claimed.size());
+            if (static_cast<int>(claimed.size()) < sweep_batch) {
+                break;
+            }
+        }
+    }
+    return report;
+}
+
+} // namespace homeward::services
