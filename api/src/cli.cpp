@@ -163,11 +163,14 @@ int serve(std::ostream& out) {
         while (!stopping) {
             lock.unlock();
             try {
+                const auto started = std::chrono::steady_clock::now();
                 const auto swept = services::sweep_clocks(env);
-                if (swept.due_soon + swept.overdue > 0) {
-                    out << "{\"level\":\"info\",\"msg\":\"sweep\",\"due_soon\":" << swept.due_soon
-                        << ",\"overdue\":" << swept.overdue << "}" << std::endl;
-                }
+                const auto took = std::chrono::duration<double, std::milli>(
+                                      std::chrono::steady_clock::now() - started)
+                                      .count();
+                out << "{\"level\":\"info\",\"msg\":\"sweep\",\"due_soon\":" << swept.due_soon
+                    << ",\"overdue\":" << swept.overdue << ",\"duration_ms\":" << took << "}"
+                    << std::endl;
             } catch (const std::exception& error) {
                 // The next pass retries; a sweep that fails (database down) must not stop serving.
                 out << "{\"level\":\"error\",\"msg\":\"sweep failed\",\"error\":\""

@@ -198,6 +198,9 @@ struct server::impl {
             }
             std::string client;
             beast::error_code ignored;
+            // Responses go out as several TLS records: without this, Nagle's algorithm and the
+            // client's delayed ACK hold each response back by ~40 ms.
+            socket.set_option(tcp::no_delay(true), ignored);
             const auto remote = socket.remote_endpoint(ignored);
             client = ignored ? "unknown" : remote.address().to_string();
             auto executor = socket.get_executor();
