@@ -95,31 +95,12 @@ json::object overdue_queue(const environment& env, const actor& who, const overd
             filter.authority_id = organisation->id;
         }
         if (query.cursor) {
-            // "<due epoch seconds>.<clock id>" of the last item of the previous page
-            const auto dot = query.cursor->find('.');
-            try {
-                filter.after_due =
-                    time_point{std::chrono::seconds{std::stoll(query.cursor->substr(0, dot))}};
-                filter.after_id = std::stoll(query.cursor->substr(dot + 1));
-            } catch (const std::logic_error&) {
-                invalid_query("cursor", "is not a cursor this server gave");
-            }
-            if (dot == std::string::npos) {
-                invalid_query("cursor", "is not a cursor this server gave");
-            }
+            const auto cursor = parse_cursor(*query.cursor, cursor_key::number);
+            filter.after_due = cursor.at;
+            filter.after_id = std::stoll(cursor.key);
         }
-        auto items = json::parse(db::overdue_json(uow, scope_of(who), filter)).as_array();
-        json::object result;
-        result["next_cursor"] = nullptr;
-        if (static_cast<int>(items.size()) == query.limit) {
-            const auto& last = items.back().as_object();
-            result["next_cursor"] =
-                std::to_string(
-                    parse_rfc3339(last.at("due_at").as_string())->time_since_epoch().count()) +
-                "." + std::to_string(last.at("clock_id").as_int64());
-        }
-        result["items"] = std::move(items);
-        return result;
+        return page_of(json::parse(db::overdue_json(uow, scope_of(who), filter)).as_array(),
+                       query.limit, "due_at", "clock_id");
     });
 }
 

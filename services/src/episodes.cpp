@@ -880,18 +880,9 @@ json::object list_episodes(const environment& env, const actor& who, const episo
             }
         }
         if (query.cursor) {
-            // cursor = "<epoch seconds>.<episode id>" of the last item of the previous page
-            const auto dot = query.cursor->find('.');
-            try {
-                filter.after_reported_at =
-                    time_point{std::chrono::seconds{std::stoll(query.cursor->substr(0, dot))}};
-                filter.after_id = query.cursor->substr(dot + 1);
-            } catch (const std::logic_error&) {
-                errors.push_back({"cursor", "is not a cursor this server gave"});
-            }
-            if (dot == std::string::npos || filter.after_id->size() != 36) {
-                errors.push_back({"cursor", "is not a cursor this server gave"});
-            }
+            const auto cursor = parse_cursor(*query.cursor, cursor_key::uuid);
+            filter.after_reported_at = cursor.at;
+            filter.after_id = cursor.key;
         }
         if (query.child_id && query.child_id->size() != 36) {
             errors.push_back({"child_id", "is not an id"});
@@ -901,16 +892,9 @@ json::object list_episodes(const environment& env, const actor& who, const episo
                           "invalid query: " + errors.front().field + " " + errors.front().message,
                           errors);
         }
-        auto items = json::parse(db::list_episodes_json(uow, scope_of(who), filter)).as_array();
-        json::object result;
-        result["next_cursor"] = nullptr;
-        if (static_cast<int>(items.size()) == filter.limit && !items.empty()) {
-            const auto& last = items.back().as_object();
-            const auto reported = parse_rfc3339(last.at("reported_at").as_string());
-            result["next_cursor"] = std::to_string(reported->time_since_epoch().count()) + "." +
-                                    std::string{last.at("id").as_string()};
-        }
-        result["items"] = std::move(items);
+        auto result =
+            page_of(json::parse(db::list_episodes_json(uow, scope_of(who), filter)).as_array(),
+                    filter.limit, "reported_at", "id");
         audit_success(uow, who, {"episode.list", "episode", ""},
                       {{"state", query.state ? json::value(*query.state) : nullptr}});
         return result;

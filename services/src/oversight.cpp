@@ -19,11 +19,6 @@ void check_limit(int limit) {
     }
 }
 
-[[noreturn]] void bad_cursor() {
-    throw failure(failure_kind::invalid_input, "cursor is not a cursor this server gave",
-                  {{"cursor", "is not a cursor this server gave"}});
-}
-
 } // namespace
 
 boost::json::object list_notifications(const environment& env, const actor& who, int limit,
@@ -34,36 +29,14 @@ boost::json::object list_notifications(const environment& env, const actor& who,
             std::optional<workflow::time_point> before;
             std::optional<std::string> before_id;
             if (cursor) {
-                const auto dot = cursor->find('.');
-                try {
-                    before = workflow::time_point{
-                        std::chrono::seconds{std::stoll(cursor->substr(0, dot))}};
-                } catch (const std::logic_error&) {
-                    bad_cursor();
-                }
-                if (dot == std::string::npos) {
-                    bad_cursor();
-                }
-                before_id = cursor->substr(dot + 1);
-                if (before_id->size() != 36) {
-                    bad_cursor();
-                }
+                const auto after = parse_cursor(*cursor, cursor_key::uuid);
+                before = after.at;
+                before_id = after.key;
             }
-            auto items = boost::json::parse(
-                             db::notifications_json(uow, scope_of(who), limit, before, before_id))
-                             .as_array();
-            boost::json::object result;
-            result["next_cursor"] = nullptr;
-            if (static_cast<int>(items.size()) == limit) {
-                const auto& last = items.back().as_object();
-                result["next_cursor"] =
-                    std::to_string(parse_rfc3339(last.at("created_at").as_string())
-                                       ->time_since_epoch()
-                                       .count()) +
-                    "." + std::string{last.at("id").as_string()};
-            }
-            result["items"] = std::move(items);
-            return result;
+            return page_of(boost::json::parse(
+                               db::notifications_json(uow, scope_of(who), limit, before, before_id))
+                               .as_array(),
+                           limit, "created_at", "id");
         });
 }
 

@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include "homeward/db/repository.hpp"
+#include "homeward/services/time_text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -102,6 +103,44 @@ void require_role(const actor& who, std::initializer_list<workflow::role> roles,
 
 boost::json::object parse_object(const std::string& json_text) {
     return boost::json::parse(json_text).as_object();
+}
+
+keyset_cursor parse_cursor(const std::string& text, cursor_key kind) {
+    const auto refuse = [] {
+        throw failure(failure_kind::invalid_input, "cursor is not a cursor this server gave",
+                      {{"cursor", "is not a cursor this server gave"}});
+    };
+    const auto dot = text.find('.');
+    if (dot == 0 || dot == std::string::npos || dot + 1 == text.size() ||
+        text.find_first_not_of("0123456789") != dot) {
+        refuse();
+    }
+    std::string key = text.substr(dot + 1);
+    const bool key_ok =
+        kind == cursor_key::number
+            ? key.size() <= 18 && key.find_first_not_of("0123456789") == std::string::npos
+            : key.size() == 36 && key.find_first_not_of("0123456789abcdef-") == std::string::npos;
+    if (dot > 12 || !key_ok) {
+        refuse();
+    }
+    return {workflow::time_point{std::chrono::seconds{std::stoll(text.substr(0, dot))}},
+            std::move(key)};
+}
+
+boost::json::object page_of(boost::json::array items, int limit, std::string_view time_field,
+                            std::string_view key_field) {
+    boost::json::object page;
+    page["next_cursor"] = nullptr;
+    if (!items.empty() && static_cast<int>(items.size()) == limit) {
+        const auto& last = items.back().as_object();
+        const auto at = parse_rfc3339(last.at(time_field).as_string());
+        const auto& key = last.at(key_field);
+        page["next_cursor"] = std::to_string(at->time_since_epoch().count()) + "." +
+                              (key.is_string() ? std::string{key.as_string()}
+                                               : std::to_string(key.to_number<std::int64_t>()));
+    }
+    page["items"] = std::move(items);
+    return page;
 }
 
 } // namespace homeward::services

@@ -39,4 +39,17 @@ void require_role(const actor& who, std::initializer_list<workflow::role> roles,
 
 boost::json::object parse_object(const std::string& json_text);
 
+// Keyset pagination: a cursor is "<epoch seconds>.<key>" of the last item of the previous page,
+// the key being a uuid or a number. Anything else is failure(invalid_input) naming `cursor`.
+enum class cursor_key { uuid, number };
+struct keyset_cursor {
+    workflow::time_point at;
+    std::string key;
+};
+keyset_cursor parse_cursor(const std::string& text, cursor_key kind);
+// {items, next_cursor}: when the page is full, next_cursor points after its last item, read from
+// that item's RFC 3339 `time_field` and its `key_field`.
+boost::json::object page_of(boost::json::array items, int limit, std::string_view time_field,
+                            std::string_view key_field);
+
 } // namespace homeward::services
