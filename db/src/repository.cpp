@@ -201,7 +201,7 @@ constexpr std::array statements{
               "select id::text, episode_id::text, owner_id::text, status, "
               "extract(epoch from raised_at)::bigint, extract(epoch from due_at)::bigint, "
               "extract(epoch from completed_at)::bigint from actions "
-              "where episode_id = $1::uuid and id = $2::uuid"},
+              "where id = $1::uuid and episode_id = $2::uuid"},
     statement{"actions_of",
               "select id::text, episode_id::text, owner_id::text, status, "
               "extract(epoch from raised_at)::bigint, extract(epoch from due_at)::bigint, "
@@ -340,16 +340,12 @@ constexpr std::array statements{
         "order by n.created_at desc, n.id desc limit $4) n "
         "left join notification_reads r on r.notification_id = n.id and r.user_id = $1::uuid"},
     statement{"mark_notification_read",
-              "insert into notification_reads (notification_id, user_id) select n.id, $1::uuid "
-              "from notifications n where n.id = $4::uuid and n.organisation_id = $3::uuid "
-              "and (n.recipient_role is null or n.recipient_role = $2) "
-              "and (n.recipient_user_id is null or n.recipient_user_id = $1::uuid) "
-              "on conflict do nothing returning 1"},
-    statement{
-        "notification_visible",
-        "select 1 from notifications n where n.id = $4::uuid and n.organisation_id = $3::uuid "
-        "and (n.recipient_role is null or n.recipient_role = $2) "
-        "and (n.recipient_user_id is null or n.recipient_user_id = $1::uuid)"},
+              "with visible as (select n.id from notifications n where n.id = $1::uuid "
+              "and n.organisation_id = $4::uuid and (n.recipient_role is null or "
+              "n.recipient_role = $3) and (n.recipient_user_id is null or "
+              "n.recipient_user_id = $2::uuid)), marked as (insert into notification_reads "
+              "(notification_id, user_id) select id, $2::uuid from visible on conflict do nothing) "
+              "select id from visible"},
     statement{"audit_json",
               "select coalesce(jsonb_agg(jsonb_build_object('seq', a.seq, 'at', hw_time(a.at), "
               "'request_id', a.request_id, 'actor_id', a.actor_id, 'actor_username', "
@@ -407,8 +403,6 @@ std::string text_array(const std::vector<std::string>& values) {
     }
     return literal + "}";
 }
-
-std::string scope_role(const scope& who) { return who.role; }
 
 episode_row read_episode(const pqxx::row& row) {
     episode_row e;
@@ -468,6 +462,28 @@ pqxx::result run(unit_of_work& uow, const char* name, Args&&... args) {
     }
 }
 
+// The first row of a statement whose first parameter is a record's id, or nullopt when there is
+// none. An id that is not a uuid can name no row: PostgreSQL is not asked.
+template <typename... Args>
+std::optional<pqxx::row> row_by_id(unit_of_work& uow, const char* name, std::string_view id,
+                                   Args&&... args) {
+    if (!looks_like_uuid(id)) {
+        return std::nullopt;
+    }
+    const auto result = run(uow, name, std::string{id}, std::forward<Args>(args)...);
+    if (result.empty()) {
+        return std::nullopt;
+    }
+    return result[0];
+}
+
+// lock_episode and load_episode: the same row, locked or not.
+std::optional<episode_row> episode_in_scope(unit_of_work& uow, const char* statement,
+                                            std::string_view id, const scope& who) {
+    const auto row = row_by_id(uow, statement, id, who.role, who.organisation_id);
+    return row ? std::optional{read_episode(*row)} : std::nullopt;
+}
+
 } // namespace
 
 void prepare_statements(pqxx::connection& connection) {
@@ -522,17 +538,14 @@ std::string insert_user(unit_of_work& uow, std::string_view username,
 }
 
 std::optional<user_row> find_user_by_id(unit_of_work& uow, std::string_view id) {
-    if (!looks_like_uuid(id)) {
+    const auto row = row_by_id(uow, "user_by_id", id);
+    if (!row) {
         return std::nullopt;
     }
-    const auto result = run(uow, "user_by_id", std::string{id});
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    const auto row = result[0];
-    return user_row{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                    row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
-                    row[6].as<bool>()};
+    const auto& r = *row;
+    return user_row{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                    r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
+                    r[6].as<bool>()};
 }
 
 // ---- children ----------------------------------------------------------------------------------
@@ -547,32 +560,21 @@ std::string insert_child(unit_of_work& uow, const new_child& child) {
 
 std::optional<std::string> child_json(unit_of_work& uow, std::string_view child_id,
                                       const scope& who) {
-    if (!looks_like_uuid(child_id)) {
-        return std::nullopt;
-    }
-    const auto result =
-        run(uow, "child_json", std::string{child_id}, scope_role(who), who.organisation_id);
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return result[0][0].as<std::string>();
+    const auto row = row_by_id(uow, "child_json", child_id, who.role, who.organisation_id);
+    return row ? std::optional{(*row)[0].as<std::string>()} : std::nullopt;
 }
 
 std::optional<child_authorities> child_authorities_of(unit_of_work& uow, std::string_view child_id,
                                                       const scope& who) {
-    if (!looks_like_uuid(child_id)) {
+    const auto row = row_by_id(uow, "child_authorities", child_id, who.role, who.organisation_id);
+    if (!row) {
         return std::nullopt;
     }
-    const auto result =
-        run(uow, "child_authorities", std::string{child_id}, scope_role(who), who.organisation_id);
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return child_authorities{result[0][0].as<std::string>(), optional_text(result[0][1])};
+    return child_authorities{(*row)[0].as<std::string>(), optional_text((*row)[1])};
 }
 
 std::string child_episodes_json(unit_of_work& uow, std::string_view child_id, const scope& who) {
-    return run(uow, "child_episodes_json", std::string{child_id}, scope_role(who),
+    return run(uow, "child_episodes_json", std::string{child_id}, who.role,
                who.organisation_id)[0][0]
         .as<std::string>();
 }
@@ -594,8 +596,7 @@ std::string search_children_json(unit_of_work& uow, std::string_view query, cons
         }
         prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    return run(uow, "search_children_json", prefix, scope_role(who), who.organisation_id,
-               limit)[0][0]
+    return run(uow, "search_children_json", prefix, who.role, who.organisation_id, limit)[0][0]
         .as<std::string>();
 }
 
@@ -611,27 +612,11 @@ std::string insert_episode(unit_of_work& uow, const new_episode& episode) {
 }
 
 std::optional<episode_row> lock_episode(unit_of_work& uow, std::string_view id, const scope& who) {
-    if (!looks_like_uuid(id)) {
-        return std::nullopt;
-    }
-    const auto result =
-        run(uow, "lock_episode", std::string{id}, scope_role(who), who.organisation_id);
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_episode(result[0]);
+    return episode_in_scope(uow, "lock_episode", id, who);
 }
 
 std::optional<episode_row> load_episode(unit_of_work& uow, std::string_view id, const scope& who) {
-    if (!looks_like_uuid(id)) {
-        return std::nullopt;
-    }
-    const auto result =
-        run(uow, "load_episode", std::string{id}, scope_role(who), who.organisation_id);
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_episode(result[0]);
+    return episode_in_scope(uow, "load_episode", id, who);
 }
 
 std::string episode_json(unit_of_work& uow, std::string_view id, bool include_child_account) {
@@ -710,14 +695,8 @@ void insert_interview(unit_of_work& uow, std::string_view episode_id, const inte
 
 std::optional<action_row> find_action(unit_of_work& uow, std::string_view episode_id,
                                       std::string_view action_id) {
-    if (!looks_like_uuid(action_id)) {
-        return std::nullopt;
-    }
-    const auto result = run(uow, "find_action", std::string{episode_id}, std::string{action_id});
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return read_action(result[0]);
+    const auto row = row_by_id(uow, "find_action", action_id, std::string{episode_id});
+    return row ? std::optional{read_action(*row)} : std::nullopt;
 }
 
 std::vector<action_row> actions_of(unit_of_work& uow, std::string_view episode_id) {
@@ -959,13 +938,8 @@ std::string notifications_json(unit_of_work& uow, const scope& who, int limit,
 }
 
 bool mark_notification_read(unit_of_work& uow, const scope& who, std::string_view id) {
-    if (!looks_like_uuid(id)) {
-        return false;
-    }
-    run(uow, "mark_notification_read", who.user_id, who.role, who.organisation_id, std::string{id});
-    return !run(uow, "notification_visible", who.user_id, who.role, who.organisation_id,
-                std::string{id})
-                .empty();
+    return row_by_id(uow, "mark_notification_read", id, who.user_id, who.role, who.organisation_id)
+        .has_value();
 }
 
 std::string audit_json(unit_of_work& uow, const audit_filter& filter) {

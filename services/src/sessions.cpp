@@ -32,10 +32,17 @@ boost::json::object log_in(const environment& env, std::string_view username,
     anonymous.request_id = std::string{request_id};
     const auto now = env.now();
     const audit_target target{"session.create", "user", anonymous.username};
-    // Failed attempts must be recorded even though the use case fails: commit them first.
-    const auto record_failure = [&]() {
+    // A failed attempt is recorded (and may lock the account) in a transaction of its own,
+    // committed before the failure is reported.
+    const auto record_failure = [&](const std::optional<db::login_account>& known) {
         db::unit_of_work uow{env.pool};
         db::record_login_attempt(uow, username, client_address, false, now);
+        if (known && db::recent_failed_logins(uow, username, now - rules.failure_window) >=
+                         rules.failures_before_lock) {
+            db::lock_account(uow, known->user.id, now + rules.lock_for);
+            audit_success(uow, actor_of(known->user, request_id),
+                          {"user.locked", "user", known->user.id});
+        }
         uow.commit();
     };
     std::optional<db::login_account> account;
@@ -49,7 +56,7 @@ boost::json::object log_in(const environment& env, std::string_view username,
         account = db::find_login_account(uow, username);
     }
     if (account && account->locked_until && *account->locked_until > now) {
-        record_failure();
+        record_failure(std::nullopt); // already locked: the lock is not extended
         throw failure(failure_kind::too_many_requests,
                       "the account is locked after repeated failed log-ins until " +
                           format_rfc3339(*account->locked_until));
@@ -61,17 +68,7 @@ boost::json::object log_in(const environment& env, std::string_view username,
         verify_password(password, decoy_hash()); // same work, so timing does not reveal names
     }
     if (!verified || !account->user.active) {
-        record_failure();
-        if (account) {
-            db::unit_of_work uow{env.pool};
-            if (db::recent_failed_logins(uow, username, now - rules.failure_window) >=
-                rules.failures_before_lock) {
-                db::lock_account(uow, account->user.id, now + rules.lock_for);
-                audit_success(uow, actor_of(account->user, request_id),
-                              {"user.locked", "user", account->user.id});
-            }
-            uow.commit();
-        }
+        record_failure(account);
         throw failure(failure_kind::unauthenticated, std::string{wrong_credentials});
     }
     const std::string token = new_token();

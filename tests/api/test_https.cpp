@@ -523,3 +523,39 @@ TEST_F(api_over_https, an_unexpected_failure_is_500_with_a_request_id_and_nothin
 
 } // namespace
 } // namespace homeward::testing
+
+namespace homeward::testing {
+namespace {
+
+TEST_F(api_over_https, a_notification_is_marked_read_only_by_those_it_is_addressed_to) {
+    auto episode = report(police, child);
+    const auto list = get(host_worker, "/api/v1/notifications").json();
+    std::string id;
+    for (const auto& note : list.at("items").as_array()) {
+        if (note.at("episode_id") == episode.at("id")) {
+            id = std::string{note.at("id").as_string()};
+            EXPECT_EQ(note.at("read"), false);
+        }
+    }
+    ASSERT_FALSE(id.empty());
+    const auto target = "/api/v1/notifications/" + id + "/read";
+    EXPECT_EQ(post(outsider, target, "").status, 404U);
+    EXPECT_EQ(post(host_worker, target, "").status, 204U);
+    EXPECT_EQ(post(host_worker, target, "").status, 204U); // again: still read, no error
+    const auto after = get(host_worker, "/api/v1/notifications").json();
+    for (const auto& note : after.at("items").as_array()) {
+        if (note.at("id").as_string() == id) {
+            EXPECT_EQ(note.at("read"), true);
+        }
+    }
+    const auto as_worker = get(worker, "/api/v1/notifications").json();
+    for (const auto& note : as_worker.at("items").as_array()) {
+        if (note.at("episode_id") == episode.at("id")) {
+            EXPECT_EQ(note.at("read"), false) << "read by one user is not read by another";
+        }
+    }
+    EXPECT_EQ(post(host_worker, "/api/v1/notifications/not-an-id/read", "").status, 404U);
+}
+
+} // namespace
+} // namespace homeward::testing
