@@ -1,4 +1,5 @@
 #include "https_fixture.hpp"
+#include "test_database.hpp"
 
 #include "homeward/api/settings.hpp"
 #include "homeward/db/migrations.hpp"
@@ -98,14 +99,7 @@ https_reply https_call(std::uint16_t port, const std::string& method, const std:
     return reply;
 }
 
-std::string https_test::database_url() {
-    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (url == nullptr) {
-        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
-        return "postgresql://invalid.invalid/none";
-    }
-    return url;
-}
+std::string https_test::database_url() { return test_database_url(); }
 
 std::string https_test::cert_dir() {
     static const std::string dir = [] {

@@ -2,7 +2,9 @@
 
 #include "homeward/api/cli.hpp"
 
+#include "test_database.hpp"
 #include <gmock/gmock.h>
+
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -24,14 +26,7 @@ struct outcome {
     std::string err;
 };
 
-std::string database_url() {
-    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (url == nullptr) {
-        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
-        return "postgresql://invalid.invalid/none";
-    }
-    return url;
-}
+std::string database_url() { return homeward::testing::test_database_url(); }
 
 class command_line : public ::testing::Test {
 protected:

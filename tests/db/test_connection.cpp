@@ -2,6 +2,8 @@
 
 #include "homeward/db/connection.hpp"
 
+#include "test_database.hpp"
+
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -10,14 +12,7 @@
 
 namespace {
 
-std::string test_database_url() {
-    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (url == nullptr || *url == '\0') {
-        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
-        return "postgresql://invalid.invalid/none";
-    }
-    return url;
-}
+using homeward::testing::test_database_url;
 
 TEST(database_connection, reaches_the_postgresql_15_cluster_started_by_ops_test) {
     const std::string version = homeward::db::server_version(test_database_url());

@@ -2,6 +2,8 @@
 
 #include "homeward/db/migrations.hpp"
 
+#include "test_database.hpp"
+
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -15,14 +17,7 @@
 namespace homeward::db {
 namespace {
 
-std::string base_url() {
-    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (url == nullptr || *url == '\0') {
-        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
-        return "postgresql://invalid.invalid/none";
-    }
-    return url;
-}
+std::string base_url() { return homeward::testing::test_database_url(); }
 
 // The same server and credentials, another database: the path of a URI, or a later dbname in a
 // key=value connection string (libpq takes the last one given).

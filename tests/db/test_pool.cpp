@@ -6,6 +6,8 @@
 #include "homeward/db/repository.hpp"
 #include "homeward/db/unit_of_work.hpp"
 
+#include "test_database.hpp"
+
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -24,14 +26,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string url() {
-    const char* value = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (value == nullptr || *value == '\0') {
-        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
-        return "postgresql://invalid.invalid/none";
-    }
-    return value;
-}
+std::string url() { return homeward::testing::test_database_url(); }
 
 int backend_pid(const connection_pool::lease& lease) {
     pqxx::nontransaction tx{lease.connection()};

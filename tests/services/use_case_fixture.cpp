@@ -1,4 +1,5 @@
 #include "use_case_fixture.hpp"
+#include "test_database.hpp"
 
 #include "homeward/db/migrations.hpp"
 #include "homeward/db/repository.hpp"
@@ -41,14 +42,7 @@ std::string random_suffix() {
 
 } // namespace
 
-std::string services_test::database_url() {
-    const char* url = std::getenv("HOMEWARD_TEST_DATABASE_URL");
-    if (url == nullptr) {
-        ADD_FAILURE() << "HOMEWARD_TEST_DATABASE_URL is not set: run the tests through ops/test";
-        return "postgresql://invalid.invalid/none";
-    }
-    return url;
-}
+std::string services_test::database_url() { return test_database_url(); }
 
 void services_test::SetUpTestSuite() { db::migrate(database_url()); }
 
