@@ -3,16 +3,21 @@
 #include "homeward/api/router.hpp"
 #include "homeward/api/server.hpp"
 #include "homeward/api/settings.hpp"
+#include "homeward/api/webhook_client.hpp"
 #include "homeward/db/migrations.hpp"
 #include "homeward/db/pool.hpp"
 #include "homeward/services/administration.hpp"
 #include "homeward/services/audit.hpp"
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/errors.hpp"
+#include "homeward/services/webhooks.hpp"
+
+#include <boost/json/serialize.hpp>
 
 #include <pqxx/except>
 
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -49,6 +54,9 @@ Settings come from the environment (HOMEWARD_CONFIG_FILE may name a file of NAME
   HOMEWARD_POLICY         england (default), scotland, or the path of a JSON policy file
   HOMEWARD_DATA_DIR       folder of cse_indicators.json
   HOMEWARD_SWEEP_SECONDS  how often serve's clock sweeper runs (default 60)
+  HOMEWARD_WEBHOOK_SECONDS       how often serve sends due webhook messages (default 5)
+  HOMEWARD_WEBHOOK_MAX_ATTEMPTS  attempts before a message is dead (default 12)
+  HOMEWARD_WEBHOOK_CA_FILE       extra CA certificates trusted for webhook receivers
   HOMEWARD_LISTEN         HOST:PORT to serve on (default 127.0.0.1:8443)
   HOMEWARD_TLS_CERT       PEM certificate chain
   HOMEWARD_TLS_KEY        PEM private key
@@ -98,6 +106,66 @@ std::map<std::string, std::string> options(const std::vector<std::string>& args,
     }
     return found;
 }
+
+std::mutex log_mutex;
+
+// One JSON line on the command's output.
+void log(std::ostream& out, const boost::json::object& line) {
+    const std::lock_guard lock{log_mutex};
+    out << boost::json::serialize(line) << std::endl;
+}
+
+double milliseconds_since(std::chrono::steady_clock::time_point started) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+        .count();
+}
+
+// Runs a pass at start and then every interval on a thread of its own, until stopped.
+class periodic {
+public:
+    periodic(std::chrono::seconds interval, std::function<void()> pass)
+        : interval_(interval), pass_(std::move(pass)) {}
+    ~periodic() { stop(); }
+    periodic(const periodic&) = delete;
+    periodic& operator=(const periodic&) = delete;
+
+    void start(std::ostream& out, std::string failure_message) {
+        thread_ = std::thread{[this, &out, failure_message = std::move(failure_message)] {
+            std::unique_lock lock{mutex_};
+            while (!stopping_) {
+                lock.unlock();
+                try {
+                    pass_();
+                } catch (const std::exception& error) {
+                    log(out, {{"level", "error"},
+                              {"msg", failure_message},
+                              {"error", first_line(error.what())}});
+                }
+                lock.lock();
+                wake_.wait_for(lock, interval_, [this] { return stopping_; });
+            }
+        }};
+    }
+
+    void stop() {
+        {
+            const std::lock_guard lock{mutex_};
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+private:
+    std::chrono::seconds interval_;
+    std::function<void()> pass_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_{false};
+    std::thread thread_;
+};
 
 struct runtime {
     settings config;
@@ -154,39 +222,39 @@ int serve(std::ostream& out) {
         out << "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"https://" << config.listen_host
             << ":" << port << "\",\"policy\":\"" << config.policy.name << "\"}" << std::endl;
     });
-    // The clock sweeper: at start and then every interval, until the server has drained.
-    std::mutex sweep_mutex;
-    std::condition_variable sweep_wake;
-    bool stopping = false;
-    std::thread sweeper{[&] {
-        std::unique_lock lock{sweep_mutex};
-        while (!stopping) {
-            lock.unlock();
-            try {
-                const auto started = std::chrono::steady_clock::now();
-                const auto swept = services::sweep_clocks(env);
-                const auto took = std::chrono::duration<double, std::milli>(
-                                      std::chrono::steady_clock::now() - started)
-                                      .count();
-                out << "{\"level\":\"info\",\"msg\":\"sweep\",\"due_soon\":" << swept.due_soon
-                    << ",\"overdue\":" << swept.overdue << ",\"duration_ms\":" << took << "}"
-                    << std::endl;
-            } catch (const std::exception& error) {
-                // The next pass retries; a sweep that fails (database down) must not stop serving.
-                out << "{\"level\":\"error\",\"msg\":\"sweep failed\",\"error\":\""
-                    << first_line(error.what()) << "\"}" << std::endl;
-            }
-            lock.lock();
-            sweep_wake.wait_for(lock, config.sweep_interval, [&] { return stopping; });
-        }
-    }};
+    // The clock sweeper and the webhook delivery worker: each at start and then every interval,
+    // until the server has drained. A pass that fails (the database down) is logged and retried.
+    periodic sweeper{config.sweep_interval, [&] {
+                         const auto started = std::chrono::steady_clock::now();
+                         const auto swept = services::sweep_clocks(env);
+                         log(out, {{"level", "info"},
+                                   {"msg", "sweep"},
+                                   {"due_soon", swept.due_soon},
+                                   {"overdue", swept.overdue},
+                                   {"duration_ms", milliseconds_since(started)}});
+                     }};
+    services::delivery_rules delivery;
+    delivery.max_attempts = config.webhook_max_attempts;
+    webhook_client client{{config.webhook_ca_file, std::chrono::seconds{10}}};
+    periodic deliverer{config.webhook_interval, [&] {
+                           const auto started = std::chrono::steady_clock::now();
+                           const auto sent = services::deliver_webhooks(
+                               env, delivery,
+                               [&](const services::webhook_request& r) { return client.send(r); });
+                           if (sent.delivered + sent.retrying + sent.dead > 0) {
+                               log(out, {{"level", "info"},
+                                         {"msg", "webhooks"},
+                                         {"delivered", sent.delivered},
+                                         {"retrying", sent.retrying},
+                                         {"dead", sent.dead},
+                                         {"duration_ms", milliseconds_since(started)}});
+                           }
+                       }};
+    sweeper.start(out, "sweep failed");
+    deliverer.start(out, "webhook delivery failed");
     https->run(true);
-    {
-        std::lock_guard lock{sweep_mutex};
-        stopping = true;
-    }
-    sweep_wake.notify_all();
-    sweeper.join();
+    sweeper.stop();
+    deliverer.stop();
     out << "{\"level\":\"info\",\"msg\":\"stopped\"}" << std::endl;
     return 0;
 }

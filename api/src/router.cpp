@@ -9,6 +9,7 @@
 #include "homeward/services/errors.hpp"
 #include "homeward/services/oversight.hpp"
 #include "homeward/services/time_text.hpp"
+#include "homeward/services/webhooks.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
@@ -455,6 +456,32 @@ http_response notification_read(const services::environment& env, const services
     return http_response{http::status::no_content, c.request.version()};
 }
 
+http_response webhook_set(const services::environment& env, const services::session_rules&,
+                          metrics&, call& c) {
+    return json_response(c, 200, services::set_webhook(env, *c.who, c.segments[3], body_object(c)));
+}
+
+http_response webhook_remove(const services::environment& env, const services::session_rules&,
+                             metrics&, call& c) {
+    services::remove_webhook(env, *c.who, c.segments[3]);
+    return http_response{http::status::no_content, c.request.version()};
+}
+
+http_response webhook_deliveries(const services::environment& env, const services::session_rules&,
+                                 metrics&, call& c) {
+    services::delivery_query query;
+    query.status = query_text(c, "status");
+    query.organisation = query_text(c, "organisation");
+    query.cursor = query_text(c, "cursor");
+    query.limit = query_limit(c);
+    return json_response(c, 200, services::list_deliveries(env, *c.who, query));
+}
+
+http_response webhook_replay(const services::environment& env, const services::session_rules&,
+                             metrics&, call& c) {
+    return json_response(c, 200, services::replay_delivery(env, *c.who, c.segments[3]));
+}
+
 const std::vector<route>& route_table() {
     using v = http::verb;
     static const std::vector<route> table{
@@ -495,6 +522,26 @@ const std::vector<route>& route_table() {
          "/api/v1/notifications/{id}/read",
          true,
          &notification_read},
+        {v::put,
+         {"api", "v1", "organisations", "{}", "webhook"},
+         "/api/v1/organisations/{code}/webhook",
+         true,
+         &webhook_set},
+        {v::delete_,
+         {"api", "v1", "organisations", "{}", "webhook"},
+         "/api/v1/organisations/{code}/webhook",
+         true,
+         &webhook_remove},
+        {v::get,
+         {"api", "v1", "webhook-deliveries"},
+         "/api/v1/webhook-deliveries",
+         true,
+         &webhook_deliveries},
+        {v::post,
+         {"api", "v1", "webhook-deliveries", "{}", "replay"},
+         "/api/v1/webhook-deliveries/{delivery_id}/replay",
+         true,
+         &webhook_replay},
     };
     return table;
 }

@@ -113,6 +113,20 @@ settings load_settings(const setting_source& source, bool serving) {
         result.sweep_interval = std::chrono::seconds{
             static_cast<long>(parse_count(*interval, "HOMEWARD_SWEEP_SECONDS", 1, 3600))};
     }
+    if (const auto interval = get("HOMEWARD_WEBHOOK_SECONDS")) {
+        result.webhook_interval = std::chrono::seconds{
+            static_cast<long>(parse_count(*interval, "HOMEWARD_WEBHOOK_SECONDS", 1, 3600))};
+    }
+    if (const auto attempts = get("HOMEWARD_WEBHOOK_MAX_ATTEMPTS")) {
+        result.webhook_max_attempts =
+            static_cast<int>(parse_count(*attempts, "HOMEWARD_WEBHOOK_MAX_ATTEMPTS", 1, 100));
+    }
+    if (const auto ca_file = get("HOMEWARD_WEBHOOK_CA_FILE")) {
+        if (!std::filesystem::is_regular_file(*ca_file)) {
+            throw setting_error("HOMEWARD_WEBHOOK_CA_FILE: no such file " + *ca_file);
+        }
+        result.webhook_ca_file = *ca_file;
+    }
 
     if (serving) {
         const auto listen = get("HOMEWARD_LISTEN").value_or("127.0.0.1:8443");

@@ -1,5 +1,6 @@
 #include "homeward/db/repository.hpp"
 
+#include "sql.hpp"
 #include "statements.hpp"
 
 #include <pqxx/pqxx>
@@ -9,11 +10,6 @@
 
 namespace homeward::db {
 namespace {
-
-struct statement {
-    const char* name;
-    const char* sql;
-};
 
 // Whose episodes a caller sees: police their force's, the authority roles episodes of children
 // their authority is responsible for or hosts; admins none. $2 = role, $3 = organisation id.
@@ -245,12 +241,17 @@ constexpr std::array statements{
               "(select * from unnest($2::text[], $3::text[])))"},
     statement{
         "notify",
-        "insert into notifications (organisation_id, recipient_role, recipient_user_id, kind, "
-        "episode_id, child_id, title, body, dedupe_key) values ($1::uuid, $2, $3::uuid, $4, "
-        "$5::uuid, $6::uuid, $7, $8::jsonb, $9) on conflict (dedupe_key) do nothing"},
-    statement{"enqueue_webhook",
-              "insert into outbox (organisation_id, topic, payload) select id, $2, $3::jsonb "
-              "from organisations where id = $1::uuid and webhook_url is not null"},
+        // A notification raised for the first time also queues its webhook, in one statement.
+        "with note as (insert into notifications (organisation_id, recipient_role, "
+        "recipient_user_id, kind, episode_id, child_id, title, body, dedupe_key) values "
+        "($1::uuid, $2, $3::uuid, $4, $5::uuid, $6::uuid, $7, $8::jsonb, $9) on conflict "
+        "(dedupe_key) do nothing returning *) insert into outbox (organisation_id, topic, payload) "
+        "select note.organisation_id, 'notification.' || note.kind, jsonb_build_object("
+        "'notification_id', note.id, 'kind', note.kind, 'title', note.title, 'recipient_role', "
+        "note.recipient_role, 'recipient_user_id', note.recipient_user_id, 'episode_id', "
+        "note.episode_id, 'child_id', note.child_id, 'created_at', hw_time(note.created_at), "
+        "'detail', note.body) from note join organisations o on o.id = note.organisation_id "
+        "where o.webhook_url is not null"},
     statement{"claim_idempotency_key",
               "insert into idempotency_keys (user_id, key, request_hash, episode_id) values "
               "($1::uuid, $2, $3, $4::uuid) on conflict (user_id, key) do nothing"},
@@ -365,29 +366,6 @@ constexpr std::array statements{
 #undef EPISODE_SCOPE
 #undef CHILD_SCOPE
 
-std::optional<time_point> optional_time(const pqxx::field& field) {
-    if (field.is_null()) {
-        return std::nullopt;
-    }
-    return time_point{std::chrono::seconds{field.as<std::int64_t>()}};
-}
-
-time_point required_time(const pqxx::field& field) {
-    return time_point{std::chrono::seconds{field.as<std::int64_t>()}};
-}
-
-std::optional<std::string> optional_text(const pqxx::field& field) {
-    if (field.is_null()) {
-        return std::nullopt;
-    }
-    return field.as<std::string>();
-}
-
-std::int64_t epoch(time_point at) { return at.time_since_epoch().count(); }
-std::optional<std::int64_t> epoch(std::optional<time_point> at) {
-    return at ? std::optional<std::int64_t>{epoch(*at)} : std::nullopt;
-}
-
 // A PostgreSQL array literal of text values, quoted and escaped.
 std::string text_array(const std::vector<std::string>& values) {
     std::string literal = "{";
@@ -437,46 +415,6 @@ action_row read_action(const pqxx::row& row) {
             optional_time(row[6])};
 }
 
-// An id that is not a uuid can name no row: answer "not found" without asking PostgreSQL.
-bool looks_like_uuid(std::string_view id) {
-    if (id.size() != 36) {
-        return false;
-    }
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        const char c = id[i];
-        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-        if (dash ? c != '-' : !hex) {
-            return false;
-        }
-    }
-    return true;
-}
-
-template <typename... Args>
-pqxx::result run(unit_of_work& uow, const char* name, Args&&... args) {
-    try {
-        return uow.tx().exec_prepared(name, std::forward<Args>(args)...);
-    } catch (const pqxx::unique_violation& error) {
-        throw duplicate(error.what());
-    }
-}
-
-// The first row of a statement whose first parameter is a record's id, or nullopt when there is
-// none. An id that is not a uuid can name no row: PostgreSQL is not asked.
-template <typename... Args>
-std::optional<pqxx::row> row_by_id(unit_of_work& uow, const char* name, std::string_view id,
-                                   Args&&... args) {
-    if (!looks_like_uuid(id)) {
-        return std::nullopt;
-    }
-    const auto result = run(uow, name, std::string{id}, std::forward<Args>(args)...);
-    if (result.empty()) {
-        return std::nullopt;
-    }
-    return result[0];
-}
-
 // lock_episode and load_episode: the same row, locked or not.
 std::optional<episode_row> episode_in_scope(unit_of_work& uow, const char* statement,
                                             std::string_view id, const scope& who) {
@@ -489,6 +427,9 @@ std::optional<episode_row> episode_in_scope(unit_of_work& uow, const char* state
 void prepare_statements(pqxx::connection& connection) {
     connection.set_variable("TimeZone", "'UTC'");
     for (const auto& s : statements) {
+        connection.prepare(s.name, s.sql);
+    }
+    for (const auto& s : outbox_statements()) {
         connection.prepare(s.name, s.sql);
     }
 }
@@ -830,11 +771,6 @@ std::vector<claimed_clock> claim_clocks(unit_of_work& uow, bool overdue, time_po
 void notify(unit_of_work& uow, const notification& note) {
     run(uow, "notify", note.organisation_id, note.recipient_role, note.recipient_user_id, note.kind,
         note.episode_id, note.child_id, note.title, note.body_json, note.dedupe_key);
-}
-
-void enqueue_webhook(unit_of_work& uow, std::string_view organisation_id, std::string_view topic,
-                     const std::string& payload_json) {
-    run(uow, "enqueue_webhook", std::string{organisation_id}, std::string{topic}, payload_json);
 }
 
 // ---- idempotency -------------------------------------------------------------------------------

@@ -67,9 +67,7 @@ json::object overdue_queue(const environment& env, const actor& who, const overd
     return run_audited(env, who, {"overdue.read", "clock", ""}, [&](db::unit_of_work& uow) {
         require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
                      "read the overdue queue");
-        if (query.limit < 1 || query.limit > 500) {
-            invalid_query("limit", "must be from 1 to 500");
-        }
+        check_limit(query.limit);
         db::overdue_filter filter;
         filter.now = env.now();
         filter.window = env.policy.due_soon_window;

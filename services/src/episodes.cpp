@@ -196,7 +196,6 @@ void notify_authorities(db::unit_of_work& uow, const db::episode_row& row, std::
                          row.child_id, std::string{title}, body_text,
                          std::string{kind} + ":" + row.id + ":" + authority + ":v" +
                              std::to_string(row.version)});
-        db::enqueue_webhook(uow, authority, std::string{"episode."} + std::string{kind}, body_text);
     }
 }
 

@@ -12,13 +12,6 @@ namespace {
 
 using workflow::role;
 
-void check_limit(int limit) {
-    if (limit < 1 || limit > 500) {
-        throw failure(failure_kind::invalid_input, "limit must be from 1 to 500",
-                      {{"limit", "must be from 1 to 500"}});
-    }
-}
-
 } // namespace
 
 boost::json::object list_notifications(const environment& env, const actor& who, int limit,

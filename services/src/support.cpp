@@ -105,6 +105,13 @@ boost::json::object parse_object(const std::string& json_text) {
     return boost::json::parse(json_text).as_object();
 }
 
+void check_limit(int limit) {
+    if (limit < 1 || limit > 500) {
+        throw failure(failure_kind::invalid_input, "limit must be from 1 to 500",
+                      {{"limit", "must be from 1 to 500"}});
+    }
+}
+
 keyset_cursor parse_cursor(const std::string& text, cursor_key kind) {
     const auto refuse = [] {
         throw failure(failure_kind::invalid_input, "cursor is not a cursor this server gave",

@@ -39,6 +39,9 @@ void require_role(const actor& who, std::initializer_list<workflow::role> roles,
 
 boost::json::object parse_object(const std::string& json_text);
 
+// Throws failure(invalid_input) naming `limit` unless it is from 1 to 500.
+void check_limit(int limit);
+
 // Keyset pagination: a cursor is "<epoch seconds>.<key>" of the last item of the previous page,
 // the key being a uuid or a number. Anything else is failure(invalid_input) naming `cursor`.
 enum class cursor_key { uuid, number };

@@ -108,7 +108,7 @@ std::string https_test::cert_dir() {
         std::filesystem::create_directories(path);
         const std::string command =
             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
-            "-subj /CN=localhost -keyout " +
+            "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
             (path / "key.pem").string() + " -out " + (path / "cert.pem").string() + " 2>/dev/null";
         if (std::system(command.c_str()) != 0) {
             ADD_FAILURE() << "openssl could not make a test certificate";

@@ -137,11 +137,9 @@ std::vector<claimed_clock> claim_clocks(unit_of_work& uow, bool overdue, time_po
                                         std::chrono::seconds window, int limit);
 
 // ---- notifications and outbox ------------------------------------------------------------------
-// Raised once: a second call with the same dedupe key does nothing.
+// Raised once: a second call with the same dedupe key does nothing. The first call also queues
+// a webhook message when the recipient organisation has a webhook.
 void notify(unit_of_work& uow, const notification& note);
-// Queues a webhook delivery when the organisation has a webhook configured.
-void enqueue_webhook(unit_of_work& uow, std::string_view organisation_id, std::string_view topic,
-                     const std::string& payload_json);
 
 // ---- idempotency -------------------------------------------------------------------------------
 struct idempotent_result {

@@ -1,6 +1,6 @@
 #pragma once
 // Password hashing (Argon2id: 19 MiB, t=2, p=1) and session tokens (256 random bits, kept in the
-// database only as their SHA-256).
+// database only as their SHA-256), and the HMAC that signs webhooks.
 
 #include <string>
 #include <string_view>
@@ -16,5 +16,7 @@ bool verify_password(std::string_view password, const std::string& encoded_hash)
 std::string new_token();
 // SHA-256 of the text, raw bytes.
 std::string sha256(std::string_view text);
+// HMAC-SHA256 of the message under the key, lower-case hex (64 characters): webhook signatures.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
 } // namespace homeward::services

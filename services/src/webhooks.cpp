@@ -1,0 +1,219 @@
+#include "homeward/services/webhooks.hpp"
+
+#include "homeward/db/outbox.hpp"
+#include "homeward/db/repository.hpp"
+#include "homeward/services/errors.hpp"
+#include "homeward/services/passwords.hpp"
+#include "input.hpp"
+#include "support.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+
+namespace homeward::services {
+namespace {
+
+namespace json = boost::json;
+using workflow::role;
+
+constexpr std::size_t max_url = 2000;
+constexpr std::size_t min_secret = 32;
+constexpr std::size_t max_secret = 256;
+
+db::organisation_row organisation_or_404(db::unit_of_work& uow, const std::string& code) {
+    auto organisation = db::find_organisation_by_code(uow, code);
+    if (!organisation) {
+        throw failure(failure_kind::not_found, "no organisation has the code " + code);
+    }
+    return std::move(*organisation);
+}
+
+// An absolute https URL with a host, no credentials and no fragment.
+std::optional<std::string> url_problem(const std::string& text) {
+    const auto parsed = boost::urls::parse_absolute_uri(text);
+    if (!parsed) {
+        return "is not an absolute URL";
+    }
+    if (parsed->scheme() != "https") {
+        return "must be an https:// URL";
+    }
+    if (parsed->encoded_host().empty()) {
+        return "must name a host";
+    }
+    if (parsed->has_userinfo()) {
+        return "must not carry a user name or password";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+json::object set_webhook(const environment& env, const actor& who,
+                         const std::string& organisation_code, const json::object& body) {
+    return run_audited(
+        env, who, {"organisation.webhook.set", "organisation", organisation_code},
+        [&](db::unit_of_work& uow) {
+            require_role(who, {role::admin}, "set an organisation's webhook");
+            input_reader input{body, {"url", "secret"}};
+            const auto url = input.text("url", max_url);
+            const auto secret = input.text("secret", max_secret);
+            if (!url.empty()) {
+                if (const auto problem = url_problem(url)) {
+                    input.add("url", *problem);
+                }
+            }
+            if (!secret.empty() && secret.size() < min_secret) {
+                input.add("secret", "must be 32 to 256 characters");
+            }
+            input.finish();
+            const auto organisation = organisation_or_404(uow, organisation_code);
+            db::set_webhook(uow, organisation.id, url, secret, env.now());
+            audit_success(uow, who, {"organisation.webhook.set", "organisation", organisation.id},
+                          {{"code", organisation.code}, {"url", url}});
+            return parse_object(db::webhook_json(uow, organisation.id));
+        });
+}
+
+void remove_webhook(const environment& env, const actor& who,
+                    const std::string& organisation_code) {
+    run_audited(env, who, {"organisation.webhook.remove", "organisation", organisation_code},
+                [&](db::unit_of_work& uow) {
+                    require_role(who, {role::admin}, "remove an organisation's webhook");
+                    const auto organisation = organisation_or_404(uow, organisation_code);
+                    db::set_webhook(uow, organisation.id, std::nullopt, std::nullopt, env.now());
+                    audit_success(uow, who,
+                                  {"organisation.webhook.remove", "organisation", organisation.id},
+                                  {{"code", organisation.code}});
+                    return json::object{};
+                });
+}
+
+json::object list_deliveries(const environment& env, const actor& who,
+                             const delivery_query& query) {
+    return run_audited(
+        env, who, {"webhook.list", "webhook_delivery", ""}, [&](db::unit_of_work& uow) {
+            require_role(who, {role::admin}, "list webhook deliveries");
+            check_limit(query.limit);
+            db::outbox_filter filter;
+            filter.limit = query.limit;
+            if (query.status) {
+                if (*query.status != "pending" && *query.status != "delivered" &&
+                    *query.status != "dead") {
+                    throw failure(failure_kind::invalid_input,
+                                  "invalid query: status must be pending, delivered or dead",
+                                  {{"status", "must be pending, delivered or dead"}});
+                }
+                filter.status = query.status;
+            }
+            if (query.organisation) {
+                const auto organisation = db::find_organisation_by_code(uow, *query.organisation);
+                if (!organisation) {
+                    throw failure(failure_kind::invalid_input,
+                                  "invalid query: organisation: no organisation has this code",
+                                  {{"organisation", "no organisation has this code"}});
+                }
+                filter.organisation_id = organisation->id;
+            }
+            if (query.cursor) {
+                filter.before_id = std::stoll(parse_cursor(*query.cursor, cursor_key::number).key);
+            }
+            return page_of(json::parse(db::outbox_json(uow, filter)).as_array(), query.limit,
+                           "created_at", "sequence");
+        });
+}
+
+json::object replay_delivery(const environment& env, const actor& who,
+                             const std::string& delivery_id) {
+    return run_audited(
+        env, who, {"webhook.replay", "webhook_delivery", delivery_id}, [&](db::unit_of_work& uow) {
+            require_role(who, {role::admin}, "replay a webhook delivery");
+            switch (db::replay_outbox(uow, delivery_id, env.now())) {
+            case db::replay_result::not_found:
+                throw failure(failure_kind::not_found, "no webhook delivery has this id");
+            case db::replay_result::already_pending:
+                throw failure(failure_kind::state_conflict,
+                              "the delivery is already waiting to be sent");
+            case db::replay_result::replayed:
+                break;
+            }
+            audit_success(uow, who, {"webhook.replay", "webhook_delivery", delivery_id});
+            return parse_object(*db::outbox_message_json(uow, delivery_id));
+        });
+}
+
+std::chrono::seconds retry_delay(const delivery_rules& rules, int attempt) {
+    auto delay = rules.first_retry;
+    for (int i = 1; i < attempt && delay < rules.max_retry; ++i) {
+        delay *= 2;
+    }
+    return std::min(delay, rules.max_retry);
+}
+
+std::string webhook_signature(const std::string& secret, std::int64_t timestamp,
+                              const std::string& body) {
+    return "v1=" + hmac_sha256_hex(secret, std::to_string(timestamp) + "." + body);
+}
+
+delivery_report deliver_webhooks(const environment& env, const delivery_rules& rules,
+                                 const webhook_sender& send) {
+    delivery_report report;
+    while (true) {
+        std::vector<db::outgoing_message> claimed;
+        {
+            db::unit_of_work uow{env.pool};
+            claimed = db::claim_outbox(uow, env.now(), rules.lease, rules.batch);
+            uow.commit();
+        }
+        for (const auto& message : claimed) {
+            // Sent outside any transaction: a slow receiver holds no lock and no connection.
+            webhook_response response;
+            if (message.url && message.secret) {
+                const auto signed_at = env.now().time_since_epoch().count();
+                webhook_request request;
+                request.url = *message.url;
+                request.body =
+                    json::serialize(json::object{{"delivery_id", message.delivery_id},
+                                                 {"topic", message.topic},
+                                                 {"organisation", message.organisation_code},
+                                                 {"created_at", message.created_at},
+                                                 {"data", json::parse(message.payload_json)}});
+                request.headers = {{"Content-Type", "application/json"},
+                                   {"Homeward-Delivery", message.delivery_id},
+                                   {"Homeward-Topic", message.topic},
+                                   {"Homeward-Timestamp", std::to_string(signed_at)},
+                                   {"Homeward-Signature",
+                                    webhook_signature(*message.secret, signed_at, request.body)}};
+                response = send(request);
+            } else {
+                response.error = "the organisation has no webhook any more";
+            }
+            const bool delivered =
+                response.status && *response.status >= 200 && *response.status < 300;
+            const auto now = env.now();
+            db::unit_of_work uow{env.pool};
+            if (delivered) {
+                db::record_delivered(uow, message, now, *response.status);
+                ++report.delivered;
+            } else {
+                std::string error = response.error;
+                if (error.empty()) {
+                    error = "the receiver answered " + std::to_string(response.status.value_or(0));
+                }
+                const bool last = message.attempt >= rules.max_attempts || !message.url;
+                const std::optional<workflow::time_point> retry_at =
+                    last ? std::nullopt : std::optional{now + retry_delay(rules, message.attempt)};
+                db::record_failed(uow, message, now, response.status, error, retry_at);
+                ++(last ? report.dead : report.retrying);
+            }
+            uow.commit();
+        }
+        if (static_cast<int>(claimed.size()) < rules.batch) {
+            return report;
+        }
+    }
+}
+
+} // namespace homeward::services

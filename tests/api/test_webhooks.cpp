@@ -1,0 +1,444 @@
+// Webhooks end to end: an admin registers an organisation's receiver; notifications raised in the
+// real database go out from the outbox through the real HTTPS client to a real HTTPS receiver in
+// this test, signed; a receiver that fails or is down gets every message later, exactly once per
+// delivery id; the last failure leaves a dead message an admin can see and replay.
+
+#include "https_fixture.hpp"
+
+#include "homeward/api/webhook_client.hpp"
+#include "homeward/db/unit_of_work.hpp"
+#include "homeward/services/webhooks.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+#include <openssl/hmac.h>
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+namespace homeward::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+struct received {
+    std::map<std::string, std::string> headers; // lower-case names
+    std::string body;
+};
+
+// An organisation's system: an HTTPS server on 127.0.0.1 that records each request and answers
+// with the status it is told to (or, when silent, never answers).
+class receiver {
+public:
+    receiver(const std::string& cert_dir, std::uint16_t port = 0) {
+        tls_.use_certificate_chain_file(cert_dir + "/cert.pem");
+        tls_.use_private_key_file(cert_dir + "/key.pem", asio::ssl::context::pem);
+        acceptor_.open(asio::ip::tcp::v4());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind({asio::ip::address_v4::loopback(), port});
+        acceptor_.listen();
+        port_ = acceptor_.local_endpoint().port();
+        asio::co_spawn(io_, accept(), asio::detached);
+        thread_ = std::thread{[this] { io_.run(); }};
+    }
+    ~receiver() {
+        io_.stop();
+        thread_.join();
+    }
+    receiver(const receiver&) = delete;
+    receiver& operator=(const receiver&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
+    void answer(unsigned status) { status_ = status; }
+    void go_silent() { silent_ = true; }
+    std::vector<received> requests() {
+        const std::lock_guard lock{mutex_};
+        return got_;
+    }
+
+private:
+    asio::awaitable<void> accept() {
+        while (true) {
+            auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+            asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> serve(asio::ip::tcp::socket socket) {
+        try {
+            beast::ssl_stream<beast::tcp_stream> stream{std::move(socket), tls_};
+            co_await stream.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+            beast::flat_buffer buffer;
+            http::request<http::string_body> request;
+            co_await http::async_read(stream, buffer, request, asio::use_awaitable);
+            if (silent_) {
+                asio::steady_timer wait{io_, 30s};
+                co_await wait.async_wait(asio::use_awaitable);
+                co_return;
+            }
+            received one;
+            one.body = request.body();
+            for (const auto& field : request) {
+                std::string name{field.name_string()};
+                for (auto& c : name) {
+                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                }
+                one.headers[name] = std::string{field.value()};
+            }
+            {
+                const std::lock_guard lock{mutex_};
+                got_.push_back(std::move(one));
+            }
+            http::response<http::string_body> response{static_cast<http::status>(status_.load()),
+                                                       11};
+            if (response.result() != http::status::no_content) {
+                response.body() = "{}";
+            }
+            response.prepare_payload();
+            co_await http::async_write(stream, response, asio::use_awaitable);
+        } catch (const std::exception&) {
+            // The client went away: nothing to record.
+        }
+    }
+
+    asio::io_context io_;
+    asio::ssl::context tls_{asio::ssl::context::tls_server};
+    asio::ip::tcp::acceptor acceptor_{io_};
+    std::uint16_t port_{0};
+    std::atomic<unsigned> status_{200};
+    std::atomic<bool> silent_{false};
+    std::mutex mutex_;
+    std::vector<received> got_;
+    std::thread thread_;
+};
+
+// Computed here with OpenSSL directly, as a receiver would, not with Homeward's own function.
+std::string expected_signature(const std::string& secret, const std::string& timestamp,
+                               const std::string& body) {
+    const std::string message = timestamp + "." + body;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+    std::string hex = "v1=";
+    char byte[3];
+    for (unsigned int i = 0; i < length; ++i) {
+        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+        hex += byte;
+    }
+    return hex;
+}
+
+const std::string secret = "a-shared-secret-of-at-least-32-characters";
+
+class webhooks : public https_test {
+protected:
+    void SetUp() override {
+        https_test::SetUp();
+        // Messages other tests left queued would go to their long-gone receivers.
+        {
+            db::unit_of_work uow{*pool_};
+            uow.tx().exec0("update outbox set status = 'dead', dead_at = now() "
+                           "where status = 'pending'");
+            uow.commit();
+        }
+        force = make_org("police");
+        authority = make_org("local_authority");
+        police = make_user("police", force);
+        worker = make_user("social_worker", authority);
+        manager = make_user("manager", authority);
+        admin = make_user("admin", authority);
+        child = make_child(worker, authority);
+        rules.first_retry = 30s;
+        rules.max_retry = 3600s;
+        rules.max_attempts = 4;
+    }
+
+    https_reply put_webhook(const test_user& who, const std::string& code, json::object body) {
+        request_options options;
+        options.token = who.token;
+        return https_call(port_, "PUT", "/api/v1/organisations/" + code + "/webhook",
+                          json::serialize(body), options);
+    }
+
+    void register_receiver(const receiver& r) {
+        const auto reply = put_webhook(admin, authority, {{"url", r.url()}, {"secret", secret}});
+        ASSERT_EQ(reply.status, 200U) << reply.body;
+    }
+
+    services::delivery_report deliver(std::chrono::seconds timeout = 10s) {
+        api::webhook_client client{{cert_dir() + "/cert.pem", timeout}};
+        return services::deliver_webhooks(
+            *env_, rules, [&](const services::webhook_request& r) { return client.send(r); });
+    }
+
+    // The authority's messages as the admin sees them, newest first.
+    json::array deliveries(const std::string& status = "") {
+        std::string target = "/api/v1/webhook-deliveries?limit=500&organisation=" + authority;
+        if (!status.empty()) {
+            target += "&status=" + status;
+        }
+        const auto reply = get(admin, target);
+        EXPECT_EQ(reply.status, 200U) << reply.body;
+        return reply.json().at("items").as_array();
+    }
+
+    std::set<std::string> delivery_ids(const std::vector<received>& requests) {
+        std::set<std::string> ids;
+        for (const auto& r : requests) {
+            ids.insert(r.headers.at("homeward-delivery"));
+        }
+        return ids;
+    }
+
+    std::string force, authority;
+    test_user police, worker, manager, admin;
+    std::string child;
+    services::delivery_rules rules;
+};
+
+TEST(webhook_rules, retries_back_off_exponentially_up_to_the_cap) {
+    services::delivery_rules rules;
+    rules.first_retry = 30s;
+    rules.max_retry = 3600s;
+    EXPECT_EQ(services::retry_delay(rules, 1), 30s);
+    EXPECT_EQ(services::retry_delay(rules, 2), 60s);
+    EXPECT_EQ(services::retry_delay(rules, 3), 120s);
+    EXPECT_EQ(services::retry_delay(rules, 7), 1920s);
+    EXPECT_EQ(services::retry_delay(rules, 8), 3600s);
+    EXPECT_EQ(services::retry_delay(rules, 40), 3600s);
+}
+
+TEST_F(webhooks, a_delivery_is_signed_so_that_the_receiver_can_verify_it) {
+    receiver organisation_system{cert_dir()};
+    register_receiver(organisation_system);
+    const auto episode = report(police, child);
+    advance(60s);
+
+    const auto sent = deliver();
+
+    EXPECT_EQ(sent.delivered, 1);
+    const auto requests = organisation_system.requests();
+    ASSERT_EQ(requests.size(), 1U);
+    const auto& request = requests.front();
+    const auto& timestamp = request.headers.at("homeward-timestamp");
+    EXPECT_EQ(request.headers.at("homeward-signature"),
+              expected_signature(secret, timestamp, request.body));
+    EXPECT_NE(
+        request.headers.at("homeward-signature"),
+        expected_signature("another-secret-of-at-least-32-characters", timestamp, request.body));
+    EXPECT_EQ(timestamp, std::to_string(now_.load()));
+    EXPECT_EQ(request.headers.at("homeward-topic"), "notification.episode_reported");
+    EXPECT_EQ(request.headers.at("content-type"), "application/json");
+    const auto body = json::parse(request.body).as_object();
+    EXPECT_EQ(body.at("delivery_id").as_string(), request.headers.at("homeward-delivery"));
+    EXPECT_EQ(body.at("organisation").as_string(), authority);
+    EXPECT_EQ(body.at("topic").as_string(), "notification.episode_reported");
+    EXPECT_EQ(body.at("data").at("episode_id"), episode.at("id"));
+    EXPECT_EQ(body.at("data").at("kind").as_string(), "episode_reported");
+
+    const auto listed = deliveries();
+    ASSERT_EQ(listed.size(), 1U);
+    EXPECT_EQ(listed[0].at("status").as_string(), "delivered");
+    EXPECT_EQ(listed[0].at("attempts").as_int64(), 1);
+    EXPECT_EQ(listed[0].at("last_status").as_int64(), 200);
+    EXPECT_EQ(listed[0].as_object().count("payload"), 0U) << "admins see no case content";
+}
+
+TEST_F(webhooks, a_receiver_that_is_down_gets_every_message_once_it_is_back) {
+    std::uint16_t port = 0;
+    {
+        receiver organisation_system{cert_dir()};
+        register_receiver(organisation_system);
+        port = organisation_system.port();
+    } // the receiver goes down: connections are refused
+    std::set<std::string> episodes;
+    for (int i = 0; i < 3; ++i) {
+        episodes.insert(
+            std::string{report(police, make_child(worker, authority)).at("id").as_string()});
+    }
+    advance(60s);
+
+    deliver();
+    auto listed = deliveries();
+    ASSERT_EQ(listed.size(), 3U);
+    for (const auto& message : listed) {
+        EXPECT_EQ(message.at("status").as_string(), "pending");
+        EXPECT_EQ(message.at("attempts").as_int64(), 1);
+        EXPECT_FALSE(message.at("last_error").as_string().empty());
+        EXPECT_EQ(message.at("next_attempt_at").as_string(), at(30s));
+    }
+
+    deliver(); // before the back-off has passed: nothing is tried
+    for (const auto& message : deliveries()) {
+        EXPECT_EQ(message.at("attempts").as_int64(), 1);
+    }
+
+    receiver back_up{cert_dir(), port};
+    advance(30s);
+    const auto sent = deliver();
+
+    EXPECT_EQ(sent.delivered, 3);
+    const auto requests = back_up.requests();
+    ASSERT_EQ(requests.size(), 3U);
+    std::set<std::string> reported;
+    for (const auto& r : requests) {
+        reported.insert(std::string{json::parse(r.body).at("data").at("episode_id").as_string()});
+    }
+    EXPECT_EQ(reported, episodes);
+    EXPECT_EQ(delivery_ids(requests).size(), 3U);
+    for (const auto& message : deliveries()) {
+        EXPECT_EQ(message.at("status").as_string(), "delivered");
+        EXPECT_EQ(message.at("attempts").as_int64(), 2);
+    }
+    deliver();
+    EXPECT_EQ(back_up.requests().size(), 3U) << "a delivered message is not sent again";
+}
+
+TEST_F(webhooks, after_the_last_failed_attempt_a_message_is_dead_until_an_admin_replays_it) {
+    receiver organisation_system{cert_dir()};
+    organisation_system.answer(500);
+    register_receiver(organisation_system);
+    report(police, child);
+    advance(60s);
+
+    // Attempts at 0, +30 s, +90 s and +210 s (30, 60, 120 s apart); the fourth is the last.
+    for (const auto wait : {0s, 30s, 60s, 120s}) {
+        advance(wait);
+        deliver();
+    }
+    auto dead = deliveries("dead");
+    ASSERT_EQ(dead.size(), 1U);
+    EXPECT_EQ(dead[0].at("attempts").as_int64(), 4);
+    EXPECT_EQ(dead[0].at("last_status").as_int64(), 500);
+    EXPECT_THAT(std::string{dead[0].at("last_error").as_string()}, HasSubstr("500"));
+    EXPECT_EQ(organisation_system.requests().size(), 4U);
+    EXPECT_EQ(delivery_ids(organisation_system.requests()).size(), 1U)
+        << "every retry carries the same delivery id";
+
+    advance(20min); // past any back-off, within the sessions' idle limit
+    deliver();
+    EXPECT_EQ(organisation_system.requests().size(), 4U) << "a dead message is not retried";
+
+    const std::string id{dead[0].at("delivery_id").as_string()};
+    EXPECT_EQ(get(manager, "/api/v1/webhook-deliveries").status, 403U);
+    EXPECT_EQ(post(manager, "/api/v1/webhook-deliveries/" + id + "/replay", "").status, 403U);
+    EXPECT_EQ(
+        post(admin, "/api/v1/webhook-deliveries/00000000-0000-0000-0000-000000000000/replay", "")
+            .status,
+        404U);
+
+    organisation_system.answer(204);
+    const auto replayed = post(admin, "/api/v1/webhook-deliveries/" + id + "/replay", "");
+    ASSERT_EQ(replayed.status, 200U) << replayed.body;
+    EXPECT_EQ(replayed.json().at("status").as_string(), "pending");
+    EXPECT_EQ(replayed.json().at("attempts").as_int64(), 0);
+    EXPECT_EQ(replayed.json().at("replays").as_int64(), 1);
+    EXPECT_EQ(post(admin, "/api/v1/webhook-deliveries/" + id + "/replay", "").status, 409U);
+
+    deliver();
+    EXPECT_EQ(organisation_system.requests().size(), 5U);
+    EXPECT_EQ(deliveries("delivered").size(), 1U);
+    EXPECT_TRUE(deliveries("dead").empty());
+}
+
+TEST_F(webhooks, a_receiver_that_never_answers_is_cut_off_and_tried_again_later) {
+    receiver organisation_system{cert_dir()};
+    organisation_system.go_silent();
+    register_receiver(organisation_system);
+    report(police, child);
+    advance(60s);
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto sent = deliver(1s);
+
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+    EXPECT_EQ(sent.retrying, 1);
+    const auto listed = deliveries("pending");
+    ASSERT_EQ(listed.size(), 1U);
+    EXPECT_EQ(listed[0].at("attempts").as_int64(), 1);
+}
+
+TEST_F(webhooks, two_delivery_workers_at_once_send_each_message_once) {
+    receiver organisation_system{cert_dir()};
+    register_receiver(organisation_system);
+    for (int i = 0; i < 12; ++i) {
+        report(police, make_child(worker, authority));
+    }
+    advance(60s);
+    rules.batch = 2;
+
+    std::thread other{[&] { deliver(); }};
+    deliver();
+    other.join();
+
+    const auto requests = organisation_system.requests();
+    EXPECT_EQ(requests.size(), 12U);
+    EXPECT_EQ(delivery_ids(requests).size(), 12U);
+    EXPECT_EQ(deliveries("delivered").size(), 12U);
+}
+
+TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_422) {
+    EXPECT_EQ(
+        put_webhook(manager, authority, {{"url", "https://example.org/h"}, {"secret", secret}})
+            .status,
+        403U);
+    const auto plain =
+        put_webhook(admin, authority, {{"url", "http://example.org/h"}, {"secret", secret}});
+    EXPECT_EQ(plain.status, 422U);
+    EXPECT_THAT(plain.body, HasSubstr("https"));
+    const auto short_secret =
+        put_webhook(admin, authority, {{"url", "https://example.org/h"}, {"secret", "short"}});
+    EXPECT_EQ(short_secret.status, 422U);
+    EXPECT_EQ(short_secret.json().at("errors").at(0).at("field").as_string(), "secret");
+    EXPECT_EQ(put_webhook(admin, authority, {{"url", "not a url"}, {"secret", secret}}).status,
+              422U);
+    EXPECT_EQ(
+        put_webhook(admin, "NO-SUCH-ORG", {{"url", "https://example.org/h"}, {"secret", secret}})
+            .status,
+        404U);
+
+    const auto set =
+        put_webhook(admin, authority, {{"url", "https://example.org/h"}, {"secret", secret}});
+    ASSERT_EQ(set.status, 200U) << set.body;
+    EXPECT_EQ(set.json().at("configured").as_bool(), true);
+    EXPECT_EQ(set.json().at("url").as_string(), "https://example.org/h");
+    EXPECT_THAT(set.body, ::testing::Not(HasSubstr(secret)));
+    report(police, child);
+    EXPECT_EQ(deliveries("pending").size(), 1U);
+
+    request_options options;
+    options.token = admin.token;
+    EXPECT_EQ(
+        https_call(port_, "DELETE", "/api/v1/organisations/" + authority + "/webhook", "", options)
+            .status,
+        204U);
+    report(police, make_child(worker, authority));
+    EXPECT_EQ(deliveries().size(), 1U) << "no webhook, no message";
+    advance(60s);
+    deliver();
+    const auto dead = deliveries("dead");
+    ASSERT_EQ(dead.size(), 1U) << "a message queued before the removal waits for a replay";
+    EXPECT_THAT(std::string{dead[0].at("last_error").as_string()}, HasSubstr("no webhook"));
+}
+
+} // namespace
+} // namespace homeward::testing
