@@ -16,6 +16,7 @@
 
 #include <pqxx/except>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <iostream>
@@ -236,11 +237,13 @@ int serve(std::ostream& out) {
     services::delivery_rules delivery;
     delivery.max_attempts = config.webhook_max_attempts;
     webhook_client client{{config.webhook_ca_file, std::chrono::seconds{10}}};
+    std::atomic<bool> deliverer_stopping{false};
     periodic deliverer{config.webhook_interval, [&] {
                            const auto started = std::chrono::steady_clock::now();
                            const auto sent = services::deliver_webhooks(
                                env, delivery,
-                               [&](const services::webhook_request& r) { return client.send(r); });
+                               [&](const services::webhook_request& r) { return client.send(r); },
+                               &deliverer_stopping);
                            if (sent.delivered + sent.retrying + sent.dead > 0) {
                                log(out, {{"level", "info"},
                                          {"msg", "webhooks"},
@@ -253,6 +256,7 @@ int serve(std::ostream& out) {
     sweeper.start(out, "sweep failed");
     deliverer.start(out, "webhook delivery failed");
     https->run(true);
+    deliverer_stopping = true;
     sweeper.stop();
     deliverer.stop();
     out << "{\"level\":\"info\",\"msg\":\"stopped\"}" << std::endl;

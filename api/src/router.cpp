@@ -214,6 +214,8 @@ http_response problem(unsigned version, unsigned status, const std::string& deta
 
 unsigned status_of(failure_kind kind) {
     switch (kind) {
+    case failure_kind::invalid_query:
+        return 400;
     case failure_kind::invalid_input:
     case failure_kind::idempotency_conflict:
         return 422;
@@ -346,6 +348,18 @@ http_response children_search(const services::environment& env, const services::
 http_response children_get(const services::environment& env, const services::session_rules&,
                            metrics&, call& c) {
     return json_response(c, 200, services::get_child(env, *c.who, c.segments[3]));
+}
+
+http_response children_repeat_review(const services::environment& env,
+                                     const services::session_rules&, metrics&, call& c) {
+    return json_response(
+        c, 200, services::record_repeat_review(env, *c.who, c.segments[3], body_object(c)));
+}
+
+http_response children_cse_reassessment(const services::environment& env,
+                                        const services::session_rules&, metrics&, call& c) {
+    return json_response(
+        c, 200, services::record_cse_reassessment(env, *c.who, c.segments[3], body_object(c)));
 }
 
 http_response episodes_create(const services::environment& env, const services::session_rules&,
@@ -495,6 +509,16 @@ const std::vector<route>& route_table() {
         {v::post, {"api", "v1", "children"}, "/api/v1/children", true, &children_create},
         {v::get, {"api", "v1", "children"}, "/api/v1/children", true, &children_search},
         {v::get, {"api", "v1", "children", "{}"}, "/api/v1/children/{id}", true, &children_get},
+        {v::post,
+         {"api", "v1", "children", "{}", "repeat-missing-review"},
+         "/api/v1/children/{id}/repeat-missing-review",
+         true,
+         &children_repeat_review},
+        {v::post,
+         {"api", "v1", "children", "{}", "cse-reassessment"},
+         "/api/v1/children/{id}/cse-reassessment",
+         true,
+         &children_cse_reassessment},
         {v::post, {"api", "v1", "episodes"}, "/api/v1/episodes", true, &episodes_create},
         {v::get, {"api", "v1", "episodes"}, "/api/v1/episodes", true, &episodes_list},
         {v::get, {"api", "v1", "episodes", "{}"}, "/api/v1/episodes/{id}", true, &episodes_get},

@@ -32,6 +32,9 @@ constexpr std::array outbox_statement_table{
               "from due, organisations o where m.id = due.id and o.id = m.organisation_id "
               "returning m.id, m.delivery_id::text, m.topic, m.payload::text, "
               "hw_time(m.created_at), m.attempts, o.code, o.webhook_url, o.webhook_secret"},
+    statement{"release_outbox",
+              "update outbox set attempts = attempts - 1, next_attempt_at = to_timestamp($3) "
+              "where id = $1 and attempts = $2 and status = 'pending'"},
     statement{"record_delivered",
               "update outbox set status = 'delivered', delivered_at = to_timestamp($3), "
               "last_status = $4, last_error = null where id = $1 and attempts = $2 and "
@@ -86,6 +89,10 @@ std::vector<outgoing_message> claim_outbox(unit_of_work& uow, time_point now,
                             optional_text(row[7]), optional_text(row[8])});
     }
     return messages;
+}
+
+void release_outbox(unit_of_work& uow, const outgoing_message& message, time_point now) {
+    run(uow, "release_outbox", message.id, message.attempt, epoch(now));
 }
 
 void record_delivered(unit_of_work& uow, const outgoing_message& message, time_point at,

@@ -37,6 +37,11 @@ namespace {
     "i.outcome, extract(epoch from i.conducted_at)::bigint, i.cse_risk, "                          \
     "(select count(*) from actions a where a.episode_id = e.id and a.status = 'open')::int "
 
+#define CLOCK_COLUMNS                                                                              \
+    "kind, subject, extract(epoch from starts_at)::bigint, extract(epoch from due_at)::bigint, "   \
+    "extract(epoch from met_at)::bigint, extract(epoch from stopped_at)::bigint, "                 \
+    "holder_organisation_id::text, holder_user_id::text"
+
 #define CHILD_JSON(alias)                                                                          \
     "jsonb_build_object('id', " alias ".id, 'given_name', " alias                                  \
     ".given_name, 'family_name', " alias ".family_name, 'date_of_birth', to_char(" alias           \
@@ -220,10 +225,17 @@ constexpr std::array statements{
               "select exists (select 1 from users where id = $1::uuid and active and "
               "role = any($3::text[]) and organisation_id = any($2::uuid[]))"},
     statement{"clocks_of",
-              "select kind, subject, extract(epoch from starts_at)::bigint, "
-              "extract(epoch from due_at)::bigint, extract(epoch from met_at)::bigint, "
-              "extract(epoch from stopped_at)::bigint, holder_organisation_id::text, "
-              "holder_user_id::text from clocks where episode_id = $1::uuid order by id"},
+              "select " CLOCK_COLUMNS " from clocks where episode_id = $1::uuid order by id"},
+    statement{"child_clocks",
+              "select " CLOCK_COLUMNS " from clocks where child_id = $1::uuid and episode_id is "
+              "null order by starts_at, id"},
+    statement{"meet_child_clocks",
+              "update clocks set met_at = to_timestamp($3) where child_id = $1::uuid and "
+              "episode_id is null and kind = $2 and met_at is null and stopped_at is null and "
+              "starts_at <= to_timestamp($3)"},
+    statement{"insert_child_review",
+              "insert into child_reviews (child_id, kind, held_at, cse_risk, notes, recorded_by) "
+              "values ($1::uuid, $2, to_timestamp($3), $4, $5, $6::uuid) returning id::text"},
     statement{"upsert_clock",
               "insert into clocks (episode_id, child_id, kind, subject, starts_at, due_at, met_at, "
               "stopped_at, holder_organisation_id, holder_user_id) values ($1::uuid, $2::uuid, $3, "
@@ -275,8 +287,8 @@ constexpr std::array statements{
     statement{"ping", "select 1"},
     statement{"save_child_clock",
               "insert into clocks (episode_id, child_id, kind, subject, starts_at, due_at, "
-              "holder_organisation_id) values (null, $1::uuid, $2, '', to_timestamp($3), "
-              "to_timestamp($4), $5::uuid) on conflict do nothing"},
+              "holder_organisation_id, holder_user_id) values (null, $1::uuid, $2, '', "
+              "to_timestamp($3), to_timestamp($4), $5::uuid, $6::uuid) on conflict do nothing"},
     statement{"claim_overdue",
               "with due as (select id from clocks where met_at is null and stopped_at is null "
               "and overdue_notified_at is null and due_at <= to_timestamp($1) order by due_at "
@@ -365,6 +377,7 @@ constexpr std::array statements{
 
 #undef EPISODE_SCOPE
 #undef CHILD_SCOPE
+#undef CLOCK_COLUMNS
 
 // A PostgreSQL array literal of text values, quoted and escaped.
 std::string text_array(const std::vector<std::string>& values) {
@@ -407,6 +420,16 @@ episode_row read_episode(const pqxx::row& row) {
     e.interview_cse_risk = optional_text(row[20]);
     e.open_actions = row[21].as<int>();
     return e;
+}
+
+std::vector<clock_row> read_clocks(const pqxx::result& result) {
+    std::vector<clock_row> rows;
+    for (const auto& row : result) {
+        rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), required_time(row[2]),
+                        required_time(row[3]), optional_time(row[4]), optional_time(row[5]),
+                        optional_text(row[6]), optional_text(row[7])});
+    }
+    return rows;
 }
 
 action_row read_action(const pqxx::row& row) {
@@ -696,19 +719,30 @@ void save_clocks(unit_of_work& uow, std::string_view episode_id, std::string_vie
 }
 
 std::vector<clock_row> clocks_of(unit_of_work& uow, std::string_view episode_id) {
-    std::vector<clock_row> rows;
-    for (const auto& row : run(uow, "clocks_of", std::string{episode_id})) {
-        rows.push_back({row[0].as<std::string>(), row[1].as<std::string>(), required_time(row[2]),
-                        required_time(row[3]), optional_time(row[4]), optional_time(row[5]),
-                        optional_text(row[6]), optional_text(row[7])});
-    }
-    return rows;
+    return read_clocks(run(uow, "clocks_of", std::string{episode_id}));
 }
 
 bool save_child_clock(unit_of_work& uow, std::string_view child_id, const clock_row& clock) {
     return run(uow, "save_child_clock", std::string{child_id}, clock.kind, epoch(clock.starts_at),
-               epoch(clock.due_at), clock.holder_organisation_id)
+               epoch(clock.due_at), clock.holder_organisation_id, clock.holder_user_id)
                .affected_rows() == 1;
+}
+
+std::vector<clock_row> child_clocks(unit_of_work& uow, std::string_view child_id) {
+    return read_clocks(run(uow, "child_clocks", std::string{child_id}));
+}
+
+int meet_child_clocks(unit_of_work& uow, std::string_view child_id, std::string_view kind,
+                      time_point at) {
+    return static_cast<int>(
+        run(uow, "meet_child_clocks", std::string{child_id}, std::string{kind}, epoch(at))
+            .affected_rows());
+}
+
+std::string insert_child_review(unit_of_work& uow, const child_review& review) {
+    return run(uow, "insert_child_review", review.child_id, review.kind, epoch(review.held_at),
+               review.cse_risk, review.notes, review.recorded_by)[0][0]
+        .as<std::string>();
 }
 
 std::string overdue_json(unit_of_work& uow, const scope& who, const overdue_filter& filter) {

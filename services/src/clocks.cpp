@@ -18,8 +18,7 @@ namespace json = boost::json;
 constexpr int sweep_batch = 500;
 
 [[noreturn]] void invalid_query(std::string field, std::string message) {
-    const std::string detail = "invalid query: " + field + " " + message;
-    throw failure(failure_kind::invalid_input, detail, {{std::move(field), std::move(message)}});
+    refuse_query({{std::move(field), std::move(message)}});
 }
 
 void announce(db::unit_of_work& uow, const db::claimed_clock& clock, bool overdue) {

@@ -4,6 +4,7 @@
 
 #include "homeward/services/episodes.hpp"
 
+#include "child_clocks.hpp"
 #include "homeward/db/repository.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
@@ -137,39 +138,13 @@ void save_clocks(const environment& env, db::unit_of_work& uow, const db::episod
     db::save_clocks(uow, row.id, row.child_id, rows);
 }
 
-json::array deadlines_json(const environment& env, db::unit_of_work& uow, std::string_view id,
-                           time_point now) {
-    json::array list;
-    for (const auto& row : db::clocks_of(uow, id)) {
-        const auto kind = workflow::parse_clock_kind(row.kind);
-        if (!kind) {
-            continue;
-        }
-        const workflow::deadline clock{*kind,      row.subject, row.starts_at,
-                                       row.due_at, row.met_at,  row.stopped_at};
-        const auto status = workflow::classify(clock, now, env.policy);
-        list.push_back(json::object{
-            {"kind", row.kind},
-            {"subject", row.subject.empty() ? json::value(nullptr) : json::value(row.subject)},
-            {"starts_at", format_rfc3339(row.starts_at)},
-            {"due_at", format_rfc3339(row.due_at)},
-            {"met_at", time_json(row.met_at)},
-            {"status", workflow::to_string(status)},
-            {"overdue", status == workflow::clock_status::overdue},
-            {"holder_user_id",
-             row.holder_user_id ? json::value(*row.holder_user_id) : json::value(nullptr)},
-        });
-    }
-    return list;
-}
-
 // The episode as the caller may see it, with its child, clocks and the events allowed now.
 json::object episode_view(const environment& env, db::unit_of_work& uow, const actor& who,
                           const db::episode_row& row, time_point now) {
     auto view = parse_object(db::episode_json(uow, row.id, who.role != role::police));
     const auto child = db::child_json(uow, row.child_id, scope_of(who));
     view["child"] = child ? json::value(parse_object(*child)) : json::value(nullptr);
-    view["deadlines"] = deadlines_json(env, uow, row.id, now);
+    view["deadlines"] = clocks_json(env, db::clocks_of(uow, row.id), now);
     const auto state = workflow::parse_episode_state(row.state);
     json::array allowed;
     for (const auto& name :
@@ -297,6 +272,16 @@ json::object transition(const environment& env, const actor& who, const event_ca
                            now);
         const auto updated = db::lock_episode(uow, row->id, scope_of(who));
         save_clocks(env, uow, *updated);
+        if (spec.event == episode_event::record_interview && updated->interview_at) {
+            if (const auto risk =
+                    workflow::parse_cse_risk(updated->interview_cse_risk.value_or(""))) {
+                const auto holder = who.role == role::social_worker ? std::optional{who.user_id}
+                                                                    : updated->assigned_worker_id;
+                note_cse_assessment(env, uow,
+                                    {updated->child_id, updated->responsible_authority_id, holder,
+                                     *updated->interview_at, *risk});
+            }
+        }
         if (spec.event == episode_event::record_return) {
             notify_authorities(uow, *updated, "child_returned", "Child returned",
                                {{"returned_at", time_json(updated->returned_at)}});
@@ -887,9 +872,7 @@ json::object list_episodes(const environment& env, const actor& who, const episo
             errors.push_back({"child_id", "is not an id"});
         }
         if (!errors.empty()) {
-            throw failure(failure_kind::invalid_input,
-                          "invalid query: " + errors.front().field + " " + errors.front().message,
-                          errors);
+            refuse_query(std::move(errors));
         }
         auto result =
             page_of(json::parse(db::list_episodes_json(uow, scope_of(who), filter)).as_array(),

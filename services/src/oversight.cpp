@@ -73,9 +73,7 @@ boost::json::object list_audit(const environment& env, const actor& who, const a
             }
         }
         if (!errors.empty()) {
-            throw failure(failure_kind::invalid_input,
-                          "invalid query: " + errors.front().field + " " + errors.front().message,
-                          errors);
+            refuse_query(std::move(errors));
         }
         if (who.role == role::cse_champion) {
             filter.organisation_id = who.organisation_id;

@@ -22,6 +22,7 @@ std::string_view outcome_of(failure_kind kind) {
     case failure_kind::not_found:
         return "not_found";
     case failure_kind::invalid_input:
+    case failure_kind::invalid_query:
     case failure_kind::idempotency_conflict:
         return "invalid";
     case failure_kind::state_conflict:
@@ -105,18 +106,50 @@ boost::json::object parse_object(const std::string& json_text) {
     return boost::json::parse(json_text).as_object();
 }
 
+boost::json::array clocks_json(const environment& env, const std::vector<db::clock_row>& clocks,
+                               workflow::time_point now) {
+    boost::json::array list;
+    for (const auto& row : clocks) {
+        const auto kind = workflow::parse_clock_kind(row.kind);
+        if (!kind) {
+            continue;
+        }
+        const workflow::deadline clock{*kind,      row.subject, row.starts_at,
+                                       row.due_at, row.met_at,  row.stopped_at};
+        const auto status = workflow::classify(clock, now, env.policy);
+        const auto optional_value = [](const auto& value) {
+            return value ? boost::json::value(*value) : boost::json::value(nullptr);
+        };
+        list.push_back(boost::json::object{
+            {"kind", row.kind},
+            {"subject",
+             row.subject.empty() ? boost::json::value(nullptr) : boost::json::value(row.subject)},
+            {"starts_at", format_rfc3339(row.starts_at)},
+            {"due_at", format_rfc3339(row.due_at)},
+            {"met_at", row.met_at ? boost::json::value(format_rfc3339(*row.met_at))
+                                  : boost::json::value(nullptr)},
+            {"status", workflow::to_string(status)},
+            {"overdue", status == workflow::clock_status::overdue},
+            {"holder_user_id", optional_value(row.holder_user_id)},
+        });
+    }
+    return list;
+}
+
+void refuse_query(std::vector<field_error> errors) {
+    const std::string detail =
+        "invalid query: " + errors.front().field + " " + errors.front().message;
+    throw failure(failure_kind::invalid_query, detail, std::move(errors));
+}
+
 void check_limit(int limit) {
     if (limit < 1 || limit > 500) {
-        throw failure(failure_kind::invalid_input, "limit must be from 1 to 500",
-                      {{"limit", "must be from 1 to 500"}});
+        refuse_query({{"limit", "must be from 1 to 500"}});
     }
 }
 
 keyset_cursor parse_cursor(const std::string& text, cursor_key kind) {
-    const auto refuse = [] {
-        throw failure(failure_kind::invalid_input, "cursor is not a cursor this server gave",
-                      {{"cursor", "is not a cursor this server gave"}});
-    };
+    const auto refuse = [] { refuse_query({{"cursor", "is not a cursor this server gave"}}); };
     const auto dot = text.find('.');
     if (dot == 0 || dot == std::string::npos || dot + 1 == text.size() ||
         text.find_first_not_of("0123456789") != dot) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace homeward::services {
 
@@ -39,7 +40,15 @@ void require_role(const actor& who, std::initializer_list<workflow::role> roles,
 
 boost::json::object parse_object(const std::string& json_text);
 
-// Throws failure(invalid_input) naming `limit` unless it is from 1 to 500.
+// Clocks as the API shows them: {kind, subject, starts_at, due_at, met_at, status, overdue,
+// holder_user_id}, the status classified by the policy at `now`.
+boost::json::array clocks_json(const environment& env, const std::vector<db::clock_row>& clocks,
+                               workflow::time_point now);
+
+// Throws failure(invalid_query), 400, naming each parameter at fault (at least one).
+[[noreturn]] void refuse_query(std::vector<field_error> errors);
+
+// Throws failure(invalid_query) naming `limit` unless it is from 1 to 500.
 void check_limit(int limit);
 
 // Keyset pagination: a cursor is "<epoch seconds>.<key>" of the last item of the previous page,

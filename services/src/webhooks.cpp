@@ -102,18 +102,14 @@ json::object list_deliveries(const environment& env, const actor& who,
             if (query.status) {
                 if (*query.status != "pending" && *query.status != "delivered" &&
                     *query.status != "dead") {
-                    throw failure(failure_kind::invalid_input,
-                                  "invalid query: status must be pending, delivered or dead",
-                                  {{"status", "must be pending, delivered or dead"}});
+                    refuse_query({{"status", "must be pending, delivered or dead"}});
                 }
                 filter.status = query.status;
             }
             if (query.organisation) {
                 const auto organisation = db::find_organisation_by_code(uow, *query.organisation);
                 if (!organisation) {
-                    throw failure(failure_kind::invalid_input,
-                                  "invalid query: organisation: no organisation has this code",
-                                  {{"organisation", "no organisation has this code"}});
+                    refuse_query({{"organisation", "no organisation has this code"}});
                 }
                 filter.organisation_id = organisation->id;
             }
@@ -158,7 +154,7 @@ std::string webhook_signature(const std::string& secret, std::int64_t timestamp,
 }
 
 delivery_report deliver_webhooks(const environment& env, const delivery_rules& rules,
-                                 const webhook_sender& send) {
+                                 const webhook_sender& send, const std::atomic<bool>* stopping) {
     delivery_report report;
     while (true) {
         std::vector<db::outgoing_message> claimed;
@@ -168,6 +164,12 @@ delivery_report deliver_webhooks(const environment& env, const delivery_rules& r
             uow.commit();
         }
         for (const auto& message : claimed) {
+            if (stopping != nullptr && stopping->load()) {
+                db::unit_of_work uow{env.pool};
+                db::release_outbox(uow, message, env.now());
+                uow.commit();
+                continue;
+            }
             // Sent outside any transaction: a slow receiver holds no lock and no connection.
             webhook_response response;
             if (message.url && message.secret) {
@@ -210,7 +212,8 @@ delivery_report deliver_webhooks(const environment& env, const delivery_rules& r
             }
             uow.commit();
         }
-        if (static_cast<int>(claimed.size()) < rules.batch) {
+        if (static_cast<int>(claimed.size()) < rules.batch ||
+            (stopping != nullptr && stopping->load())) {
             return report;
         }
     }

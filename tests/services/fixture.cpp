@@ -124,6 +124,8 @@ std::string_view to_string(services::failure_kind kind) {
     switch (kind) {
     case failure_kind::invalid_input:
         return "invalid_input";
+    case failure_kind::invalid_query:
+        return "invalid_query";
     case failure_kind::unauthenticated:
         return "unauthenticated";
     case failure_kind::forbidden:

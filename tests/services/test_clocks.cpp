@@ -8,6 +8,7 @@
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/episodes.hpp"
 #include "homeward/services/errors.hpp"
+#include "homeward/services/time_text.hpp"
 
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
@@ -183,6 +184,110 @@ TEST_F(clocks_and_overdue,
                     "notifications where episode_id = '" +
                     third + "' and kind = 'repeat_missing'"),
               "cse_champion,manager");
+}
+
+// The child's own clocks as the child's record shows them: kind -> status, oldest first.
+std::vector<std::pair<std::string, std::string>> child_clocks(const json::object& child) {
+    std::vector<std::pair<std::string, std::string>> clocks;
+    for (const auto& clock : child.at("clocks").as_array()) {
+        clocks.emplace_back(clock.at("kind").as_string(), clock.at("status").as_string());
+    }
+    return clocks;
+}
+
+using clock_list = std::vector<std::pair<std::string, std::string>>;
+
+TEST_F(clocks_and_overdue,
+       the_repeat_missing_review_goes_pending_due_soon_overdue_then_met_by_the_review) {
+    report(police, child);
+    report(police, child); // the third in 30 days
+    const auto status = [&] { return child_clocks(services::get_child(*env_, manager, child)); };
+    EXPECT_EQ(status(), (clock_list{{"repeat_missing_review", "pending"}}));
+    now_ += std::chrono::seconds{6 * 24h + 1h}.count();
+    EXPECT_EQ(status(), (clock_list{{"repeat_missing_review", "due_soon"}}));
+    now_ += std::chrono::seconds{24h}.count();
+    EXPECT_EQ(status(), (clock_list{{"repeat_missing_review", "overdue"}}));
+
+    services::sweep_clocks(*env_);
+    EXPECT_EQ(query("select string_agg(coalesce(recipient_role, 'holder'), ',' order by "
+                    "recipient_role) from notifications where child_id = '" +
+                    child + "' and kind = 'clock_overdue' and episode_id is null"),
+              "cse_champion,manager");
+
+    const json::object review{{"held_at", at(-1h)}, {"notes", "Strategy meeting"}};
+    EXPECT_THROW(services::record_repeat_review(*env_, worker, child, review), services::failure)
+        << "a social worker does not hold the review";
+    try {
+        services::record_repeat_review(*env_, manager, child, {{"held_at", at(1h)}});
+        ADD_FAILURE() << "a review in the future was accepted";
+    } catch (const services::failure& refused) {
+        EXPECT_EQ(refused.kind(), services::failure_kind::invalid_input);
+    }
+    const auto reviewed = services::record_repeat_review(*env_, manager, child, review);
+    EXPECT_EQ(child_clocks(reviewed), (clock_list{{"repeat_missing_review", "met"}}));
+    try {
+        services::record_repeat_review(*env_, champion, child, review);
+        ADD_FAILURE() << "a second review met nothing and was accepted";
+    } catch (const services::failure& refused) {
+        EXPECT_EQ(refused.kind(), services::failure_kind::state_conflict);
+    }
+    EXPECT_EQ(query("select count(*) from child_reviews where child_id = '" + child + "'"), "1");
+}
+
+TEST_F(clocks_and_overdue, a_cse_reassessment_clock_follows_the_interview_and_each_reassessment) {
+    const auto interviewed_at = at(-1h);
+    services::record_interview(*env_, worker,
+                               {episode,
+                                std::nullopt,
+                                {{"conducted_at", interviewed_at},
+                                 {"location", "School"},
+                                 {"where_stayed", "A flat in town"},
+                                 {"with_whom", "An older man"},
+                                 {"harm_disclosed", false},
+                                 {"cse_risk", "medium"},
+                                 {"child_views", "ok"}},
+                                ""});
+    const auto clocks = [&] { return child_clocks(services::get_child(*env_, worker, child)); };
+    EXPECT_EQ(clocks(), (clock_list{{"cse_reassessment", "pending"}}));
+    EXPECT_EQ(status_of("cse_reassessment"), "absent") << "a child's clock, not the episode's";
+    const auto first = services::get_child(*env_, worker, child).at("clocks").at(0);
+    EXPECT_EQ(first.at("holder_user_id").as_string(), worker.user_id);
+    EXPECT_EQ(first.at("starts_at").as_string(), interviewed_at);
+
+    // Three calendar months after the interview (clamped to the end of a shorter month).
+    const auto due = services::parse_rfc3339(first.at("due_at").as_string());
+    ASSERT_TRUE(due.has_value());
+    EXPECT_EQ(*due, workflow::add_months(*services::parse_rfc3339(interviewed_at), 3));
+    now_ = (*due - 12h).time_since_epoch().count();
+    EXPECT_EQ(clocks(), (clock_list{{"cse_reassessment", "due_soon"}}));
+    now_ = (*due + 1h).time_since_epoch().count();
+    EXPECT_EQ(clocks(), (clock_list{{"cse_reassessment", "overdue"}}));
+    services::overdue_query query_all;
+    query_all.limit = 500;
+    query_all.kind = "cse_reassessment";
+    const auto queue = services::overdue_queue(*env_, worker, query_all).at("items").as_array();
+    ASSERT_EQ(queue.size(), 1U);
+    EXPECT_EQ(queue[0].at("child").at("id").as_string(), child);
+
+    EXPECT_THROW(services::record_cse_reassessment(*env_, police, child,
+                                                   {{"held_at", at(-1h)}, {"cse_risk", "low"}}),
+                 services::failure);
+    const auto still_low = services::record_cse_reassessment(
+        *env_, worker, child, {{"held_at", at(-1h)}, {"cse_risk", "low"}});
+    EXPECT_EQ(child_clocks(still_low),
+              (clock_list{{"cse_reassessment", "met"}, {"cse_reassessment", "pending"}}));
+    const auto gone = services::record_cse_reassessment(
+        *env_, worker, child, {{"held_at", at(-1min)}, {"cse_risk", "none"}});
+    EXPECT_EQ(child_clocks(gone),
+              (clock_list{{"cse_reassessment", "met"}, {"cse_reassessment", "met"}}));
+    EXPECT_EQ(query("select count(*) from notifications where child_id = '" + child +
+                    "' and kind = 'cse_risk_raised' and episode_id is null"),
+              "0");
+    services::record_cse_reassessment(*env_, manager, child,
+                                      {{"held_at", at(0s)}, {"cse_risk", "high"}});
+    EXPECT_EQ(query("select recipient_role from notifications where child_id = '" + child +
+                    "' and kind = 'cse_risk_raised' and episode_id is null"),
+              "cse_champion");
 }
 
 } // namespace

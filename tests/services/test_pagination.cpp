@@ -88,7 +88,7 @@ TEST_F(pagination, a_cursor_the_server_did_not_give_is_refused_naming_it) {
             services::list_episodes(*env_, manager, query);
             ADD_FAILURE() << "accepted cursor " << bad;
         } catch (const services::failure& refused) {
-            EXPECT_EQ(refused.kind(), services::failure_kind::invalid_input) << bad;
+            EXPECT_EQ(refused.kind(), services::failure_kind::invalid_query) << bad;
             ASSERT_FALSE(refused.fields().empty());
             EXPECT_EQ(refused.fields().front().field, "cursor");
         }

@@ -253,54 +253,39 @@ TEST(england_policy, follow_up_action_done_after_its_due_date_is_met_late) {
     EXPECT_TRUE(met_late(clock));
 }
 
-TEST(england_policy, cse_reassessment_is_due_3_calendar_months_after_the_interview) {
+TEST(england_policy, cse_reassessment_is_due_3_calendar_months_after_the_assessment) {
     const policy rules = england_policy();
-    for (const cse_risk level : {cse_risk::low, cse_risk::medium, cse_risk::high}) {
-        auto facts = returned_episode();
-        facts.interview_held_at = utc(2024, 3, 4, 14, 5);
-        facts.interview_cse_risk = level;
-        const deadline clock =
-            only_clock(episode_deadlines(rules, facts), clock_kind::cse_reassessment);
-        EXPECT_EQ(clock.starts_at, utc(2024, 3, 4, 14, 5));
-        expect_boundaries(clock, utc(2024, 6, 4, 14, 5), rules);
-    }
+    const deadline clock = cse_reassessment_deadline(rules, utc(2024, 3, 4, 14, 5));
+    EXPECT_EQ(clock.kind, clock_kind::cse_reassessment);
+    EXPECT_EQ(clock.starts_at, utc(2024, 3, 4, 14, 5));
+    EXPECT_FALSE(clock.met_at.has_value());
+    expect_boundaries(clock, utc(2024, 6, 4, 14, 5), rules);
     EXPECT_EQ(holder_of(clock_kind::cse_reassessment), clock_holder::social_work);
 }
 
-TEST(england_policy, cse_reassessment_does_not_exist_without_cse_risk) {
-    auto facts = returned_episode();
-    facts.interview_held_at = returned + hours{20};
-    EXPECT_TRUE(
-        clocks_of_kind(episode_deadlines(england_policy(), facts), clock_kind::cse_reassessment)
-            .empty());
-    facts.interview_cse_risk = cse_risk::none;
-    EXPECT_TRUE(
-        clocks_of_kind(episode_deadlines(england_policy(), facts), clock_kind::cse_reassessment)
-            .empty());
+TEST(england_policy, cse_reassessment_is_a_child_clock_that_outlives_the_episode) {
+    for (const cse_risk level : {cse_risk::none, cse_risk::low, cse_risk::high}) {
+        auto facts = returned_episode();
+        facts.interview_held_at = returned + hours{20};
+        facts.interview_cse_risk = level;
+        facts.stopped_at = returned + days{2};
+        EXPECT_TRUE(
+            clocks_of_kind(episode_deadlines(england_policy(), facts), clock_kind::cse_reassessment)
+                .empty());
+    }
 }
 
 TEST(england_policy, cse_reassessment_clamps_to_the_end_of_a_shorter_month) {
-    auto facts = returned_episode();
-    facts.interview_held_at = utc(2023, 11, 30, 10);
-    facts.interview_cse_risk = cse_risk::medium;
-    EXPECT_EQ(
-        only_clock(episode_deadlines(england_policy(), facts), clock_kind::cse_reassessment).due_at,
-        utc(2024, 2, 29, 10));
-    facts.interview_held_at = utc(2022, 11, 30, 10);
-    EXPECT_EQ(
-        only_clock(episode_deadlines(england_policy(), facts), clock_kind::cse_reassessment).due_at,
-        utc(2023, 2, 28, 10));
+    EXPECT_EQ(cse_reassessment_deadline(england_policy(), utc(2023, 11, 30, 10)).due_at,
+              utc(2024, 2, 29, 10));
+    EXPECT_EQ(cse_reassessment_deadline(england_policy(), utc(2022, 11, 30, 10)).due_at,
+              utc(2023, 2, 28, 10));
 }
 
-TEST(england_policy, cse_reassessment_is_met_by_the_reassessment) {
-    auto facts = returned_episode();
-    facts.interview_held_at = returned + hours{20};
-    facts.interview_cse_risk = cse_risk::high;
-    facts.cse_reassessed_at = returned + days{40};
-    const deadline clock =
-        only_clock(episode_deadlines(england_policy(), facts), clock_kind::cse_reassessment);
-    EXPECT_EQ(clock.met_at, returned + days{40});
-    EXPECT_EQ(classify(clock, returned + days{200}, england_policy()), clock_status::met);
+TEST(policy_file, cse_reassessment_months_set_the_reassessment_due_time) {
+    policy rules = england_policy();
+    rules.cse_reassessment_months = 6;
+    EXPECT_EQ(cse_reassessment_deadline(rules, utc(2024, 1, 15, 9)).due_at, utc(2024, 7, 15, 9));
 }
 
 TEST(england_policy, clocks_come_in_clock_kind_order_with_actions_by_id) {
@@ -318,7 +303,6 @@ TEST(england_policy, clocks_come_in_clock_kind_order_with_actions_by_id) {
         {clock_kind::safe_and_well, ""},     {clock_kind::interview_offered, ""},
         {clock_kind::interview_held, ""},    {clock_kind::follow_up_action, "m"},
         {clock_kind::follow_up_action, "z"}, {clock_kind::long_missing, ""},
-        {clock_kind::cse_reassessment, ""},
     };
     EXPECT_EQ(order, expected);
 }

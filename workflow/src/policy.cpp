@@ -46,8 +46,6 @@ deadline make_clock(clock_kind kind, time_point starts_at, time_point due_at,
     return deadline{kind, std::string{}, starts_at, due_at, met_at, std::nullopt};
 }
 
-bool is_cse_risk_found(std::optional<cse_risk> risk) { return risk && *risk != cse_risk::none; }
-
 } // namespace
 
 std::string_view to_string(clock_kind value) {
@@ -190,13 +188,6 @@ std::vector<deadline> episode_deadlines(const policy& rules, const clock_inputs&
                                 facts.reported_at + long_missing_due(rules, facts.risk),
                                 facts.returned_at));
 
-    if (is_cse_risk_found(facts.interview_cse_risk) && facts.interview_held_at) {
-        const time_point interviewed = *facts.interview_held_at;
-        clocks.push_back(make_clock(clock_kind::cse_reassessment, interviewed,
-                                    add_months(interviewed, rules.cse_reassessment_months),
-                                    facts.cse_reassessed_at));
-    }
-
     if (facts.stopped_at) {
         for (auto& clock : clocks) {
             if (!clock.met_at || *clock.met_at > *facts.stopped_at) {
@@ -250,6 +241,11 @@ deadline repeat_review_deadline(const policy& rules, time_point trigger,
                                 std::optional<time_point> review_held_at) {
     return make_clock(clock_kind::repeat_missing_review, trigger, trigger + rules.repeat_review_due,
                       review_held_at);
+}
+
+deadline cse_reassessment_deadline(const policy& rules, time_point assessed_at) {
+    return make_clock(clock_kind::cse_reassessment, assessed_at,
+                      add_months(assessed_at, rules.cse_reassessment_months), std::nullopt);
 }
 
 time_point add_months(time_point from, int months) {

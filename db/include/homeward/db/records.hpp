@@ -139,6 +139,15 @@ struct clock_row {
     std::optional<std::string> holder_user_id;
 };
 
+struct child_review {
+    std::string child_id;
+    std::string kind; // repeat_missing_review or cse_reassessment
+    time_point held_at;
+    std::optional<std::string> cse_risk; // for a reassessment
+    std::string notes;
+    std::string recorded_by;
+};
+
 struct audit_entry {
     std::string request_id;
     std::optional<std::string> actor_id;

@@ -101,8 +101,16 @@ void save_clocks(unit_of_work& uow, std::string_view episode_id, std::string_vie
                  const std::vector<clock_row>& clocks);
 std::vector<clock_row> clocks_of(unit_of_work& uow, std::string_view episode_id);
 
-// A child-level clock (no episode): the repeat-missing review. Raised once per start.
+// A child-level clock (no episode): the repeat-missing review, the CSE reassessment. Raised once
+// per start; false when it exists already.
 bool save_child_clock(unit_of_work& uow, std::string_view child_id, const clock_row& clock);
+// The child's own clocks, oldest first.
+std::vector<clock_row> child_clocks(unit_of_work& uow, std::string_view child_id);
+// Meets the child's open clocks of this kind that started by `at`; returns how many.
+int meet_child_clocks(unit_of_work& uow, std::string_view child_id, std::string_view kind,
+                      time_point at);
+// A multi-agency review or CSE reassessment held; returns its id.
+std::string insert_child_review(unit_of_work& uow, const child_review& review);
 
 // The overdue queue: open clocks past due (or, with due_soon, due within the window), most
 // overdue first, in the caller's scope. Police: their force's police clocks; social workers:

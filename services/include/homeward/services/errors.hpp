@@ -10,6 +10,7 @@ namespace homeward::services {
 
 enum class failure_kind {
     invalid_input,        // 422: fields missing or wrong, times out of order
+    invalid_query,        // 400: a query parameter is malformed or out of range
     unauthenticated,      // 401: no valid session or wrong credentials
     forbidden,            // 403: the role may not do this
     not_found,            // 404: no such record, or outside the caller's scope

@@ -14,6 +14,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -79,8 +80,10 @@ struct delivery_report {
     int retrying{0};
     int dead{0};
 };
-// One pass: claims the due messages and sends each, until none is due.
+// One pass: claims the due messages and sends each, until none is due. When `stopping` becomes
+// true the pass ends after the message in hand, giving back what it claimed but did not send.
 delivery_report deliver_webhooks(const environment& env, const delivery_rules& rules,
-                                 const webhook_sender& send);
+                                 const webhook_sender& send,
+                                 const std::atomic<bool>* stopping = nullptr);
 
 } // namespace homeward::services

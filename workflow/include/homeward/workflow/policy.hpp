@@ -23,7 +23,8 @@ enum class clock_kind {
     follow_up_action,      // each follow-up action, from raising it, due on its own due date
     long_missing,          // still missing, from report, by risk grade
     repeat_missing_review, // multi-agency review after a child's repeat reports
-    cse_reassessment,      // CSE risk reassessment, from an interview with CSE risk low or above
+    cse_reassessment,      // CSE risk reassessment (child-level), from an assessment with CSE
+                           // risk low or above: an interview or an earlier reassessment
 };
 
 std::string_view to_string(clock_kind value);
@@ -83,7 +84,6 @@ struct clock_inputs {
     std::optional<time_point> interview_declined_at; // the child declined
     std::optional<time_point> further_offer_at;      // an offer made after a decline
     std::optional<cse_risk> interview_cse_risk;
-    std::optional<time_point> cse_reassessed_at;
     std::vector<action_facts> actions;
     // When the episode was closed or cancelled: its unmet clocks stop then.
     std::optional<time_point> stopped_at;
@@ -98,7 +98,9 @@ struct deadline {
     std::optional<time_point> stopped_at;
 };
 
-// Every clock of one episode, in a stable order (the order of clock_kind, actions by id).
+// Every clock of one episode, in a stable order (the order of clock_kind, actions by id). The
+// child-level clocks (repeat-missing review, CSE reassessment) outlive the episode and are not
+// among them.
 std::vector<deadline> episode_deadlines(const policy& rules, const clock_inputs& facts);
 
 enum class clock_status {
@@ -120,6 +122,10 @@ std::optional<time_point> repeat_missing_trigger(const policy& rules,
                                                  std::span<const time_point> reports);
 deadline repeat_review_deadline(const policy& rules, time_point trigger,
                                 std::optional<time_point> review_held_at);
+
+// The CSE reassessment after an assessment (an interview or a reassessment) that found CSE risk
+// low or above: due the policy's months later, by the calendar.
+deadline cse_reassessment_deadline(const policy& rules, time_point assessed_at);
 
 // Calendar-month arithmetic used for the CSE reassessment: the same day of the month, or the
 // last day of a shorter month, at the same time of day.
