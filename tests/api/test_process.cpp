@@ -2,10 +2,14 @@
 // the process exits 0; a bad setting stops start-up with one line naming it and exit code 2.
 
 #include "https_fixture.hpp"
+#include "webhook_receiver.hpp"
+
+#include "homeward/db/unit_of_work.hpp"
 
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -111,6 +115,53 @@ TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
     EXPECT_EQ(in_flight.get().status, 201U);
     EXPECT_EQ(wait_exit(pid), 0) << read_file(log);
     EXPECT_THAT(read_file(log), ::testing::HasSubstr("\"msg\":\"stopped\""));
+}
+
+TEST_F(serve_process, serve_sends_notifications_to_a_registered_webhook) {
+    {
+        // Messages other tests left queued would go to their long-gone receivers first.
+        db::unit_of_work uow{*pool_};
+        uow.tx().exec0("update outbox set status = 'dead', dead_at = now() where status = "
+                       "'pending'");
+        uow.commit();
+    }
+    const auto force = make_org("police");
+    const auto authority = make_org("local_authority");
+    const auto admin = make_user("admin", authority);
+    const auto worker = make_user("social_worker", authority);
+    const auto police = make_user("police", force);
+    receiver organisation_system{cert_dir()};
+    request_options options;
+    options.token = admin.token;
+    ASSERT_EQ(https_call(port_, "PUT", "/api/v1/organisations/" + authority + "/webhook",
+                         json::serialize(
+                             json::object{{"url", organisation_system.url()},
+                                          {"secret", "a-shared-secret-of-at-least-32-characters"}}),
+                         options)
+                  .status,
+              200U);
+
+    const auto port = free_port();
+    const std::string log = cert_dir() + "/serve-webhooks.log";
+    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + database_url(),
+                                   "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
+                                   "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
+                                   "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
+                                   "HOMEWARD_WEBHOOK_CA_FILE=" + cert_dir() + "/cert.pem",
+                                   "HOMEWARD_WEBHOOK_SECONDS=1",
+                                   std::string{"HOMEWARD_DATA_DIR="} + HOMEWARD_SOURCE_DATA_DIR},
+                                  log);
+    report(police, make_child(worker, authority));
+    for (int i = 0; i < 200 && organisation_system.requests().empty(); ++i) {
+        std::this_thread::sleep_for(50ms);
+    }
+    kill(pid, SIGTERM);
+    EXPECT_EQ(wait_exit(pid), 0) << read_file(log);
+    const auto requests = organisation_system.requests();
+    ASSERT_EQ(requests.size(), 1U) << read_file(log);
+    EXPECT_EQ(requests[0].headers.at("homeward-topic"), "notification.episode_reported");
+    EXPECT_THAT(requests[0].headers.at("homeward-signature"), ::testing::StartsWith("v1="));
+    EXPECT_THAT(read_file(log), ::testing::HasSubstr("\"msg\":\"webhooks\",\"delivered\":1"));
 }
 
 TEST_F(serve_process, a_missing_certificate_setting_stops_start_up_with_exit_2) {

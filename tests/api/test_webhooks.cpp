@@ -4,131 +4,25 @@
 // delivery id; the last failure leaves a dead message an admin can see and replay.
 
 #include "https_fixture.hpp"
+#include "webhook_receiver.hpp"
 
 #include "homeward/api/webhook_client.hpp"
 #include "homeward/db/unit_of_work.hpp"
 #include "homeward/services/webhooks.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <openssl/hmac.h>
 #include <pqxx/pqxx>
 
-#include <atomic>
-#include <mutex>
 #include <set>
 
 namespace homeward::testing {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-
-struct received {
-    std::map<std::string, std::string> headers; // lower-case names
-    std::string body;
-};
-
-// An organisation's system: an HTTPS server on 127.0.0.1 that records each request and answers
-// with the status it is told to (or, when silent, never answers).
-class receiver {
-public:
-    receiver(const std::string& cert_dir, std::uint16_t port = 0) {
-        tls_.use_certificate_chain_file(cert_dir + "/cert.pem");
-        tls_.use_private_key_file(cert_dir + "/key.pem", asio::ssl::context::pem);
-        acceptor_.open(asio::ip::tcp::v4());
-        acceptor_.set_option(asio::socket_base::reuse_address(true));
-        acceptor_.bind({asio::ip::address_v4::loopback(), port});
-        acceptor_.listen();
-        port_ = acceptor_.local_endpoint().port();
-        asio::co_spawn(io_, accept(), asio::detached);
-        thread_ = std::thread{[this] { io_.run(); }};
-    }
-    ~receiver() {
-        io_.stop();
-        thread_.join();
-    }
-    receiver(const receiver&) = delete;
-    receiver& operator=(const receiver&) = delete;
-
-    std::uint16_t port() const { return port_; }
-    std::string url() const { return "https://127.0.0.1:" + std::to_string(port_) + "/hooks"; }
-    void answer(unsigned status) { status_ = status; }
-    void go_silent() { silent_ = true; }
-    std::vector<received> requests() {
-        const std::lock_guard lock{mutex_};
-        return got_;
-    }
-
-private:
-    asio::awaitable<void> accept() {
-        while (true) {
-            auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
-            asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
-        }
-    }
-
-    asio::awaitable<void> serve(asio::ip::tcp::socket socket) {
-        try {
-            beast::ssl_stream<beast::tcp_stream> stream{std::move(socket), tls_};
-            co_await stream.async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
-            beast::flat_buffer buffer;
-            http::request<http::string_body> request;
-            co_await http::async_read(stream, buffer, request, asio::use_awaitable);
-            if (silent_) {
-                asio::steady_timer wait{io_, 30s};
-                co_await wait.async_wait(asio::use_awaitable);
-                co_return;
-            }
-            received one;
-            one.body = request.body();
-            for (const auto& field : request) {
-                std::string name{field.name_string()};
-                for (auto& c : name) {
-                    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                }
-                one.headers[name] = std::string{field.value()};
-            }
-            {
-                const std::lock_guard lock{mutex_};
-                got_.push_back(std::move(one));
-            }
-            http::response<http::string_body> response{static_cast<http::status>(status_.load()),
-                                                       11};
-            if (response.result() != http::status::no_content) {
-                response.body() = "{}";
-            }
-            response.prepare_payload();
-            co_await http::async_write(stream, response, asio::use_awaitable);
-        } catch (const std::exception&) {
-            // The client went away: nothing to record.
-        }
-    }
-
-    asio::io_context io_;
-    asio::ssl::context tls_{asio::ssl::context::tls_server};
-    asio::ip::tcp::acceptor acceptor_{io_};
-    std::uint16_t port_{0};
-    std::atomic<unsigned> status_{200};
-    std::atomic<bool> silent_{false};
-    std::mutex mutex_;
-    std::vector<received> got_;
-    std::thread thread_;
-};
 
 // Computed here with OpenSSL directly, as a receiver would, not with Homeward's own function.
 std::string expected_signature(const std::string& secret, const std::string& timestamp,
