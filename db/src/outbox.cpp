@@ -91,8 +91,8 @@ std::vector<outgoing_message> claim_outbox(unit_of_work& uow, time_point now,
     return messages;
 }
 
-void release_outbox(unit_of_work& uow, const outgoing_message& message, time_point now) {
-    run(uow, "release_outbox", message.id, message.attempt, epoch(now));
+void release_outbox(unit_of_work& uow, const outgoing_message& message, time_point at) {
+    run(uow, "release_outbox", message.id, message.attempt, epoch(at));
 }
 
 void record_delivered(unit_of_work& uow, const outgoing_message& message, time_point at,

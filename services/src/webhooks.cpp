@@ -12,6 +12,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace homeward::services {
 namespace {
@@ -47,6 +48,25 @@ std::optional<std::string> url_problem(const std::string& text) {
         return "must not carry a user name or password";
     }
     return std::nullopt;
+}
+
+// The POST for one message: the envelope, and the signature over this attempt's timestamp.
+webhook_request signed_request(const environment& env, const db::outgoing_message& message) {
+    const auto signed_at = env.now().time_since_epoch().count();
+    webhook_request request;
+    request.url = *message.url;
+    request.body = json::serialize(json::object{{"delivery_id", message.delivery_id},
+                                                {"topic", message.topic},
+                                                {"organisation", message.organisation_code},
+                                                {"created_at", message.created_at},
+                                                {"data", json::parse(message.payload_json)}});
+    request.headers = {
+        {"Content-Type", "application/json"},
+        {"Homeward-Delivery", message.delivery_id},
+        {"Homeward-Topic", message.topic},
+        {"Homeward-Timestamp", std::to_string(signed_at)},
+        {"Homeward-Signature", webhook_signature(*message.secret, signed_at, request.body)}};
+    return request;
 }
 
 } // namespace
@@ -156,6 +176,15 @@ std::string webhook_signature(const std::string& secret, std::int64_t timestamp,
 delivery_report deliver_webhooks(const environment& env, const delivery_rules& rules,
                                  const webhook_sender& send, const std::atomic<bool>* stopping) {
     delivery_report report;
+    // Organisations whose receiver could not be reached in this pass (no HTTP answer at all), and
+    // when to try them again: their other messages wait until then without costing an attempt,
+    // so one receiver that is down or hangs does not hold up everyone else's.
+    std::map<std::string, workflow::time_point> unreachable;
+    const auto give_back = [&](const db::outgoing_message& message, workflow::time_point at) {
+        db::unit_of_work uow{env.pool};
+        db::release_outbox(uow, message, at);
+        uow.commit();
+    };
     while (true) {
         std::vector<db::outgoing_message> claimed;
         {
@@ -165,30 +194,18 @@ delivery_report deliver_webhooks(const environment& env, const delivery_rules& r
         }
         for (const auto& message : claimed) {
             if (stopping != nullptr && stopping->load()) {
-                db::unit_of_work uow{env.pool};
-                db::release_outbox(uow, message, env.now());
-                uow.commit();
+                give_back(message, env.now());
+                continue;
+            }
+            if (const auto down = unreachable.find(message.organisation_code);
+                down != unreachable.end()) {
+                give_back(message, down->second);
                 continue;
             }
             // Sent outside any transaction: a slow receiver holds no lock and no connection.
             webhook_response response;
             if (message.url && message.secret) {
-                const auto signed_at = env.now().time_since_epoch().count();
-                webhook_request request;
-                request.url = *message.url;
-                request.body =
-                    json::serialize(json::object{{"delivery_id", message.delivery_id},
-                                                 {"topic", message.topic},
-                                                 {"organisation", message.organisation_code},
-                                                 {"created_at", message.created_at},
-                                                 {"data", json::parse(message.payload_json)}});
-                request.headers = {{"Content-Type", "application/json"},
-                                   {"Homeward-Delivery", message.delivery_id},
-                                   {"Homeward-Topic", message.topic},
-                                   {"Homeward-Timestamp", std::to_string(signed_at)},
-                                   {"Homeward-Signature",
-                                    webhook_signature(*message.secret, signed_at, request.body)}};
-                response = send(request);
+                response = send(signed_request(env, message));
             } else {
                 response.error = "the organisation has no webhook any more";
             }
@@ -209,6 +226,10 @@ delivery_report deliver_webhooks(const environment& env, const delivery_rules& r
                     last ? std::nullopt : std::optional{now + retry_delay(rules, message.attempt)};
                 db::record_failed(uow, message, now, response.status, error, retry_at);
                 ++(last ? report.dead : report.retrying);
+                if (!response.status) {
+                    unreachable.emplace(message.organisation_code,
+                                        retry_at.value_or(now + rules.first_retry));
+                }
             }
             uow.commit();
         }

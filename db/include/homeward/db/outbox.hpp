@@ -40,9 +40,9 @@ struct outgoing_message {
 std::vector<outgoing_message> claim_outbox(unit_of_work& uow, time_point now,
                                            std::chrono::seconds lease, int limit);
 
-// Gives back a claimed message that was not sent (the worker is stopping): due now, the claim
-// not counted as an attempt.
-void release_outbox(unit_of_work& uow, const outgoing_message& message, time_point now);
+// Gives back a claimed message that was not sent (the worker is stopping, or the receiver was
+// found unreachable in this pass): due at `at`, the claim not counted as an attempt.
+void release_outbox(unit_of_work& uow, const outgoing_message& message, time_point at);
 
 // The result of one attempt. Ignored when the message was claimed again since (a lease that ran
 // out): the later attempt's result stands.
