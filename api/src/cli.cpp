@@ -121,10 +121,12 @@ double milliseconds_since(std::chrono::steady_clock::time_point started) {
         .count();
 }
 
-// Runs a pass at start and then every interval on a thread of its own, until stopped.
+// Runs a pass at start and then every interval on a thread of its own, until stopped. The pass is
+// given the stop flag, so that a long one can end early.
 class periodic {
 public:
-    periodic(std::chrono::seconds interval, std::function<void()> pass)
+    using pass_function = std::function<void(const std::atomic<bool>& stopping)>;
+    periodic(std::chrono::seconds interval, pass_function pass)
         : interval_(interval), pass_(std::move(pass)) {}
     ~periodic() { stop(); }
     periodic(const periodic&) = delete;
@@ -136,24 +138,30 @@ public:
             while (!stopping_) {
                 lock.unlock();
                 try {
-                    pass_();
+                    pass_(stopping_);
                 } catch (const std::exception& error) {
                     log(out, {{"level", "error"},
                               {"msg", failure_message},
                               {"error", first_line(error.what())}});
                 }
                 lock.lock();
-                wake_.wait_for(lock, interval_, [this] { return stopping_; });
+                wake_.wait_for(lock, interval_, [this] { return stopping_.load(); });
             }
         }};
     }
 
-    void stop() {
+    // Asks the thread to stop and returns at once.
+    void request_stop() {
         {
             const std::lock_guard lock{mutex_};
             stopping_ = true;
         }
         wake_.notify_all();
+    }
+
+    // Stops the thread and waits for it.
+    void stop() {
+        request_stop();
         if (thread_.joinable()) {
             thread_.join();
         }
@@ -161,10 +169,10 @@ public:
 
 private:
     std::chrono::seconds interval_;
-    std::function<void()> pass_;
+    pass_function pass_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool stopping_{false};
+    std::atomic<bool> stopping_{false};
     std::thread thread_;
 };
 
@@ -225,7 +233,7 @@ int serve(std::ostream& out) {
     });
     // The clock sweeper and the webhook delivery worker: each at start and then every interval,
     // until the server has drained. A pass that fails (the database down) is logged and retried.
-    periodic sweeper{config.sweep_interval, [&] {
+    periodic sweeper{config.sweep_interval, [&](const std::atomic<bool>&) {
                          const auto started = std::chrono::steady_clock::now();
                          const auto swept = services::sweep_clocks(env);
                          log(out, {{"level", "info"},
@@ -237,13 +245,12 @@ int serve(std::ostream& out) {
     services::delivery_rules delivery;
     delivery.max_attempts = config.webhook_max_attempts;
     webhook_client client{{config.webhook_ca_file, std::chrono::seconds{10}}};
-    std::atomic<bool> deliverer_stopping{false};
-    periodic deliverer{config.webhook_interval, [&] {
+    periodic deliverer{config.webhook_interval, [&](const std::atomic<bool>& stopping) {
                            const auto started = std::chrono::steady_clock::now();
                            const auto sent = services::deliver_webhooks(
                                env, delivery,
                                [&](const services::webhook_request& r) { return client.send(r); },
-                               &deliverer_stopping);
+                               &stopping);
                            if (sent.delivered + sent.retrying + sent.dead > 0) {
                                log(out, {{"level", "info"},
                                          {"msg", "webhooks"},
@@ -256,7 +263,8 @@ int serve(std::ostream& out) {
     sweeper.start(out, "sweep failed");
     deliverer.start(out, "webhook delivery failed");
     https->run(true);
-    deliverer_stopping = true;
+    sweeper.request_stop();
+    deliverer.request_stop();
     sweeper.stop();
     deliverer.stop();
     out << "{\"level\":\"info\",\"msg\":\"stopped\"}" << std::endl;

@@ -85,11 +85,7 @@ json::object overdue_queue(const environment& env, const actor& who, const overd
             filter.worker_id = query.worker_id;
         }
         if (query.authority) {
-            const auto organisation = db::find_organisation_by_code(uow, *query.authority);
-            if (!organisation) {
-                invalid_query("authority", "no organisation has this code");
-            }
-            filter.authority_id = organisation->id;
+            filter.authority_id = organisation_in_query(uow, "authority", *query.authority);
         }
         if (query.cursor) {
             const auto cursor = parse_cursor(*query.cursor, cursor_key::number);

@@ -41,10 +41,6 @@ db::column_value bool_column(std::string column, std::optional<bool> value) {
             value ? std::optional<std::string>{*value ? "true" : "false"} : std::nullopt, false};
 }
 
-json::value time_json(std::optional<time_point> at) {
-    return at ? json::value(format_rfc3339(*at)) : json::value(nullptr);
-}
-
 template <typename Enum>
 std::optional<Enum> parse_enum(std::optional<std::string> text,
                                std::optional<Enum> (*parse)(std::string_view)) {

@@ -106,6 +106,19 @@ boost::json::object parse_object(const std::string& json_text) {
     return boost::json::parse(json_text).as_object();
 }
 
+boost::json::value time_json(std::optional<workflow::time_point> at) {
+    return at ? boost::json::value(format_rfc3339(*at)) : boost::json::value(nullptr);
+}
+
+std::string organisation_in_query(db::unit_of_work& uow, std::string_view parameter,
+                                  const std::string& code) {
+    const auto organisation = db::find_organisation_by_code(uow, code);
+    if (!organisation) {
+        refuse_query({{std::string{parameter}, "no organisation has this code"}});
+    }
+    return organisation->id;
+}
+
 boost::json::array clocks_json(const environment& env, const std::vector<db::clock_row>& clocks,
                                workflow::time_point now) {
     boost::json::array list;
@@ -117,20 +130,17 @@ boost::json::array clocks_json(const environment& env, const std::vector<db::clo
         const workflow::deadline clock{*kind,      row.subject, row.starts_at,
                                        row.due_at, row.met_at,  row.stopped_at};
         const auto status = workflow::classify(clock, now, env.policy);
-        const auto optional_value = [](const auto& value) {
-            return value ? boost::json::value(*value) : boost::json::value(nullptr);
-        };
         list.push_back(boost::json::object{
             {"kind", row.kind},
             {"subject",
              row.subject.empty() ? boost::json::value(nullptr) : boost::json::value(row.subject)},
             {"starts_at", format_rfc3339(row.starts_at)},
             {"due_at", format_rfc3339(row.due_at)},
-            {"met_at", row.met_at ? boost::json::value(format_rfc3339(*row.met_at))
-                                  : boost::json::value(nullptr)},
+            {"met_at", time_json(row.met_at)},
             {"status", workflow::to_string(status)},
             {"overdue", status == workflow::clock_status::overdue},
-            {"holder_user_id", optional_value(row.holder_user_id)},
+            {"holder_user_id", row.holder_user_id ? boost::json::value(*row.holder_user_id)
+                                                  : boost::json::value(nullptr)},
         });
     }
     return list;

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,14 @@ void require_role(const actor& who, std::initializer_list<workflow::role> roles,
                   std::string_view what);
 
 boost::json::object parse_object(const std::string& json_text);
+
+// A time as the API shows it: RFC 3339, or null when unset.
+boost::json::value time_json(std::optional<workflow::time_point> at);
+
+// The id of the organisation a query parameter names by code; refuse_query naming the parameter
+// when no organisation has that code.
+std::string organisation_in_query(db::unit_of_work& uow, std::string_view parameter,
+                                  const std::string& code);
 
 // Clocks as the API shows them: {kind, subject, starts_at, due_at, met_at, status, overdue,
 // holder_user_id}, the status classified by the policy at `now`.

@@ -127,11 +127,8 @@ json::object list_deliveries(const environment& env, const actor& who,
                 filter.status = query.status;
             }
             if (query.organisation) {
-                const auto organisation = db::find_organisation_by_code(uow, *query.organisation);
-                if (!organisation) {
-                    refuse_query({{"organisation", "no organisation has this code"}});
-                }
-                filter.organisation_id = organisation->id;
+                filter.organisation_id =
+                    organisation_in_query(uow, "organisation", *query.organisation);
             }
             if (query.cursor) {
                 filter.before_id = std::stoll(parse_cursor(*query.cursor, cursor_key::number).key);

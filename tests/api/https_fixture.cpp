@@ -172,6 +172,12 @@ void https_test::clear_login_attempts() {
     uow.commit();
 }
 
+void https_test::abandon_queued_webhooks() {
+    db::unit_of_work uow{*pool_};
+    uow.tx().exec0("update outbox set status = 'dead', dead_at = now() where status = 'pending'");
+    uow.commit();
+}
+
 std::string https_test::make_org(const std::string& kind) {
     const auto code = random_code(kind == "police" ? "P" : "LA");
     db::unit_of_work uow{*pool_};

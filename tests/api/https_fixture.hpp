@@ -67,6 +67,9 @@ protected:
 
     static services::session_rules test_rules();
     void clear_login_attempts();
+    // Marks dead every webhook message other tests left queued: they would otherwise be sent
+    // (to long-gone receivers) before this test's own.
+    void abandon_queued_webhooks();
     static std::string password() { return "correct horse battery staple"; }
     static std::string database_url();
     static std::string cert_dir();

@@ -4,12 +4,9 @@
 #include "https_fixture.hpp"
 #include "webhook_receiver.hpp"
 
-#include "homeward/db/unit_of_work.hpp"
-
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -118,13 +115,7 @@ TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
 }
 
 TEST_F(serve_process, serve_sends_notifications_to_a_registered_webhook) {
-    {
-        // Messages other tests left queued would go to their long-gone receivers first.
-        db::unit_of_work uow{*pool_};
-        uow.tx().exec0("update outbox set status = 'dead', dead_at = now() where status = "
-                       "'pending'");
-        uow.commit();
-    }
+    abandon_queued_webhooks();
     const auto force = make_org("police");
     const auto authority = make_org("local_authority");
     const auto admin = make_user("admin", authority);

@@ -7,13 +7,11 @@
 #include "webhook_receiver.hpp"
 
 #include "homeward/api/webhook_client.hpp"
-#include "homeward/db/unit_of_work.hpp"
 #include "homeward/services/webhooks.hpp"
 
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <openssl/hmac.h>
-#include <pqxx/pqxx>
 
 #include <set>
 
@@ -47,13 +45,7 @@ class webhooks : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
-        // Messages other tests left queued would go to their long-gone receivers.
-        {
-            db::unit_of_work uow{*pool_};
-            uow.tx().exec0("update outbox set status = 'dead', dead_at = now() "
-                           "where status = 'pending'");
-            uow.commit();
-        }
+        abandon_queued_webhooks();
         force = make_org("police");
         authority = make_org("local_authority");
         police = make_user("police", force);
