@@ -75,6 +75,9 @@ struct server::impl {
     asio::io_context io{options.io_threads};
     asio::thread_pool workers{static_cast<std::size_t>(options.worker_threads)};
     tcp::acceptor acceptor{io};
+    // The accept loop and the drain both touch the acceptor; with several I/O threads they would
+    // otherwise run at once (close() racing a new async_accept). They share this strand.
+    asio::strand<asio::io_context::executor_type> accept_strand{asio::make_strand(io)};
 
     impl(server_options opts, router& r) : options(std::move(opts)), handler(r) {
         configure_tls(tls, options);
@@ -215,7 +218,7 @@ struct server::impl {
 
     void begin_drain() {
         if (!draining.exchange(true)) {
-            asio::co_spawn(io, drain(), asio::detached);
+            asio::co_spawn(accept_strand, drain(), asio::detached);
         }
     }
 
@@ -263,7 +266,7 @@ void server::run(bool handle_signals) {
             }
         });
     }
-    asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+    asio::co_spawn(impl_->accept_strand, impl_->accept_loop(), asio::detached);
     if (impl_->ready) {
         asio::post(io, impl_->ready);
     }
