@@ -1,6 +1,5 @@
 #include "homeward/db/pool.hpp"
 
-#include "statements.hpp"
 
 #include <pqxx/pqxx>
 
@@ -27,11 +26,12 @@ connection_pool::connection_pool(std::string url, std::size_t size,
 
 connection_pool::~connection_pool() = default;
 
-std::unique_ptr<pqxx::connection> connection_pool::open_connection() {
+std::unique_ptr<connection_pool_entry> connection_pool::open_connection() {
     try {
-        auto connection = std::make_unique<pqxx::connection>(url_);
-        prepare_statements(*connection);
-        return connection;
+        auto entry = std::make_unique<connection_pool_entry>(url_);
+        // Every time the application reads or writes is UTC.
+        entry->connection.set_variable("TimeZone", "'UTC'");
+        return entry;
     } catch (const pqxx::broken_connection& error) {
         throw unavailable(std::string{"database unreachable: "} + error.what());
     }
@@ -51,7 +51,7 @@ connection_pool::lease connection_pool::acquire() {
         auto connection = std::move(idle_.back());
         idle_.pop_back();
         lock.unlock();
-        if (usable(*connection)) {
+        if (usable(connection->connection)) {
             return lease{this, std::move(connection)};
         }
         lock.lock();
@@ -70,11 +70,11 @@ connection_pool::lease connection_pool::acquire() {
     }
 }
 
-void connection_pool::release(std::unique_ptr<pqxx::connection> connection) {
+void connection_pool::release(std::unique_ptr<connection_pool_entry> connection) {
     {
         std::lock_guard lock{mutex_};
         --in_use_;
-        if (connection && connection->is_open()) {
+        if (connection && connection->connection.is_open()) {
             idle_.push_back(std::move(connection));
         } else {
             --open_; // broken: its slot is reopened on the next acquire
@@ -88,7 +88,7 @@ pool_stats connection_pool::stats() const {
     return {size_, open_, in_use_, waiting_};
 }
 
-connection_pool::lease::lease(connection_pool* pool, std::unique_ptr<pqxx::connection> connection)
+connection_pool::lease::lease(connection_pool* pool, std::unique_ptr<connection_pool_entry> connection)
     : pool_(pool), connection_(std::move(connection)) {}
 
 connection_pool::lease::lease(lease&& other) noexcept

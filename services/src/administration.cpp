@@ -1,9 +1,10 @@
 #include "homeward/services/administration.hpp"
 
-#include "homeward/db/repository.hpp"
+#include "use_case.hpp"
+
+#include "homeward/db/organisations.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
-#include "support.hpp"
 
 #include <algorithm>
 
@@ -44,20 +45,20 @@ std::string add_organisation(const environment& env, std::string_view code, std:
     if (name.find_first_not_of(" \t") == std::string_view::npos || name.size() > 200) {
         invalid("name", "must be given, at most 200 characters");
     }
-    if (kind != "police" && kind != "local_authority") {
+    const auto parsed_kind = workflow::parse_organisation_kind(kind);
+    if (!parsed_kind) {
         invalid("kind", "must be police or local_authority");
     }
     std::string id;
     const audit_target target{"organisation.add", "organisation", std::string{code}};
     run_audited(env, system_actor(request_id), target, [&](db::unit_of_work& uow) {
         try {
-            id = db::insert_organisation(uow, code, name, kind);
+            id = db::organisations::insert(uow, code, name, *parsed_kind);
         } catch (const db::duplicate&) {
             invalid("code", "is already used by another organisation");
         }
         audit_success(uow, system_actor(request_id), {target.action, target.entity_type, id},
                       {{"code", code}, {"kind", kind}});
-        return boost::json::object{};
     });
     return id;
 }
@@ -83,24 +84,23 @@ std::string add_user(const environment& env, std::string_view username, std::str
     std::string id;
     const audit_target target{"user.add", "user", std::string{username}};
     run_audited(env, system_actor(request_id), target, [&](db::unit_of_work& uow) {
-        const auto organisation = db::find_organisation_by_code(uow, organisation_code);
+        const auto organisation = db::organisations::by_code(uow, organisation_code);
         if (!organisation) {
             invalid("org", "no organisation has the code " + std::string{organisation_code});
         }
         const bool police_role = *parsed_role == workflow::role::police;
-        const bool police_org = organisation->kind == "police";
+        const bool police_org = organisation->kind == workflow::organisation_kind::police;
         if (*parsed_role != workflow::role::admin && police_role != police_org) {
             invalid("role", police_role ? "police users belong to a police force"
                                         : "this role belongs to a local authority");
         }
         try {
-            id = db::insert_user(uow, username, hash, role, organisation->id);
+            id = db::users::insert(uow, username, hash, *parsed_role, organisation->id);
         } catch (const db::duplicate&) {
             invalid("username", "is already taken");
         }
         audit_success(uow, system_actor(request_id), {target.action, target.entity_type, id},
                       {{"username", username}, {"role", role}, {"org", organisation_code}});
-        return boost::json::object{};
     });
     return id;
 }

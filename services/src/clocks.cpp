@@ -1,47 +1,44 @@
+// The overdue queue, and the sweeper that announces clocks as they fall due.
+
+#include "queries.hpp"
+#include "use_case.hpp"
+
+#include "homeward/db/clocks.hpp"
+#include "homeward/db/notifications.hpp"
 #include "homeward/services/clocks.hpp"
+#include "homeward/workflow/time_text.hpp"
 
-#include "homeward/db/repository.hpp"
-#include "homeward/services/errors.hpp"
-#include "homeward/services/time_text.hpp"
-#include "support.hpp"
-
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace homeward::services {
 namespace {
 
 using workflow::role;
-using workflow::time_point;
 namespace json = boost::json;
 
 constexpr int sweep_batch = 500;
 
-[[noreturn]] void invalid_query(std::string field, std::string message) {
-    refuse_query({{std::move(field), std::move(message)}});
-}
-
-void announce(db::unit_of_work& uow, const db::claimed_clock& clock, bool overdue) {
+void announce(db::unit_of_work& uow, const db::clocks::claimed_clock& clock, bool overdue) {
+    if (!clock.holder_organisation_id) {
+        return;
+    }
     const std::string kind = overdue ? "clock_overdue" : "clock_due_soon";
-    const std::string when = format_rfc3339(clock.due_at);
     const std::string title = std::string{overdue ? "Overdue: " : "Due soon: "} + clock.kind;
     const std::string body = json::serialize(json::object{
         {"clock_id", clock.id},
         {"kind", clock.kind},
         {"subject", clock.subject},
-        {"due_at", when},
+        {"due_at", workflow::format_rfc3339(clock.due_at)},
         {"episode_id", clock.episode_id ? json::value(*clock.episode_id) : json::value(nullptr)},
         {"child_id", clock.child_id}});
     const std::string key = kind + ":" + std::to_string(clock.id) + ":" +
                             std::to_string(clock.due_at.time_since_epoch().count());
-    const auto send = [&](const std::string& organisation, std::optional<std::string> role_name,
+    const auto send = [&](const std::string& organisation, std::optional<role> recipient,
                           std::optional<std::string> user, const std::string& who) {
-        db::notify(uow, {organisation, std::move(role_name), std::move(user), kind,
-                         clock.episode_id, clock.child_id, title, body, key + ":" + who});
+        db::notifications::raise(uow, {organisation, recipient, std::move(user), kind,
+                                       clock.episode_id, clock.child_id, title, body,
+                                       key + ":" + who});
     };
-    if (!clock.holder_organisation_id) {
-        return;
-    }
     const auto& holder_org = *clock.holder_organisation_id;
     if (clock.holder_user_id) {
         send(holder_org, std::nullopt, clock.holder_user_id, "holder");
@@ -49,41 +46,40 @@ void announce(db::unit_of_work& uow, const db::claimed_clock& clock, bool overdu
         send(holder_org, std::nullopt, std::nullopt, "holder-org");
     }
     if (overdue) {
+        const auto clock_kind = workflow::parse_clock_kind(clock.kind);
         // The holder's managers (for police clocks, the force as a whole).
-        const bool police_clock = clock.kind == "safe_and_well" || clock.kind == "long_missing";
-        send(holder_org, police_clock ? std::nullopt : std::optional<std::string>{"manager"},
-             std::nullopt, "managers");
-        if (clock.kind == "long_missing" || clock.kind == "repeat_missing_review") {
+        const bool police_clock =
+            clock_kind && workflow::holder_of(*clock_kind) == workflow::clock_holder::police;
+        send(holder_org, police_clock ? std::nullopt : std::optional{role::manager}, std::nullopt,
+             "managers");
+        if (clock_kind == workflow::clock_kind::long_missing ||
+            clock_kind == workflow::clock_kind::repeat_missing_review) {
             const auto champion_org = clock.responsible_authority_id.value_or(holder_org);
-            send(champion_org, "cse_champion", std::nullopt, "champion");
+            send(champion_org, role::cse_champion, std::nullopt, "champion");
         }
     }
 }
 
 } // namespace
 
-json::object overdue_queue(const environment& env, const actor& who, const overdue_query& query) {
+page<overdue_view> overdue_queue(const environment& env, const actor& who,
+                                 const overdue_query& query) {
     return run_audited(env, who, {"overdue.read", "clock", ""}, [&](db::unit_of_work& uow) {
         require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
                      "read the overdue queue");
         check_limit(query.limit);
-        db::overdue_filter filter;
+        db::clocks::overdue_filter filter;
         filter.now = env.now();
         filter.window = env.policy.due_soon_window;
         filter.due_soon = query.due_soon;
         filter.limit = query.limit;
         if (query.kind) {
             if (!workflow::parse_clock_kind(*query.kind)) {
-                invalid_query("kind", "is not a kind of clock");
+                refuse_query({{"kind", "is not a kind of clock"}});
             }
             filter.kind = query.kind;
         }
-        if (query.worker_id) {
-            if (query.worker_id->size() != 36) {
-                invalid_query("worker_id", "is not a user id");
-            }
-            filter.worker_id = query.worker_id;
-        }
+        filter.worker_id = id_in_query("worker_id", query.worker_id);
         if (query.authority) {
             filter.authority_id = organisation_in_query(uow, "authority", *query.authority);
         }
@@ -92,8 +88,20 @@ json::object overdue_queue(const environment& env, const actor& who, const overd
             filter.after_due = cursor.at;
             filter.after_id = std::stoll(cursor.key);
         }
-        return page_of(json::parse(db::overdue_json(uow, scope_of(who), filter)).as_array(),
-                       query.limit, "due_at", "clock_id");
+        std::vector<overdue_view> lines;
+        json::array episode_ids;
+        for (auto& item : db::clocks::overdue(uow, scope_of(who), filter)) {
+            if (item.episode_id) {
+                episode_ids.emplace_back(*item.episode_id);
+            }
+            lines.push_back({std::move(item), filter.now});
+        }
+        // The queue shows children's names: a read of those episodes.
+        audit_success(uow, who, {"overdue.read", "clock", ""},
+                      {{"episode_ids", std::move(episode_ids)}});
+        return page_of(std::move(lines), query.limit, [](const overdue_view& last) {
+            return cursor_text(last.item.due_at, std::to_string(last.item.clock_id));
+        });
     });
 }
 
@@ -104,7 +112,7 @@ sweep_report sweep_clocks(const environment& env) {
         while (true) {
             db::unit_of_work uow{env.pool};
             const auto claimed =
-                db::claim_clocks(uow, overdue, now, env.policy.due_soon_window, sweep_batch);
+                db::clocks::claim(uow, overdue, now, env.policy.due_soon_window, sweep_batch);
             for (const auto& clock : claimed) {
                 announce(uow, clock, overdue);
             }

@@ -1,21 +1,23 @@
+// Notifications, the audit trail and the indicator catalogue as their users read them, and the
+// database's readiness for operations.
+
+#include "queries.hpp"
+#include "use_case.hpp"
+
+#include "homeward/db/audit.hpp"
+#include "homeward/db/notifications.hpp"
+#include "homeward/db/pool.hpp"
 #include "homeward/services/oversight.hpp"
+#include "homeward/workflow/time_text.hpp"
 
-#include "homeward/db/repository.hpp"
-#include "homeward/services/errors.hpp"
-#include "homeward/services/time_text.hpp"
-#include "support.hpp"
-
-#include <boost/json/parse.hpp>
+#include <tuple>
 
 namespace homeward::services {
-namespace {
 
 using workflow::role;
 
-} // namespace
-
-boost::json::object list_notifications(const environment& env, const actor& who, int limit,
-                                       std::optional<std::string> cursor) {
+page<notification_item> list_notifications(const environment& env, const actor& who, int limit,
+                                           std::optional<std::string> cursor) {
     return run_audited(
         env, who, {"notification.list", "notification", ""}, [&](db::unit_of_work& uow) {
             check_limit(limit);
@@ -26,50 +28,53 @@ boost::json::object list_notifications(const environment& env, const actor& who,
                 before = after.at;
                 before_id = after.key;
             }
-            return page_of(boost::json::parse(
-                               db::notifications_json(uow, scope_of(who), limit, before, before_id))
-                               .as_array(),
-                           limit, "created_at", "id");
+            return page_of(db::notifications::for_user(uow, scope_of(who), limit, before,
+                                                       before_id),
+                           limit, [](const notification_item& last) {
+                               return cursor_text(last.created_at, last.id);
+                           });
         });
 }
 
 void mark_notification_read(const environment& env, const actor& who, std::string_view id) {
     run_audited(env, who, {"notification.read", "notification", std::string{id}},
                 [&](db::unit_of_work& uow) {
-                    if (!db::mark_notification_read(uow, scope_of(who), id)) {
+                    if (!db::notifications::mark_read(uow, scope_of(who), id)) {
                         throw failure(failure_kind::not_found, "no such notification");
                     }
-                    return boost::json::object{};
                 });
 }
 
-boost::json::object list_audit(const environment& env, const actor& who, const audit_query& query) {
+page<audit_item> list_audit(const environment& env, const actor& who, const audit_query& query) {
     return run_audited(env, who, {"audit.read", "audit", ""}, [&](db::unit_of_work& uow) {
         require_role(who, {role::cse_champion, role::admin}, "read the audit trail");
         check_limit(query.limit);
-        db::audit_filter filter;
+        db::audit::filter filter;
         std::vector<field_error> errors;
-        filter.entity_id = query.entity_id;
-        if (query.actor) {
-            if (query.actor->size() != 36) {
-                errors.push_back({"actor", "is not a user id"});
-            }
-            filter.actor_id = query.actor;
+        if (query.entity_id && (!workflow::is_clean_text(*query.entity_id) ||
+                                query.entity_id->size() > 100)) {
+            errors.push_back({"entity_id", "is not an id"});
         }
+        filter.entity_id = query.entity_id;
+        if (query.actor && !workflow::is_uuid(*query.actor)) {
+            errors.push_back({"actor", "is not a user id"});
+        }
+        filter.actor_id = query.actor;
         for (const auto& [name, text, target] : {std::tuple{"from", query.from, &filter.from},
                                                  std::tuple{"to", query.to, &filter.to}}) {
             if (text) {
-                *target = parse_rfc3339(*text);
+                *target = workflow::parse_rfc3339(*text);
                 if (!*target) {
                     errors.push_back({name, "must be an RFC 3339 time with offset"});
                 }
             }
         }
         if (query.cursor) {
-            try {
-                filter.before_seq = std::stoll(*query.cursor);
-            } catch (const std::logic_error&) {
+            if (query.cursor->empty() || query.cursor->size() > 18 ||
+                query.cursor->find_first_not_of("0123456789") != std::string::npos) {
                 errors.push_back({"cursor", "is not a cursor this server gave"});
+            } else {
+                filter.before_seq = std::stoll(*query.cursor);
             }
         }
         if (!errors.empty()) {
@@ -79,13 +84,8 @@ boost::json::object list_audit(const environment& env, const actor& who, const a
             filter.organisation_id = who.organisation_id;
         }
         filter.limit = query.limit;
-        auto items = boost::json::parse(db::audit_json(uow, filter)).as_array();
-        boost::json::object result;
-        result["next_cursor"] = nullptr;
-        if (static_cast<int>(items.size()) == query.limit) {
-            result["next_cursor"] = std::to_string(items.back().as_object().at("seq").as_int64());
-        }
-        result["items"] = std::move(items);
+        auto result = page_of(db::audit::list(uow, filter), query.limit,
+                              [](const audit_item& last) { return std::to_string(last.seq); });
         audit_success(uow, who, {"audit.read", "audit", ""},
                       {{"entity_id", query.entity_id ? boost::json::value(*query.entity_id)
                                                      : boost::json::value(nullptr)}});
@@ -114,20 +114,8 @@ std::string database_metrics(const environment& env) {
            std::to_string(stats.waiting) + "\n";
 }
 
-boost::json::object indicator_catalogue_json(const environment& env) {
-    boost::json::array indicators;
-    for (const auto& item : env.catalogue.indicators()) {
-        indicators.push_back(boost::json::object{{"code", item.code},
-                                                 {"category", workflow::to_string(item.category)},
-                                                 {"label", item.label},
-                                                 {"weight", item.weight}});
-    }
-    boost::json::array bands;
-    for (const auto& band : env.catalogue.bands()) {
-        bands.push_back(boost::json::object{{"min_score", band.min_score},
-                                            {"level", workflow::to_string(band.level)}});
-    }
-    return {{"indicators", std::move(indicators)}, {"bands", std::move(bands)}};
+const workflow::indicator_catalogue& indicator_catalogue(const environment& env) {
+    return env.catalogue;
 }
 
 } // namespace homeward::services

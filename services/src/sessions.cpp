@@ -1,10 +1,12 @@
-#include "homeward/services/sessions.hpp"
+// Log-in, sessions and log-out.
 
-#include "homeward/db/repository.hpp"
+#include "use_case.hpp"
+
+#include "homeward/db/sessions.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
-#include "homeward/services/time_text.hpp"
-#include "support.hpp"
+#include "homeward/services/sessions.hpp"
+#include "homeward/workflow/time_text.hpp"
 
 namespace homeward::services {
 namespace {
@@ -18,52 +20,57 @@ const std::string& decoy_hash() {
 }
 
 actor actor_of(const db::user_row& user, std::string_view request_id) {
-    return {user.id, user.username, workflow::parse_role(user.role).value_or(workflow::role::admin),
-            user.organisation_id, std::string{request_id}};
+    return {user.id,
+            user.username,
+            user.user_role,
+            user.organisation_id,
+            user.organisation_code,
+            std::string{request_id}};
 }
 
 } // namespace
 
-boost::json::object log_in(const environment& env, std::string_view username,
-                           std::string_view password, std::string_view client_address,
-                           std::string_view request_id, const session_rules& rules) {
+session_view log_in(const environment& env, std::string_view username, std::string_view password,
+                    std::string_view client_address, std::string_view request_id,
+                    const session_rules& rules) {
     actor anonymous;
-    anonymous.username = std::string{username.substr(0, 128)};
     anonymous.request_id = std::string{request_id};
     const auto now = env.now();
-    const audit_target target{"session.create", "user", anonymous.username};
+    const audit_target target{"session.create", "user", ""};
     // A failed attempt is recorded (and may lock the account) in a transaction of its own,
     // committed before the failure is reported.
-    const auto record_failure = [&](const std::optional<db::login_account>& known) {
+    const auto record_failure = [&](const std::optional<db::sessions::login_account>& known) {
         db::unit_of_work uow{env.pool};
-        db::record_login_attempt(uow, username, client_address, false, now);
-        if (known && db::recent_failed_logins(uow, username, now - rules.failure_window) >=
+        db::sessions::record_attempt(uow, username, client_address, false, now);
+        if (known && db::sessions::recent_failures_of(uow, username, now - rules.failure_window) >=
                          rules.failures_before_lock) {
-            db::lock_account(uow, known->user.id, now + rules.lock_for);
+            db::sessions::lock_account(uow, known->user.id, now + rules.lock_for);
             audit_success(uow, actor_of(known->user, request_id),
                           {"user.locked", "user", known->user.id});
         }
         uow.commit();
     };
-    std::optional<db::login_account> account;
-    {
+    std::optional<db::sessions::login_account> account;
+    try {
         db::unit_of_work uow{env.pool};
-        if (db::recent_failures_from(uow, client_address, now - rules.failure_window) >=
+        if (db::sessions::recent_failures_from(uow, client_address, now - rules.failure_window) >=
             rules.failures_per_address) {
             throw failure(failure_kind::too_many_requests,
                           "too many log-in attempts from this address; try again later");
         }
-        account = db::find_login_account(uow, username);
+        account = db::sessions::account(uow, username);
+    } catch (const db::unavailable& down) {
+        throw failure(failure_kind::unavailable, down.what());
     }
     if (account && account->locked_until && *account->locked_until > now) {
         record_failure(std::nullopt); // already locked: the lock is not extended
         throw failure(failure_kind::too_many_requests,
                       "the account is locked after repeated failed log-ins until " +
-                          format_rfc3339(*account->locked_until));
+                          workflow::format_rfc3339(*account->locked_until));
     }
     bool verified = false;
     if (account) {
-        verified = verify_password(password, account->user.password_hash);
+        verified = verify_password(password, account->password_hash);
     } else {
         verify_password(password, decoy_hash()); // same work, so timing does not reveal names
     }
@@ -73,22 +80,14 @@ boost::json::object log_in(const environment& env, std::string_view username,
     }
     const std::string token = new_token();
     const auto expires = now + rules.absolute;
-    return run_audited(
-        env, actor_of(account->user, request_id), target, [&](db::unit_of_work& uow) {
-            db::record_login_attempt(uow, username, client_address, true, now);
-            db::insert_session(uow, sha256(token), account->user.id, now, expires);
-            audit_success(uow, actor_of(account->user, request_id),
-                          {"session.create", "user", account->user.id},
-                          {{"client_address", client_address}});
-            return boost::json::object{{"token", token},
-                                       {"expires_at", format_rfc3339(expires)},
-                                       {"idle_timeout_seconds", rules.idle.count()},
-                                       {"user",
-                                        {{"id", account->user.id},
-                                         {"username", account->user.username},
-                                         {"role", account->user.role},
-                                         {"organisation", account->user.organisation_code}}}};
-        });
+    const auto who = actor_of(account->user, request_id);
+    return run_audited(env, who, target, [&](db::unit_of_work& uow) {
+        db::sessions::record_attempt(uow, username, client_address, true, now);
+        db::sessions::insert(uow, sha256(token), account->user.id, now, expires);
+        audit_success(uow, who, {"session.create", "user", account->user.id},
+                      {{"client_address", client_address}});
+        return session_view{token, expires, rules.idle.count(), account->user};
+    });
 }
 
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
@@ -96,13 +95,11 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
     const auto now = env.now();
     try {
         db::unit_of_work uow{env.pool};
-        const std::string hash = sha256(token);
-        const auto session = db::find_session(uow, hash);
+        const auto session = db::sessions::find_and_touch(uow, sha256(token), now, rules.idle);
         if (!session || session->revoked_at || !session->user.active ||
             now >= session->expires_at || now >= session->last_seen_at + rules.idle) {
             throw failure(failure_kind::unauthenticated, "no valid session: log in again");
         }
-        db::touch_session(uow, hash, now);
         uow.commit();
         return actor_of(session->user, request_id);
     } catch (const db::unavailable& down) {
@@ -112,9 +109,8 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
 
 void log_out(const environment& env, const actor& who, std::string_view token) {
     run_audited(env, who, {"session.delete", "user", who.user_id}, [&](db::unit_of_work& uow) {
-        db::revoke_session(uow, sha256(token), env.now());
+        db::sessions::revoke(uow, sha256(token), env.now());
         audit_success(uow, who, {"session.delete", "user", who.user_id});
-        return boost::json::object{};
     });
 }
 

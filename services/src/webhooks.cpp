@@ -1,11 +1,12 @@
 #include "homeward/services/webhooks.hpp"
 
+#include "queries.hpp"
+#include "use_case.hpp"
+
+#include "homeward/db/organisations.hpp"
 #include "homeward/db/outbox.hpp"
-#include "homeward/db/repository.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
-#include "input.hpp"
-#include "support.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -25,7 +26,7 @@ constexpr std::size_t min_secret = 32;
 constexpr std::size_t max_secret = 256;
 
 db::organisation_row organisation_or_404(db::unit_of_work& uow, const std::string& code) {
-    auto organisation = db::find_organisation_by_code(uow, code);
+    auto organisation = db::organisations::by_code(uow, code);
     if (!organisation) {
         throw failure(failure_kind::not_found, "no organisation has the code " + code);
     }
@@ -71,13 +72,13 @@ webhook_request signed_request(const environment& env, const db::outgoing_messag
 
 } // namespace
 
-json::object set_webhook(const environment& env, const actor& who,
+webhook_row set_webhook(const environment& env, const actor& who,
                          const std::string& organisation_code, const json::object& body) {
     return run_audited(
         env, who, {"organisation.webhook.set", "organisation", organisation_code},
         [&](db::unit_of_work& uow) {
             require_role(who, {role::admin}, "set an organisation's webhook");
-            input_reader input{body, {"url", "secret"}};
+            workflow::input_reader input{body, {"url", "secret"}};
             const auto url = input.text("url", max_url);
             const auto secret = input.text("secret", max_secret);
             if (!url.empty()) {
@@ -88,12 +89,12 @@ json::object set_webhook(const environment& env, const actor& who,
             if (!secret.empty() && secret.size() < min_secret) {
                 input.add("secret", "must be 32 to 256 characters");
             }
-            input.finish();
+            finish(input);
             const auto organisation = organisation_or_404(uow, organisation_code);
             db::set_webhook(uow, organisation.id, url, secret, env.now());
             audit_success(uow, who, {"organisation.webhook.set", "organisation", organisation.id},
                           {{"code", organisation.code}, {"url", url}});
-            return parse_object(db::webhook_json(uow, organisation.id));
+            return db::webhook(uow, organisation.id);
         });
 }
 
@@ -107,11 +108,10 @@ void remove_webhook(const environment& env, const actor& who,
                     audit_success(uow, who,
                                   {"organisation.webhook.remove", "organisation", organisation.id},
                                   {{"code", organisation.code}});
-                    return json::object{};
                 });
 }
 
-json::object list_deliveries(const environment& env, const actor& who,
+page<delivery_item> list_deliveries(const environment& env, const actor& who,
                              const delivery_query& query) {
     return run_audited(
         env, who, {"webhook.list", "webhook_delivery", ""}, [&](db::unit_of_work& uow) {
@@ -133,12 +133,14 @@ json::object list_deliveries(const environment& env, const actor& who,
             if (query.cursor) {
                 filter.before_id = std::stoll(parse_cursor(*query.cursor, cursor_key::number).key);
             }
-            return page_of(json::parse(db::outbox_json(uow, filter)).as_array(), query.limit,
-                           "created_at", "sequence");
+            return page_of(db::deliveries(uow, filter), query.limit,
+                           [](const delivery_item& last) {
+                               return cursor_text(last.created_at, std::to_string(last.sequence));
+                           });
         });
 }
 
-json::object replay_delivery(const environment& env, const actor& who,
+delivery_item replay_delivery(const environment& env, const actor& who,
                              const std::string& delivery_id) {
     return run_audited(
         env, who, {"webhook.replay", "webhook_delivery", delivery_id}, [&](db::unit_of_work& uow) {
@@ -153,7 +155,7 @@ json::object replay_delivery(const environment& env, const actor& who,
                 break;
             }
             audit_success(uow, who, {"webhook.replay", "webhook_delivery", delivery_id});
-            return parse_object(*db::outbox_message_json(uow, delivery_id));
+            return *db::delivery(uow, delivery_id);
         });
 }
 

@@ -1,13 +1,9 @@
 #include "homeward/workflow/types.hpp"
 
-#include <array>
-#include <utility>
+#include "name_table.hpp"
 
 namespace homeward::workflow {
 namespace {
-
-template <typename Enum, std::size_t N>
-using name_table = std::array<std::pair<Enum, std::string_view>, N>;
 
 constexpr name_table<episode_state, 7> state_names{{
     {episode_state::missing, "missing"},
@@ -17,23 +13,6 @@ constexpr name_table<episode_state, 7> state_names{{
     {episode_state::follow_up, "follow_up"},
     {episode_state::closed, "closed"},
     {episode_state::cancelled, "cancelled"},
-}};
-
-constexpr name_table<episode_event, 14> event_names{{
-    {episode_event::report, "report"},
-    {episode_event::regrade_risk, "risk"},
-    {episode_event::record_return, "return"},
-    {episode_event::safe_and_well, "safe-and-well"},
-    {episode_event::assign, "assign"},
-    {episode_event::offer_interview, "interview-offer"},
-    {episode_event::record_interview, "interview"},
-    {episode_event::record_decline, "interview-declined"},
-    {episode_event::raise_action, "actions"},
-    {episode_event::complete_action, "action-complete"},
-    {episode_event::sign_off, "sign-off"},
-    {episode_event::close, "close"},
-    {episode_event::cancel, "cancel"},
-    {episode_event::reopen, "reopen"},
 }};
 
 constexpr name_table<role, 5> role_names{{
@@ -62,53 +41,60 @@ constexpr name_table<absence_kind, 2> absence_names{{
     {absence_kind::away, "away"},
 }};
 
-template <typename Enum, std::size_t N>
-std::string_view name_of(const name_table<Enum, N>& table, Enum value) {
-    for (const auto& [candidate, name] : table) {
-        if (candidate == value) {
-            return name;
-        }
-    }
-    return "unknown";
-}
+constexpr name_table<interview_outcome, 2> outcome_names{{
+    {interview_outcome::held, "held"},
+    {interview_outcome::declined, "declined"},
+}};
 
-template <typename Enum, std::size_t N>
-std::optional<Enum> value_of(const name_table<Enum, N>& table, std::string_view text) {
-    for (const auto& [candidate, name] : table) {
-        if (name == text) {
-            return candidate;
-        }
-    }
-    return std::nullopt;
-}
+constexpr name_table<action_type, 7> action_type_names{{
+    {action_type::child_protection_referral, "child_protection_referral"},
+    {action_type::cse_referral, "cse_referral"},
+    {action_type::health, "health"},
+    {action_type::education, "education"},
+    {action_type::police_intelligence, "police_intelligence"},
+    {action_type::safety_plan, "safety_plan"},
+    {action_type::multi_agency_meeting, "multi_agency_meeting"},
+}};
 
-template <typename Enum, std::size_t N>
-constexpr std::array<Enum, N> values_of(const name_table<Enum, N>& table) {
-    std::array<Enum, N> values{};
-    for (std::size_t i = 0; i < N; ++i) {
-        values[i] = table[i].first;
-    }
-    return values;
-}
+constexpr name_table<action_status, 3> action_status_names{{
+    {action_status::open, "open"},
+    {action_status::done, "done"},
+    {action_status::cancelled, "cancelled"},
+}};
+
+constexpr name_table<organisation_kind, 2> organisation_kind_names{{
+    {organisation_kind::police, "police"},
+    {organisation_kind::local_authority, "local_authority"},
+}};
+
+constexpr name_table<sex, 4> sex_names{{
+    {sex::female, "female"},
+    {sex::male, "male"},
+    {sex::other, "other"},
+    {sex::unknown, "unknown"},
+}};
 
 constexpr auto state_values = values_of(state_names);
-constexpr auto event_values = values_of(event_names);
 constexpr auto role_values = values_of(role_names);
+constexpr auto action_type_values = values_of(action_type_names);
 
 } // namespace
 
 std::string_view to_string(episode_state value) { return name_of(state_names, value); }
-std::string_view to_string(episode_event value) { return name_of(event_names, value); }
 std::string_view to_string(role value) { return name_of(role_names, value); }
 std::string_view to_string(risk_level value) { return name_of(risk_names, value); }
 std::string_view to_string(cse_risk value) { return name_of(cse_names, value); }
 std::string_view to_string(absence_kind value) { return name_of(absence_names, value); }
+std::string_view to_string(interview_outcome value) { return name_of(outcome_names, value); }
+std::string_view to_string(action_type value) { return name_of(action_type_names, value); }
+std::string_view to_string(action_status value) { return name_of(action_status_names, value); }
+std::string_view to_string(organisation_kind value) {
+    return name_of(organisation_kind_names, value);
+}
+std::string_view to_string(sex value) { return name_of(sex_names, value); }
 
 std::optional<episode_state> parse_episode_state(std::string_view text) {
     return value_of(state_names, text);
-}
-std::optional<episode_event> parse_episode_event(std::string_view text) {
-    return value_of(event_names, text);
 }
 std::optional<role> parse_role(std::string_view text) { return value_of(role_names, text); }
 std::optional<risk_level> parse_risk_level(std::string_view text) {
@@ -118,9 +104,49 @@ std::optional<cse_risk> parse_cse_risk(std::string_view text) { return value_of(
 std::optional<absence_kind> parse_absence_kind(std::string_view text) {
     return value_of(absence_names, text);
 }
+std::optional<interview_outcome> parse_interview_outcome(std::string_view text) {
+    return value_of(outcome_names, text);
+}
+std::optional<action_type> parse_action_type(std::string_view text) {
+    return value_of(action_type_names, text);
+}
+std::optional<action_status> parse_action_status(std::string_view text) {
+    return value_of(action_status_names, text);
+}
+std::optional<organisation_kind> parse_organisation_kind(std::string_view text) {
+    return value_of(organisation_kind_names, text);
+}
+std::optional<sex> parse_sex(std::string_view text) { return value_of(sex_names, text); }
+
+std::string_view choices_of(risk_level) {
+    static const std::string text = choices_text(risk_names);
+    return text;
+}
+std::string_view choices_of(cse_risk) {
+    static const std::string text = choices_text(cse_names);
+    return text;
+}
+std::string_view choices_of(absence_kind) {
+    static const std::string text = choices_text(absence_names);
+    return text;
+}
+std::string_view choices_of(action_type) {
+    static const std::string text = choices_text(action_type_names);
+    return text;
+}
+std::string_view choices_of(sex) {
+    static const std::string text = choices_text(sex_names);
+    return text;
+}
 
 std::span<const episode_state> all_states() { return state_values; }
-std::span<const episode_event> all_events() { return event_values; }
 std::span<const role> all_roles() { return role_values; }
+std::span<const action_type> all_action_types() { return action_type_values; }
+
+bool needs_champion(cse_risk level) { return level == cse_risk::medium || level == cse_risk::high; }
+
+bool is_open(episode_state state) {
+    return state != episode_state::closed && state != episode_state::cancelled;
+}
 
 } // namespace homeward::workflow

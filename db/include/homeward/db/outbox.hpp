@@ -18,8 +18,13 @@ namespace homeward::db {
 void set_webhook(unit_of_work& uow, std::string_view organisation_id,
                  const std::optional<std::string>& url, const std::optional<std::string>& secret,
                  time_point at);
-// {organisation, url, configured, updated_at}: never the secret.
-std::string webhook_json(unit_of_work& uow, std::string_view organisation_id);
+// An organisation's webhook as an admin sees it: never the secret.
+struct webhook_row {
+    std::string organisation; // code
+    std::optional<std::string> url;
+    std::optional<time_point> updated_at;
+};
+webhook_row webhook(unit_of_work& uow, std::string_view organisation_id);
 
 // A message claimed for one delivery attempt.
 struct outgoing_message {
@@ -59,12 +64,29 @@ struct outbox_filter {
     std::optional<std::int64_t> before_id; // keyset cursor
     int limit{50};
 };
-// The admin's list, newest first: delivery facts only, never the payload (case content).
-std::string outbox_json(unit_of_work& uow, const outbox_filter& filter);
+// Delivery facts only, never the payload (case content).
+struct delivery_item {
+    std::int64_t sequence{0};
+    std::string delivery_id;
+    std::string organisation; // code
+    std::string topic;
+    std::string status; // pending, delivered, dead
+    int attempts{0};
+    time_point created_at{};
+    std::optional<time_point> next_attempt_at; // while pending
+    std::optional<time_point> last_attempt_at;
+    std::optional<int> last_status;
+    std::optional<std::string> last_error;
+    std::optional<time_point> delivered_at;
+    std::optional<time_point> dead_at;
+    int replays{0};
+};
+// The admin's list, newest first.
+std::vector<delivery_item> deliveries(unit_of_work& uow, const outbox_filter& filter);
 
 enum class replay_result { replayed, not_found, already_pending };
 // Queues a delivered or dead message again, due now, with a fresh count of attempts.
 replay_result replay_outbox(unit_of_work& uow, std::string_view delivery_id, time_point now);
-std::optional<std::string> outbox_message_json(unit_of_work& uow, std::string_view delivery_id);
+std::optional<delivery_item> delivery(unit_of_work& uow, std::string_view delivery_id);
 
 } // namespace homeward::db

@@ -1,7 +1,8 @@
 #pragma once
 // A fixed-size pool of PostgreSQL connections. A connection is leased to one thread at a time
-// (libpqxx connections are not thread-safe); every statement the repositories use is prepared once
-// per connection when it opens; a connection found broken is dropped and replaced on next use.
+// (libpqxx connections are not thread-safe); each statement the repositories use is declared on a
+// connection the first time that connection runs it; a connection found broken is dropped and
+// replaced on next use.
 
 #include <chrono>
 #include <condition_variable>
@@ -10,11 +11,19 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <pqxx/connection>
 
 namespace homeward::db {
+
+// A connection and the statements already declared on it.
+struct connection_pool_entry {
+    explicit connection_pool_entry(const std::string& url) : connection(url) {}
+    pqxx::connection connection;
+    std::unordered_set<const void*> prepared;
+};
 
 // No connection could be had in time, or the database cannot be reached.
 class unavailable : public std::runtime_error {
@@ -44,13 +53,18 @@ public:
         lease(const lease&) = delete;
         lease& operator=(const lease&) = delete;
         ~lease();
-        pqxx::connection& connection() const { return *connection_; }
+        pqxx::connection& connection() const { return connection_->connection; }
+        // True the first time this connection is asked about this statement (then: declare it).
+        bool first_use(const void* statement) const {
+            return connection_->prepared.insert(statement).second;
+        }
 
     private:
         friend class connection_pool;
-        lease(connection_pool* pool, std::unique_ptr<pqxx::connection> connection);
+        using pooled = connection_pool_entry;
+        lease(connection_pool* pool, std::unique_ptr<pooled> connection);
         connection_pool* pool_;
-        std::unique_ptr<pqxx::connection> connection_;
+        std::unique_ptr<pooled> connection_;
     };
 
     // Waits up to the acquire timeout; throws unavailable when no connection can be had.
@@ -59,15 +73,15 @@ public:
     const std::string& url() const { return url_; }
 
 private:
-    void release(std::unique_ptr<pqxx::connection> connection);
-    std::unique_ptr<pqxx::connection> open_connection();
+    void release(std::unique_ptr<lease::pooled> connection);
+    std::unique_ptr<lease::pooled> open_connection();
 
     std::string url_;
     std::size_t size_;
     std::chrono::milliseconds acquire_timeout_;
     mutable std::mutex mutex_;
     std::condition_variable available_;
-    std::vector<std::unique_ptr<pqxx::connection>> idle_;
+    std::vector<std::unique_ptr<lease::pooled>> idle_;
     std::size_t open_{0};
     std::size_t in_use_{0};
     std::size_t waiting_{0};

@@ -5,12 +5,26 @@
 #include "homeward/db/pool.hpp"
 
 #include <memory>
+#include <stdexcept>
 
 namespace pqxx {
 class dbtransaction;
 }
 
 namespace homeward::db {
+
+// A write broke a unique constraint (a duplicate code, username, ...).
+class duplicate : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A value the database refused as malformed for its type (text that is not UTF-8, a number out
+// of range): the caller's input, not a fault of ours.
+class bad_value : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 class unit_of_work {
 public:
@@ -22,11 +36,15 @@ public:
     unit_of_work& operator=(const unit_of_work&) = delete;
 
     pqxx::dbtransaction& tx() { return *tx_; }
+    const connection_pool::lease& lease() const { return lease_; }
     void commit();
 
 private:
     connection_pool::lease lease_;
     std::unique_ptr<pqxx::dbtransaction> tx_;
 };
+
+// Runs a trivial query: true when the database answers.
+bool ping(unit_of_work& uow);
 
 } // namespace homeward::db

@@ -3,8 +3,7 @@
 // morning, and the notifications that tell the people who must act.
 
 #include "homeward/services/environment.hpp"
-
-#include <boost/json/object.hpp>
+#include "homeward/services/views.hpp"
 
 #include <optional>
 #include <string>
@@ -20,12 +19,17 @@ struct overdue_query {
     std::optional<std::string> cursor;
 };
 
-// {items: [{episode_id, child, kind, due_at, overdue_hours, holder, authority}], next_cursor},
-// most overdue first. Social workers: the clocks they hold; managers and the champion: their
+// A line of the queue, with how late it is at the time it was read.
+struct overdue_view {
+    overdue_item item;
+    time_point now{};
+};
+
+// Most overdue first. Social workers: the clocks they hold; managers and the champion: their
 // authority's; police: their force's police clocks. With due_soon: what falls due within the
 // policy's due-soon window instead.
-boost::json::object overdue_queue(const environment& env, const actor& who,
-                                  const overdue_query& query);
+page<overdue_view> overdue_queue(const environment& env, const actor& who,
+                                 const overdue_query& query);
 
 struct sweep_report {
     int due_soon{0};

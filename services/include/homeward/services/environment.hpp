@@ -2,7 +2,6 @@
 // What every use case runs with: the database, the policy, the indicator catalogue, the clock,
 // and who is asking.
 
-#include "homeward/db/pool.hpp"
 #include "homeward/workflow/indicators.hpp"
 #include "homeward/workflow/policy.hpp"
 #include "homeward/workflow/types.hpp"
@@ -10,6 +9,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
+
+namespace homeward::db {
+class connection_pool;
+}
 
 namespace homeward::services {
 
@@ -30,6 +33,7 @@ struct actor {
     std::string username;
     workflow::role role{workflow::role::police};
     std::string organisation_id;
+    std::string organisation_code;
     std::string request_id;
 };
 

@@ -2,6 +2,8 @@
 // The typed failures a use case reports. They are thrown inside the service layer and caught once
 // at the top of a request (or a command) where each becomes a problem response or an exit code.
 
+#include "homeward/workflow/input.hpp"
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,10 +23,7 @@ enum class failure_kind {
     unavailable,          // 503: the database cannot be reached
 };
 
-struct field_error {
-    std::string field;
-    std::string message;
-};
+using field_error = workflow::field_error;
 
 class failure : public std::runtime_error {
 public:
@@ -44,5 +43,8 @@ private:
     std::vector<field_error> fields_;
     std::vector<std::string> allowed_events_;
 };
+
+// Throws failure(invalid_input) naming every field the reader found at fault, if any.
+void finish(const workflow::input_reader& input);
 
 } // namespace homeward::services

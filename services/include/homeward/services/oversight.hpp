@@ -1,9 +1,9 @@
 #pragma once
-// Notifications, the audit trail and the indicator catalogue, as their users read them.
+// Notifications, the audit trail and the indicator catalogue, as their users read them; and the
+// database's readiness and gauges for operations.
 
 #include "homeward/services/environment.hpp"
-
-#include <boost/json/object.hpp>
+#include "homeward/services/views.hpp"
 
 #include <optional>
 #include <string>
@@ -11,9 +11,8 @@
 
 namespace homeward::services {
 
-// {items: [...], next_cursor}
-boost::json::object list_notifications(const environment& env, const actor& who, int limit,
-                                       std::optional<std::string> cursor);
+page<notification_item> list_notifications(const environment& env, const actor& who, int limit,
+                                           std::optional<std::string> cursor);
 void mark_notification_read(const environment& env, const actor& who, std::string_view id);
 
 struct audit_query {
@@ -24,15 +23,15 @@ struct audit_query {
     int limit{50};
     std::optional<std::string> cursor;
 };
-// cse_champion: entries of their authority; admin: all. {items, next_cursor}
-boost::json::object list_audit(const environment& env, const actor& who, const audit_query& query);
+// cse_champion: entries of their authority; admin: all.
+page<audit_item> list_audit(const environment& env, const actor& who, const audit_query& query);
 
 // Can a database connection be had and used now?
 bool database_ready(const environment& env);
 // The pool's gauges in Prometheus text format.
 std::string database_metrics(const environment& env);
 
-// {indicators: [...], bands: [...]}
-boost::json::object indicator_catalogue_json(const environment& env);
+// The CSE indicator catalogue: every indicator and the score bands.
+const workflow::indicator_catalogue& indicator_catalogue(const environment& env);
 
 } // namespace homeward::services

@@ -5,8 +5,7 @@
 // that address is refused (429) until the window passes.
 
 #include "homeward/services/environment.hpp"
-
-#include <boost/json/object.hpp>
+#include "homeward/services/views.hpp"
 
 #include <chrono>
 #include <string>
@@ -23,11 +22,11 @@ struct session_rules {
     int failures_per_address{20}; // failed log-ins from one address within failure_window
 };
 
-// {"token", "expires_at", "user": {id, username, role, organisation}}. Wrong credentials are
-// failure(unauthenticated); a locked account or a throttled address failure(too_many_requests).
-boost::json::object log_in(const environment& env, std::string_view username,
-                           std::string_view password, std::string_view client_address,
-                           std::string_view request_id, const session_rules& rules = {});
+// The new session. Wrong credentials are failure(unauthenticated); a locked account or a
+// throttled address failure(too_many_requests).
+session_view log_in(const environment& env, std::string_view username, std::string_view password,
+                    std::string_view client_address, std::string_view request_id,
+                    const session_rules& rules = {});
 
 // The caller behind a bearer token, or failure(unauthenticated). Refreshes the idle clock.
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,

@@ -11,6 +11,7 @@
 // and the body {delivery_id, topic, organisation, created_at, data}.
 
 #include "homeward/services/environment.hpp"
+#include "homeward/services/views.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -27,8 +28,8 @@ namespace homeward::services {
 // ---- administration (admin) ----------------------------------------------------------------
 
 // body {url, secret}: url https://, at most 2,000 characters; secret 32 to 256 characters.
-// Returns {organisation, url, configured, updated_at}; never the secret.
-boost::json::object set_webhook(const environment& env, const actor& who,
+// Returns the webhook as set; never the secret.
+webhook_row set_webhook(const environment& env, const actor& who,
                                 const std::string& organisation_code,
                                 const boost::json::object& body);
 void remove_webhook(const environment& env, const actor& who, const std::string& organisation_code);
@@ -39,11 +40,11 @@ struct delivery_query {
     int limit{50};
     std::optional<std::string> cursor;
 };
-// {items: [{delivery_id, organisation, topic, status, attempts, ...}], next_cursor}, newest first.
-boost::json::object list_deliveries(const environment& env, const actor& who,
+// Newest first.
+page<delivery_item> list_deliveries(const environment& env, const actor& who,
                                     const delivery_query& query);
 // Queues a dead (or delivered) message again now; 409 when it is already waiting.
-boost::json::object replay_delivery(const environment& env, const actor& who,
+delivery_item replay_delivery(const environment& env, const actor& who,
                                     const std::string& delivery_id);
 
 // ---- delivery ------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
-#include "homeward/services/time_text.hpp"
+#include "homeward/workflow/time_text.hpp"
 
 #include <array>
 #include <cstdio>
 
-namespace homeward::services {
+namespace homeward::workflow {
 namespace {
 
 // Reads exactly `width` digits at `pos`.
@@ -47,7 +47,7 @@ std::optional<std::chrono::sys_days> parse_date(std::string_view text) {
     return date_at(text);
 }
 
-std::optional<workflow::time_point> parse_rfc3339(std::string_view text) {
+std::optional<time_point> parse_rfc3339(std::string_view text) {
     using namespace std::chrono;
     if (text.size() < 20) {
         return std::nullopt;
@@ -99,7 +99,7 @@ std::optional<workflow::time_point> parse_rfc3339(std::string_view text) {
            offset;
 }
 
-std::string format_rfc3339(workflow::time_point at) {
+std::string format_rfc3339(time_point at) {
     using namespace std::chrono;
     const auto day = floor<days>(at);
     const year_month_day ymd{day};
@@ -113,4 +113,4 @@ std::string format_rfc3339(workflow::time_point at) {
     return buffer.data();
 }
 
-} // namespace homeward::services
+} // namespace homeward::workflow

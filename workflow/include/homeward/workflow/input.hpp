@@ -1,10 +1,10 @@
 #pragma once
-// Reads a request body field by field, collecting every problem so that one 422 names them all.
+// Reads a request body field by field, collecting every problem so that one answer names them all.
+// Pure: it knows JSON values, not where they came from.
 
-#include "homeward/services/errors.hpp"
 #include "homeward/workflow/types.hpp"
 
-#include <boost/json/object.hpp>
+#include <boost/json/fwd.hpp>
 
 #include <chrono>
 #include <initializer_list>
@@ -14,21 +14,38 @@
 #include <string_view>
 #include <vector>
 
-namespace homeward::services {
+namespace homeward::workflow {
+
+// One field at fault and why, in words a user can act on.
+struct field_error {
+    std::string field;
+    std::string message;
+    bool operator==(const field_error&) const = default;
+};
+
+// "invalid fields: a is required, b must be a string": the errors in one line.
+std::string describe(const std::vector<field_error>& errors);
 
 class input_reader {
 public:
-    // Fields not in `known` are reported as unknown: a typo must not pass silently.
+    // Fields not in `known` are reported as unknown: a typo must not pass silently. Keys are
+    // checked for what no field name holds (control characters, NUL), so that nothing a key
+    // carries can reach a message or a log unescaped.
     input_reader(const boost::json::object& body, std::span<const std::string_view> known);
     input_reader(const boost::json::object& body, std::initializer_list<std::string_view> known)
         : input_reader(body, std::span<const std::string_view>{known.begin(), known.size()}) {}
 
+    // Text is trimmed; blank text counts as absent. Text with a NUL or other control character
+    // (tabs and line breaks apart) is refused.
     std::string text(std::string_view field, std::size_t max_length = 2000);
     std::optional<std::string> optional_text(std::string_view field, std::size_t max_length = 2000);
-    workflow::time_point time(std::string_view field);
-    std::optional<workflow::time_point> optional_time(std::string_view field);
+    // A uuid (the API's ids), in lower case; anything else is refused naming the field.
+    std::string id(std::string_view field);
+    std::optional<std::string> optional_id(std::string_view field);
+    time_point time(std::string_view field);
+    std::optional<time_point> optional_time(std::string_view field);
     // A required time, unset when it is missing or malformed (and then reported as such).
-    std::optional<workflow::time_point> required_time(std::string_view field);
+    std::optional<time_point> required_time(std::string_view field);
     std::chrono::sys_days date(std::string_view field);
     bool boolean(std::string_view field);
     std::optional<bool> optional_boolean(std::string_view field);
@@ -40,7 +57,7 @@ public:
                                bool required = true) {
         const auto value = optional_text(field, 100);
         if (!value) {
-            if (required) {
+            if (required && !has_error(field)) {
                 missing(field);
             }
             return std::nullopt;
@@ -53,9 +70,9 @@ public:
     }
 
     void add(std::string_view field, std::string message);
-    // Throws failure(invalid_input) naming every field at fault, if any.
-    void finish() const;
     bool ok() const { return errors_.empty(); }
+    bool has_error(std::string_view field) const;
+    const std::vector<field_error>& errors() const { return errors_; }
 
 private:
     const boost::json::value* find(std::string_view field) const;
@@ -65,4 +82,10 @@ private:
     std::vector<field_error> errors_;
 };
 
-} // namespace homeward::services
+// Is this text a uuid as the API writes ids (8-4-4-4-12 hexadecimal digits)?
+bool is_uuid(std::string_view text);
+// Is this text valid UTF-8 without NUL? Everything read from a request is checked with it before
+// it can reach the database.
+bool is_clean_text(std::string_view text);
+
+} // namespace homeward::workflow

@@ -1,0 +1,121 @@
+// Episodes: the report, reads, and every event. An event is resolved by its name through the
+// workflow's own parser, on an episode or on one of its actions; none is special here.
+
+#include "../http.hpp"
+#include "../metrics.hpp"
+#include "../representation.hpp"
+
+#include "homeward/services/episodes.hpp"
+
+#include <boost/beast/http/field.hpp>
+
+namespace homeward::api {
+namespace {
+
+namespace http = boost::beast::http;
+using v = http::verb;
+
+// An episode's answer carries its version as the ETag, for If-Match.
+http_response with_etag(http_response response, int version) {
+    response.set(http::field::etag, "\"" + std::to_string(version) + "\"");
+    return response;
+}
+
+http_response report(request_context& c) {
+    const auto key = c.request["Idempotency-Key"];
+    auto episode = services::report_episode(
+        c.env, c.caller(), c.body(),
+        key.empty() ? std::nullopt : std::optional<std::string>{std::string(key)});
+    c.counters.record_transition("report");
+    auto response = with_etag(json_response(c, 201, episode), episode.episode.version);
+    response.set(http::field::location, "/api/v1/episodes/" + episode.episode.id);
+    return response;
+}
+
+http_response list(request_context& c) {
+    services::episode_query query;
+    query.state = c.query_text("state");
+    query.child_id = c.query_text("child_id");
+    query.authority = c.query_text("authority");
+    query.cursor = c.query_text("cursor");
+    query.limit = c.limit();
+    return json_response(c, 200, services::list_episodes(c.env, c.caller(), query));
+}
+
+http_response read(request_context& c) {
+    const auto episode = services::get_episode(c.env, c.caller(), c.segment(3));
+    return with_etag(json_response(c, 200, episode), episode.episode.version);
+}
+
+http_response history(request_context& c) {
+    return json_response(c, 200, services::episode_history(c.env, c.caller(), c.segment(3)));
+}
+
+// POST /episodes/{id}/{event} and /episodes/{id}/actions/{action_id}/{event}.
+http_response event(request_context& c) {
+    const bool on_action = c.segments.size() == 7;
+    const auto& name = c.segments.back();
+    const auto event = workflow::event_for_path(
+        on_action ? workflow::event_target::action : workflow::event_target::episode, name);
+    if (!event) {
+        throw refusal{404, "no such event: " + name};
+    }
+    services::event_call call{*event, c.segment(3), c.if_match(), c.body(),
+                              on_action ? c.segment(5) : std::string{}};
+    const auto result = services::send_event(c.env, c.caller(), call);
+    c.counters.record_transition(std::string{workflow::to_string(*event)});
+    const int version = result.episode.episode.version;
+    if (result.created_action) {
+        return with_etag(json_response(c, 201, *result.created_action), version);
+    }
+    return with_etag(json_response(c, 200, result.episode), version);
+}
+
+} // namespace
+
+std::vector<route> episode_routes() {
+    std::vector<route> routes{
+        {v::post, {"api", "v1", "episodes"}, "/api/v1/episodes", true, &report},
+        {v::get, {"api", "v1", "episodes"}, "/api/v1/episodes", true, &list},
+        {v::get, {"api", "v1", "episodes", "{id}"}, "/api/v1/episodes/{id}", true, &read},
+        {v::get,
+         {"api", "v1", "episodes", "{id}", "history"},
+         "/api/v1/episodes/{id}/history",
+         true,
+         &history},
+        {v::post,
+         {"api", "v1", "episodes", "{id}", "{event}"},
+         "/api/v1/episodes/{id}/{event}",
+         true,
+         &event},
+    };
+    // Each event on an action has a path of its own, from its declaration.
+    static const std::vector<std::string> action_paths = [] {
+        std::vector<std::string> paths;
+        for (const auto id : workflow::all_events()) {
+            const auto& traits = workflow::traits_of(id);
+            if (traits.target == workflow::event_target::action) {
+                paths.push_back(std::string{traits.path});
+            }
+        }
+        return paths;
+    }();
+    static const std::vector<std::string> action_templates = [] {
+        std::vector<std::string> templates;
+        for (const auto& path : action_paths) {
+            templates.push_back("/api/v1/episodes/{id}/actions/{action_id}/" + path);
+        }
+        return templates;
+    }();
+    for (std::size_t i = 0; i < action_paths.size(); ++i) {
+        routes.push_back({v::post,
+                          {"api", "v1", "episodes", "{id}", "actions", "{action_id}",
+                           action_paths[i]},
+                          action_templates[i],
+                          true,
+                          &event});
+    }
+    return routes;
+}
+
+} // namespace homeward::api

@@ -1,0 +1,72 @@
+// What operations and every visitor reach without signing in: the home page, liveness,
+// readiness, metrics and the OpenAPI document.
+
+#include "../http.hpp"
+#include "../metrics.hpp"
+#include "../openapi_document.hpp"
+
+#include "homeward/services/oversight.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+
+namespace homeward::api {
+namespace {
+
+namespace http = boost::beast::http;
+using v = http::verb;
+
+constexpr std::string_view home_page = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Homeward</title></head>
+<body><h1>Homeward</h1>
+<p>Tracks every episode in which a child goes missing, from the police report to the follow-up.</p>
+<p>The API is described at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
+</body></html>
+)";
+
+http_response text(const request_context& c, std::string_view type, std::string body) {
+    http_response response{http::status::ok, c.request.version()};
+    response.set(http::field::content_type, type);
+    response.body() = std::move(body);
+    return response;
+}
+
+http_response home(request_context& c) {
+    auto response = text(c, "text/html; charset=utf-8", std::string{home_page});
+    response.set("Content-Security-Policy", "default-src 'self'");
+    return response;
+}
+
+http_response healthz(request_context& c) {
+    return json_response(c, 200, boost::json::object{{"status", "ok"}});
+}
+
+http_response readyz(request_context& c) {
+    if (!services::database_ready(c.env)) {
+        return problem(c.request.version(), 503, "the database is unreachable");
+    }
+    return json_response(c, 200, boost::json::object{{"status", "ready"}});
+}
+
+http_response metrics_text(request_context& c) {
+    return text(c, "text/plain; version=0.0.4",
+                c.counters.render(services::database_metrics(c.env)));
+}
+
+http_response openapi(request_context& c) {
+    return text(c, "application/json", std::string{openapi_document()});
+}
+
+} // namespace
+
+std::vector<route> health_routes() {
+    return {
+        {v::get, {""}, "/", false, &home},
+        {v::get, {"healthz"}, "/healthz", false, &healthz},
+        {v::get, {"readyz"}, "/readyz", false, &readyz},
+        {v::get, {"metrics"}, "/metrics", false, &metrics_text},
+        {v::get, {"api", "v1", "openapi.json"}, "/api/v1/openapi.json", false, &openapi},
+    };
+}
+
+} // namespace homeward::api

@@ -1,0 +1,73 @@
+// What managers, the champion and everyone with case work watch: the overdue queue, their
+// notifications, the audit trail and the indicator catalogue.
+
+#include "../http.hpp"
+#include "../representation.hpp"
+
+#include "homeward/services/clocks.hpp"
+#include "homeward/services/oversight.hpp"
+
+namespace homeward::api {
+namespace {
+
+using v = boost::beast::http::verb;
+
+http_response overdue(request_context& c) {
+    services::overdue_query query;
+    query.kind = c.query_text("kind");
+    query.authority = c.query_text("authority");
+    query.worker_id = c.query_text("worker_id");
+    query.cursor = c.query_text("cursor");
+    query.limit = c.limit();
+    const auto due_soon = c.query_text("due_soon");
+    if (due_soon && *due_soon != "true" && *due_soon != "false") {
+        throw refusal{
+            400, "due_soon must be true or false", {{"due_soon", "must be true or false"}}};
+    }
+    query.due_soon = due_soon == "true";
+    return json_response(c, 200, services::overdue_queue(c.env, c.caller(), query));
+}
+
+http_response indicators(request_context& c) {
+    return json_response(c, 200, services::indicator_catalogue(c.env));
+}
+
+http_response audit(request_context& c) {
+    services::audit_query query;
+    query.entity_id = c.query_text("entity_id");
+    query.actor = c.query_text("actor");
+    query.from = c.query_text("from");
+    query.to = c.query_text("to");
+    query.cursor = c.query_text("cursor");
+    query.limit = c.limit();
+    return json_response(c, 200, services::list_audit(c.env, c.caller(), query));
+}
+
+http_response notifications(request_context& c) {
+    return json_response(c, 200,
+                         services::list_notifications(c.env, c.caller(), c.limit(),
+                                                      c.query_text("cursor")));
+}
+
+http_response notification_read(request_context& c) {
+    services::mark_notification_read(c.env, c.caller(), c.segment(3));
+    return no_content(c);
+}
+
+} // namespace
+
+std::vector<route> oversight_routes() {
+    return {
+        {v::get, {"api", "v1", "indicators"}, "/api/v1/indicators", true, &indicators},
+        {v::get, {"api", "v1", "overdue"}, "/api/v1/overdue", true, &overdue},
+        {v::get, {"api", "v1", "audit"}, "/api/v1/audit", true, &audit},
+        {v::get, {"api", "v1", "notifications"}, "/api/v1/notifications", true, &notifications},
+        {v::post,
+         {"api", "v1", "notifications", "{id}", "read"},
+         "/api/v1/notifications/{id}/read",
+         true,
+         &notification_read},
+    };
+}
+
+} // namespace homeward::api

@@ -1,0 +1,90 @@
+#pragma once
+// One request as the handlers see it, and the responses they answer with.
+
+#include "homeward/api/router.hpp"
+#include "homeward/services/environment.hpp"
+#include "homeward/services/errors.hpp"
+#include "homeward/services/sessions.hpp"
+
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace homeward::api {
+
+class metrics;
+
+// A request the router refuses before or outside any use case: status, detail and fields.
+struct refusal {
+    unsigned status;
+    std::string detail;
+    std::vector<services::field_error> fields{};
+};
+
+struct request_context {
+    const http_request& request;
+    const std::string& client_address;
+    std::string request_id;
+    std::vector<std::string> segments;        // decoded path segments
+    std::map<std::string, std::string> query; // decoded query parameters
+    std::optional<services::actor> who;       // set for authenticated routes
+    std::string route;                        // the matched template, for logs and metrics
+    const services::environment& env;
+    const services::session_rules& rules;
+    metrics& counters;
+
+    // The authenticated caller (routes marked authenticated only).
+    const services::actor& caller() const { return *who; }
+    // The path segment at this position (0-based, after the leading slash).
+    const std::string& segment(std::size_t index) const { return segments.at(index); }
+    // The body as a JSON object: 415 unless application/json, 400 unless a JSON object.
+    boost::json::object body() const;
+    // A query parameter, unset when absent or empty.
+    std::optional<std::string> query_text(const std::string& name) const;
+    // `limit`: 50 unless given; 400 unless a whole number from 1 to 500.
+    int limit() const;
+    // If-Match as a version; 400 when it names none.
+    std::optional<int> if_match() const;
+};
+
+using handler = http_response (*)(request_context&);
+
+struct route {
+    boost::beast::http::verb method;
+    std::vector<std::string_view> pattern; // "{name}" matches one segment, named for errors
+    std::string_view openapi_path;
+    bool authenticated;
+    handler handle;
+};
+
+// The routes of each resource, from its handler file.
+std::vector<route> health_routes();
+std::vector<route> session_routes();
+std::vector<route> child_routes();
+std::vector<route> episode_routes();
+std::vector<route> oversight_routes();
+std::vector<route> webhook_routes();
+
+// ---- responses ----------------------------------------------------------------------------
+
+http_response json_response(const request_context& c, unsigned status,
+                            const boost::json::value& body);
+template <typename Value>
+http_response json_response(const request_context& c, unsigned status, const Value& value) {
+    return json_response(c, status, boost::json::value_from(value));
+}
+http_response no_content(const request_context& c);
+
+// RFC 9457 problem+json.
+http_response problem(unsigned version, unsigned status, const std::string& detail,
+                      const std::vector<services::field_error>& fields = {},
+                      const std::vector<std::string>& allowed_events = {});
+
+} // namespace homeward::api

@@ -1,0 +1,354 @@
+#include "representation.hpp"
+
+#include "homeward/workflow/time_text.hpp"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+namespace homeward {
+namespace {
+
+namespace json = boost::json;
+using workflow::role;
+
+json::value time_json(std::optional<workflow::time_point> at) {
+    return at ? json::value(workflow::format_rfc3339(*at)) : json::value(nullptr);
+}
+
+json::value text_json(const std::optional<std::string>& text) {
+    return text ? json::value(*text) : json::value(nullptr);
+}
+
+template <typename Enum>
+json::value enum_json(const std::optional<Enum>& value) {
+    return value ? json::value(workflow::to_string(*value)) : json::value(nullptr);
+}
+
+json::value bool_json(const std::optional<bool>& value) {
+    return value ? json::value(*value) : json::value(nullptr);
+}
+
+json::array list_json(const std::vector<std::string>& items) {
+    json::array list;
+    for (const auto& item : items) {
+        list.emplace_back(item);
+    }
+    return list;
+}
+
+// Stored JSON text (a history entry's or notification's detail), as a value.
+json::value stored_json(const std::string& text) {
+    json::error_code error;
+    auto value = json::parse(text, error);
+    return error ? json::value(json::object{}) : value;
+}
+
+std::string date_text(std::chrono::sys_days day) {
+    return workflow::format_rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(day))
+        .substr(0, 10);
+}
+
+// What police may read of an interview: its outcome, the CSE risk found and the section written
+// for them. Everyone else with access reads all of it.
+json::object interview_json(const db::interview_record& i, role audience) {
+    json::object out{{"outcome", workflow::to_string(i.outcome)},
+                     {"conducted_at", workflow::format_rfc3339(i.conducted_at)},
+                     {"cse_risk", enum_json(i.risk)},
+                     {"police_intelligence", text_json(i.police_intelligence)}};
+    if (audience == role::police) {
+        return out;
+    }
+    out["recorded_by"] = i.recorded_by;
+    out["interviewer_id"] = text_json(i.interviewer_id);
+    out["independent"] = bool_json(i.interviewer_independent);
+    out["location"] = text_json(i.location);
+    out["where_stayed"] = text_json(i.where_stayed);
+    out["with_whom"] = text_json(i.with_whom);
+    out["push_factors"] = list_json(i.push_factors);
+    out["pull_factors"] = list_json(i.pull_factors);
+    out["harm_disclosed"] = bool_json(i.harm_disclosed);
+    out["harm_details"] = text_json(i.harm_details);
+    out["indicators"] = list_json(i.indicators);
+    out["indicator_score"] =
+        i.indicator_score ? json::value(*i.indicator_score) : json::value(nullptr);
+    out["suggested_cse_risk"] = enum_json(i.suggested_cse_risk);
+    out["risk_rationale"] = text_json(i.risk_rationale);
+    out["child_views"] = text_json(i.child_views);
+    out["declined_reason"] = text_json(i.declined_reason);
+    out["attempts"] = text_json(i.attempts);
+    out["carers_account"] = text_json(i.carers_account);
+    return out;
+}
+
+} // namespace
+
+namespace db {
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const child_record& c) {
+    out = json::object{{"id", c.id},
+                       {"given_name", c.given_name},
+                       {"family_name", c.family_name},
+                       {"date_of_birth", date_text(c.date_of_birth)},
+                       {"sex", workflow::to_string(c.child_sex)},
+                       {"looked_after", c.looked_after},
+                       {"responsible_authority", c.responsible_authority},
+                       {"host_authority", text_json(c.host_authority)},
+                       {"ethnicity", text_json(c.ethnicity)},
+                       {"placement_type", text_json(c.placement_type)},
+                       {"created_at", workflow::format_rfc3339(c.created_at)},
+                       {"version", c.version}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const episode_summary& e) {
+    out = json::object{{"id", e.id},
+                       {"child_id", e.child_id},
+                       {"child", json::object{{"id", e.child_id},
+                                              {"given_name", e.child_given_name},
+                                              {"family_name", e.child_family_name}}},
+                       {"state", workflow::to_string(e.state)},
+                       {"version", e.version},
+                       {"reported_at", workflow::format_rfc3339(e.reported_at)},
+                       {"last_seen_at", workflow::format_rfc3339(e.last_seen_at)},
+                       {"last_seen_location", e.last_seen_location},
+                       {"risk_level", workflow::to_string(e.risk)},
+                       {"missing_or_away", workflow::to_string(e.absence)},
+                       {"returned_at", time_json(e.returned_at)},
+                       {"police_reference", e.police_reference},
+                       {"assigned_worker_id", text_json(e.assigned_worker_id)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const action_record& a) {
+    out = json::object{{"id", a.id},
+                       {"episode_id", a.episode_id},
+                       {"type", workflow::to_string(a.type)},
+                       {"description", a.description},
+                       {"owner_id", a.owner_id},
+                       {"raised_by", a.raised_by},
+                       {"raised_at", workflow::format_rfc3339(a.raised_at)},
+                       {"due_at", workflow::format_rfc3339(a.due_at)},
+                       {"status", workflow::to_string(a.status)},
+                       {"outcome", text_json(a.outcome)},
+                       {"completed_at", time_json(a.completed_at)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const notification_item& n) {
+    out = json::object{{"id", n.id},
+                       {"kind", n.kind},
+                       {"title", n.title},
+                       {"episode_id", text_json(n.episode_id)},
+                       {"child_id", text_json(n.child_id)},
+                       {"body", stored_json(n.body_json)},
+                       {"created_at", workflow::format_rfc3339(n.created_at)},
+                       {"read", n.read}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const audit_item& a) {
+    out = json::object{{"seq", a.seq},
+                       {"at", workflow::format_rfc3339(a.at)},
+                       {"request_id", text_json(a.request_id)},
+                       {"actor_id", text_json(a.actor_id)},
+                       {"actor_username", text_json(a.actor_username)},
+                       {"actor_role", enum_json(a.actor_role)},
+                       {"organisation_id", text_json(a.organisation_id)},
+                       {"action", a.action},
+                       {"entity_type", text_json(a.entity_type)},
+                       {"entity_id", text_json(a.entity_id)},
+                       {"outcome", a.outcome},
+                       {"detail", stored_json(a.detail_json)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const webhook_row& w) {
+    out = json::object{{"organisation", w.organisation},
+                       {"url", text_json(w.url)},
+                       {"configured", w.url.has_value()},
+                       {"updated_at", time_json(w.updated_at)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const delivery_item& d) {
+    out = json::object{
+        {"sequence", d.sequence},
+        {"delivery_id", d.delivery_id},
+        {"organisation", d.organisation},
+        {"topic", d.topic},
+        {"status", d.status},
+        {"attempts", d.attempts},
+        {"created_at", workflow::format_rfc3339(d.created_at)},
+        {"next_attempt_at", time_json(d.next_attempt_at)},
+        {"last_attempt_at", time_json(d.last_attempt_at)},
+        {"last_status", d.last_status ? json::value(*d.last_status) : json::value(nullptr)},
+        {"last_error", text_json(d.last_error)},
+        {"delivered_at", time_json(d.delivered_at)},
+        {"dead_at", time_json(d.dead_at)},
+        {"replays", d.replays}};
+}
+
+} // namespace db
+
+namespace services {
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const clock_view& c) {
+    out = json::object{{"kind", c.kind},
+                       {"subject", text_json(c.subject)},
+                       {"starts_at", workflow::format_rfc3339(c.starts_at)},
+                       {"due_at", workflow::format_rfc3339(c.due_at)},
+                       {"met_at", time_json(c.met_at)},
+                       {"status", workflow::to_string(c.status)},
+                       {"overdue", c.status == workflow::clock_status::overdue},
+                       {"holder_user_id", text_json(c.holder_user_id)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const episode_view& view) {
+    const auto& e = view.episode;
+    json::object o{{"id", e.id},
+                   {"state", workflow::to_string(e.state)},
+                   {"version", e.version},
+                   {"child_id", e.child.id},
+                   {"child", json::value_from(e.child)},
+                   {"police_force", e.police_force},
+                   {"responsible_authority", e.responsible_authority},
+                   {"host_authority", text_json(e.host_authority)},
+                   {"reported_at", workflow::format_rfc3339(e.reported_at)},
+                   {"reported_by", e.reported_by},
+                   {"last_seen_at", workflow::format_rfc3339(e.last_seen_at)},
+                   {"last_seen_location", e.last_seen_location},
+                   {"circumstances", e.circumstances},
+                   {"risk_level", workflow::to_string(e.risk)},
+                   {"police_reference", e.police_reference},
+                   {"missing_or_away", workflow::to_string(e.absence)},
+                   {"returned_at", time_json(e.returned_at)},
+                   {"found_location", text_json(e.found_location)},
+                   {"returned_to", text_json(e.returned_to)},
+                   {"found_by", text_json(e.found_by)}};
+    o["safe_and_well"] = e.safe_and_well
+                             ? json::value(json::object{
+                                   {"conducted_at",
+                                    workflow::format_rfc3339(e.safe_and_well->conducted_at)},
+                                   {"by", e.safe_and_well->by},
+                                   {"notes", e.safe_and_well->notes},
+                                   {"concerns", text_json(e.safe_and_well->concerns)}})
+                             : json::value(nullptr);
+    o["assigned_worker_id"] = text_json(e.assigned_worker_id);
+    o["assigned_at"] = time_json(e.assigned_at);
+    o["interview_offer"] =
+        e.offer ? json::value(json::object{
+                      {"offered_at", workflow::format_rfc3339(e.offer->offered_at)},
+                      {"scheduled_for", workflow::format_rfc3339(e.offer->scheduled_for)},
+                      {"interviewer_id", text_json(e.offer->interviewer_id)},
+                      {"independent", e.offer->independent},
+                      {"further_offer_at", time_json(e.offer->further_offer_at)}})
+                : json::value(nullptr);
+    o["interview"] =
+        e.interview ? json::value(interview_json(*e.interview, view.audience)) : nullptr;
+    o["actions"] = json::value_from(view.actions);
+    o["sign_off"] = e.sign_off ? json::value(json::object{
+                                     {"signed_off_at",
+                                      workflow::format_rfc3339(e.sign_off->signed_off_at)},
+                                     {"by", e.sign_off->by},
+                                     {"note", e.sign_off->note}})
+                               : json::value(nullptr);
+    o["closed_at"] = time_json(e.closed_at);
+    o["close_summary"] = text_json(e.close_summary);
+    o["cancelled_at"] = time_json(e.cancelled_at);
+    o["cancel_reason"] = text_json(e.cancel_reason);
+    o["reopened_at"] = time_json(e.reopened_at);
+    o["reopen_reason"] = text_json(e.reopen_reason);
+    o["updated_at"] = workflow::format_rfc3339(e.updated_at);
+    o["deadlines"] = json::value_from(view.deadlines);
+    json::array allowed;
+    for (const auto event : view.allowed_events) {
+        allowed.emplace_back(workflow::to_string(event));
+    }
+    o["allowed_events"] = std::move(allowed);
+    out = std::move(o);
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const history_view& history) {
+    json::array items;
+    for (const auto& h : history.items) {
+        items.push_back(json::object{{"at", workflow::format_rfc3339(h.at)},
+                                     {"actor", h.actor_id},
+                                     {"actor_username", h.actor_username},
+                                     {"role", workflow::to_string(h.actor_role)},
+                                     {"event", h.event},
+                                     {"from_state", enum_json(h.from_state)},
+                                     {"to_state", workflow::to_string(h.to_state)},
+                                     {"version", h.version},
+                                     {"detail", stored_json(h.detail_json)}});
+    }
+    out = json::object{{"items", std::move(items)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const child_view& view) {
+    auto child = json::value_from(view.child).as_object();
+    child["episodes"] = json::value_from(view.episodes);
+    child["recent_episodes"] = view.recent_episodes;
+    child["repeat_missing"] = view.repeat_missing;
+    child["repeat_window_days"] = view.repeat_window_days;
+    child["clocks"] = json::value_from(view.clocks);
+    out = std::move(child);
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const session_view& s) {
+    out = json::object{{"token", s.token},
+                       {"expires_at", workflow::format_rfc3339(s.expires_at)},
+                       {"idle_timeout_seconds", s.idle_timeout_seconds},
+                       {"user",
+                        {{"id", s.user.id},
+                         {"username", s.user.username},
+                         {"role", workflow::to_string(s.user.user_role)},
+                         {"organisation", s.user.organisation_code}}}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_view& line) {
+    const auto& c = line.item;
+    const double hours = static_cast<double>((line.now - c.due_at).count()) / 3600.0;
+    out = json::object{
+        {"clock_id", c.clock_id},
+        {"episode_id", text_json(c.episode_id)},
+        {"child",
+         {{"id", c.child_id}, {"given_name", c.child_given_name}, {"family_name", c.child_family_name}}},
+        {"kind", c.kind},
+        {"subject", text_json(c.subject)},
+        {"due_at", workflow::format_rfc3339(c.due_at)},
+        {"overdue_hours", std::round(hours * 10.0) / 10.0},
+        {"holder", {{"user_id", text_json(c.holder_user_id)}, {"username", text_json(c.holder_username)}}},
+        {"authority", text_json(c.authority)}};
+}
+
+template <typename Item>
+void tag_invoke(const json::value_from_tag&, json::value& out, const page<Item>& list) {
+    out = json::object{
+        {"items", json::value_from(list.items)},
+        {"next_cursor", list.next_cursor ? json::value(*list.next_cursor) : json::value(nullptr)}};
+}
+
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<episode_summary>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<child_record>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<overdue_view>&);
+template void tag_invoke(const json::value_from_tag&, json::value&,
+                         const page<notification_item>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<delivery_item>&);
+
+} // namespace services
+
+namespace workflow {
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const indicator_catalogue& c) {
+    json::array indicators;
+    for (const auto& item : c.indicators()) {
+        indicators.push_back(json::object{{"code", item.code},
+                                          {"category", to_string(item.category)},
+                                          {"label", item.label},
+                                          {"weight", item.weight}});
+    }
+    json::array bands;
+    for (const auto& band : c.bands()) {
+        bands.push_back(json::object{{"min_score", band.min_score}, {"level", to_string(band.level)}});
+    }
+    out = json::object{{"indicators", std::move(indicators)}, {"bands", std::move(bands)}};
+}
+
+} // namespace workflow
+} // namespace homeward

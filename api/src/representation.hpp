@@ -1,0 +1,53 @@
+#pragma once
+// The one place that writes what the API returns as JSON: Boost.JSON's value_from finds these
+// through tag_invoke. Each view carries its audience, and what a role may not read is left out
+// here (police read an interview's outcome, CSE risk and police intelligence, never the child's
+// own account).
+
+#include "homeward/services/clocks.hpp"
+#include "homeward/services/views.hpp"
+
+#include <boost/json/fwd.hpp>
+#include <boost/json/value_from.hpp>
+
+namespace homeward::db {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const child_record& child);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const episode_summary& episode);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const action_record& action);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const notification_item& note);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const audit_item& entry);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const webhook_row& webhook);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const delivery_item& delivery);
+} // namespace homeward::db
+
+namespace homeward::services {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const clock_view& clock);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const episode_view& view);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const history_view& history);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const child_view& view);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const session_view& session);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const overdue_view& line);
+
+// A page: {items, next_cursor}.
+template <typename Item>
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const page<Item>& list);
+} // namespace homeward::services
+
+namespace homeward::workflow {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const indicator_catalogue& catalogue);
+} // namespace homeward::workflow

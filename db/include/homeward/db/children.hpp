@@ -1,0 +1,29 @@
+#pragma once
+// Children, in the caller's scope.
+
+#include "homeward/db/records.hpp"
+#include "homeward/db/unit_of_work.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace homeward::db::children {
+
+std::string insert(unit_of_work& uow, const new_child& child);
+// The child, or nullopt when there is none in the caller's scope.
+std::optional<child_record> find(unit_of_work& uow, std::string_view child_id, const scope& who);
+// The child's episodes the caller may see, newest first.
+std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view child_id,
+                                         const scope& who);
+// Every report time of the child (all episodes but cancelled ones, whoever reported them): the
+// repeat count. Locks the child's row, so that two reports of one child count one after the
+// other.
+std::vector<time_point> report_times_locked(unit_of_work& uow, std::string_view child_id);
+std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id);
+// Children whose given or family name starts with the text (case apart), by family name.
+std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,
+                                 int limit);
+
+} // namespace homeward::db::children

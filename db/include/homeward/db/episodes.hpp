@@ -1,0 +1,68 @@
+#pragma once
+// Episodes: the report, every event's write (state, version and history in one statement), the
+// episode as its page shows it, its history, and lists, all in the caller's scope.
+
+#include "homeward/db/records.hpp"
+#include "homeward/db/unit_of_work.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace homeward::db::episodes {
+
+std::string insert(unit_of_work& uow, const new_episode& episode);
+// Loads the episode in scope and locks it for the rest of the transaction.
+std::optional<episode_row> lock(unit_of_work& uow, std::string_view id, const scope& who);
+// The whole episode with its child. Not scoped: read only after lock() or find_scoped() found it.
+episode_record record(unit_of_work& uow, std::string_view id);
+// The episode, if in scope, in one statement.
+std::optional<episode_record> find(unit_of_work& uow, std::string_view id, const scope& who);
+// Is the episode there, in the caller's scope?
+bool visible(unit_of_work& uow, std::string_view id, const scope& who);
+std::vector<history_record> history(unit_of_work& uow, std::string_view id);
+
+// Every event's write: the state moves from `from` to `to`, the version goes up by one (only when
+// it is still `expected_version`), and the history gets its entry, in one statement. Each
+// function adds the event's own columns; each returns false when the version had moved on.
+struct move {
+    std::string episode_id;
+    int expected_version{0};
+    episode_state from{episode_state::missing};
+    episode_state to{episode_state::missing};
+    time_point at{};
+    std::string actor_id;
+    role actor_role{role::police};
+    episode_event event{episode_event::report};
+    std::string detail_json{"{}"};
+};
+bool move_only(unit_of_work& uow, const move& m);
+bool regrade_risk(unit_of_work& uow, const move& m, risk_level level);
+bool record_return(unit_of_work& uow, const move& m, time_point returned_at,
+                   const std::string& found_location, const std::string& returned_to,
+                   const std::optional<std::string>& found_by);
+bool record_safe_and_well(unit_of_work& uow, const move& m, time_point conducted_at,
+                          const std::string& notes, const std::optional<std::string>& concerns);
+bool assign(unit_of_work& uow, const move& m, const std::string& worker_id);
+// A further offer (after a refusal) keeps the first offer's time.
+bool offer_interview(unit_of_work& uow, const move& m, bool further, time_point offered_at,
+                     time_point scheduled_for, const std::optional<std::string>& interviewer_id,
+                     bool independent);
+bool sign_off(unit_of_work& uow, const move& m, const std::string& note);
+bool close(unit_of_work& uow, const move& m, const std::string& summary);
+bool cancel(unit_of_work& uow, const move& m, const std::string& reason);
+bool reopen(unit_of_work& uow, const move& m, const std::string& reason);
+
+struct filter {
+    std::optional<episode_state> state;
+    std::optional<std::string> child_id;
+    std::optional<std::string> authority_id;
+    int limit{50};
+    std::optional<time_point> after_reported_at; // cursor: strictly after (reported_at, id)
+    std::optional<std::string> after_id;
+};
+// Newest first.
+std::vector<episode_summary> list(unit_of_work& uow, const scope& who, const filter& f);
+
+} // namespace homeward::db::episodes

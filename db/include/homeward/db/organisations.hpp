@@ -1,0 +1,31 @@
+#pragma once
+// Organisations (police forces and local authorities) and their users.
+
+#include "homeward/db/records.hpp"
+#include "homeward/db/unit_of_work.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace homeward::db::organisations {
+
+// Raises db::duplicate when the code is taken.
+std::string insert(unit_of_work& uow, std::string_view code, std::string_view name,
+                   organisation_kind kind);
+std::optional<organisation_row> by_code(unit_of_work& uow, std::string_view code);
+
+} // namespace homeward::db::organisations
+
+namespace homeward::db::users {
+
+// Raises db::duplicate when the username is taken (case apart).
+std::string insert(unit_of_work& uow, std::string_view username, std::string_view password_hash,
+                   role user_role, std::string_view organisation_id);
+std::optional<user_row> by_id(unit_of_work& uow, std::string_view id);
+// Is this an active user with one of these roles in one of these organisations?
+bool is_worker_of(unit_of_work& uow, std::string_view user_id,
+                  const std::vector<std::string>& organisation_ids, const std::vector<role>& roles);
+
+} // namespace homeward::db::users

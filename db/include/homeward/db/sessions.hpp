@@ -1,0 +1,42 @@
+#pragma once
+// Log-ins, their throttling, and sessions. Tokens are kept only as their SHA-256.
+
+#include "homeward/db/records.hpp"
+#include "homeward/db/unit_of_work.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace homeward::db::sessions {
+
+struct login_account {
+    user_row user;
+    std::string password_hash;
+    std::optional<time_point> locked_until;
+};
+std::optional<login_account> account(unit_of_work& uow, std::string_view username);
+void record_attempt(unit_of_work& uow, std::string_view username, std::string_view client_address,
+                    bool succeeded, time_point at);
+int recent_failures_of(unit_of_work& uow, std::string_view username, time_point since);
+int recent_failures_from(unit_of_work& uow, std::string_view client_address, time_point since);
+void lock_account(unit_of_work& uow, std::string_view user_id, time_point until);
+
+void insert(unit_of_work& uow, std::string_view token_hash, std::string_view user_id,
+            time_point created_at, time_point expires_at);
+
+struct session_row {
+    user_row user;
+    time_point created_at{};
+    time_point last_seen_at{};
+    time_point expires_at{};
+    std::optional<time_point> revoked_at;
+};
+// The session and its user, in one statement that also moves the idle clock to `now` when the
+// session is still good (at most once a minute: a write per request would cost more than the
+// 30-minute idle limit needs). The row returned is as it was before the move.
+std::optional<session_row> find_and_touch(unit_of_work& uow, std::string_view token_hash,
+                                          time_point now, std::chrono::seconds idle);
+void revoke(unit_of_work& uow, std::string_view token_hash, time_point at);
+
+} // namespace homeward::db::sessions

@@ -1,0 +1,149 @@
+#include "homeward/db/children.hpp"
+
+#include "columns.hpp"
+#include "sql.hpp"
+
+namespace homeward::db {
+namespace {
+
+const statement insert_sql{
+    "children_insert",
+    "insert into children (given_name, family_name, date_of_birth, sex, looked_after, "
+    "responsible_authority_id, host_authority_id, ethnicity, placement_type, created_by) values "
+    "($1, $2, $3::date, $4, $5, $6::uuid, $7::uuid, $8, $9, $10::uuid) returning id::text"};
+const statement find_sql{"children_find", "select " CHILD_COLUMNS("c") " from children c where "
+                                          "c.id = $1::uuid and " +
+                                              child_scope("c", 2, 3)};
+const statement episodes_of_sql{"children_episodes_of",
+                                "select " SUMMARY_COLUMNS("e", "c") " from episodes e join "
+                                                                    "children c on c.id = "
+                                                                    "e.child_id where e.child_id "
+                                                                    "= $1::uuid and " +
+                                    episode_scope("e", 2, 3) +
+                                    " order by e.reported_at desc, e.id desc"};
+const statement report_times_locked_sql{
+    "children_report_times_locked",
+    "with child as (select id from children where id = $1::uuid for update) select extract(epoch "
+    "from e.reported_at)::bigint from episodes e join child on e.child_id = child.id where "
+    "e.state <> 'cancelled' order by e.reported_at"};
+const statement report_times_sql{
+    "children_report_times", "select extract(epoch from reported_at)::bigint from episodes where "
+                             "child_id = $1::uuid and state <> 'cancelled' order by reported_at"};
+const statement search_sql{"children_search",
+                           "select " CHILD_COLUMNS("c") " from children c where "
+                                                        "(lower(c.family_name) like $1 || '%' or "
+                                                        "lower(c.given_name) like $1 || '%') and " +
+                               child_scope("c", 2, 3) +
+                               " order by lower(c.family_name), lower(c.given_name), c.id limit "
+                               "$4"};
+
+std::vector<time_point> times(const pqxx::result& result) {
+    std::vector<time_point> list;
+    for (const auto& row : result) {
+        list.push_back(required_time(row[0]));
+    }
+    return list;
+}
+
+} // namespace
+
+child_record read_child(fields& f) {
+    child_record child;
+    child.id = f.text();
+    child.given_name = f.text();
+    child.family_name = f.text();
+    child.date_of_birth = f.date();
+    child.child_sex = f.value<workflow::sex>(workflow::parse_sex);
+    child.looked_after = f.boolean();
+    child.responsible_authority_id = f.text();
+    child.responsible_authority = f.text();
+    child.host_authority_id = f.optional_text();
+    child.host_authority = f.optional_text();
+    child.ethnicity = f.optional_text();
+    child.placement_type = f.optional_text();
+    child.created_at = f.time();
+    child.version = f.integer();
+    return child;
+}
+
+episode_summary read_summary(fields& f) {
+    episode_summary e;
+    e.id = f.text();
+    e.child_id = f.text();
+    e.child_given_name = f.text();
+    e.child_family_name = f.text();
+    e.state = f.value<episode_state>(workflow::parse_episode_state);
+    e.version = f.integer();
+    e.reported_at = f.time();
+    e.last_seen_at = f.time();
+    e.last_seen_location = f.text();
+    e.risk = f.value<risk_level>(workflow::parse_risk_level);
+    e.absence = f.value<absence_kind>(workflow::parse_absence_kind);
+    e.returned_at = f.optional_time();
+    e.police_reference = f.text();
+    e.assigned_worker_id = f.optional_text();
+    return e;
+}
+
+namespace children {
+
+std::string insert(unit_of_work& uow, const new_child& child) {
+    return run(uow, insert_sql, child.given_name, child.family_name,
+               date_text(child.date_of_birth), text_of(child.child_sex), child.looked_after,
+               child.responsible_authority_id, child.host_authority_id, child.ethnicity,
+               child.placement_type, child.created_by)[0][0]
+        .as<std::string>();
+}
+
+std::optional<child_record> find(unit_of_work& uow, std::string_view child_id, const scope& who) {
+    const auto row = row_by_id(uow, find_sql, child_id, text_of(who.who), who.organisation_id);
+    if (!row) {
+        return std::nullopt;
+    }
+    fields f{*row};
+    return read_child(f);
+}
+
+std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view child_id,
+                                         const scope& who) {
+    std::vector<episode_summary> list;
+    if (!workflow::is_uuid(child_id)) {
+        return list;
+    }
+    for (const auto& row :
+         run(uow, episodes_of_sql, std::string{child_id}, text_of(who.who), who.organisation_id)) {
+        fields f{row};
+        list.push_back(read_summary(f));
+    }
+    return list;
+}
+
+std::vector<time_point> report_times_locked(unit_of_work& uow, std::string_view child_id) {
+    return times(run(uow, report_times_locked_sql, std::string{child_id}));
+}
+
+std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id) {
+    return times(run(uow, report_times_sql, std::string{child_id}));
+}
+
+std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,
+                                 int limit) {
+    // LIKE's own wildcards in what the user typed match themselves.
+    std::string pattern;
+    for (const char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\') {
+            pattern += '\\';
+        }
+        pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::vector<child_record> list;
+    for (const auto& row :
+         run(uow, search_sql, pattern, text_of(who.who), who.organisation_id, limit)) {
+        fields f{row};
+        list.push_back(read_child(f));
+    }
+    return list;
+}
+
+} // namespace children
+} // namespace homeward::db

@@ -1,0 +1,102 @@
+// Reads of episodes: one episode with everything its page shows, its history, and lists.
+// Every read of case content is audited.
+
+#include "episode_view.hpp"
+#include "queries.hpp"
+#include "use_case.hpp"
+
+#include "homeward/db/actions.hpp"
+#include "homeward/db/episodes.hpp"
+#include "homeward/db/organisations.hpp"
+#include "homeward/services/episodes.hpp"
+
+namespace homeward::services {
+namespace {
+
+using workflow::role;
+
+constexpr std::initializer_list<role> case_roles{role::police, role::social_worker, role::manager,
+                                                 role::cse_champion};
+
+} // namespace
+
+episode_view get_episode(const environment& env, const actor& who, std::string_view id) {
+    return run_audited(
+        env, who, {"episode.read", "episode", std::string{id}}, [&](db::unit_of_work& uow) {
+            require_role(who, case_roles, "read an episode");
+            auto record = db::episodes::find(uow, id, scope_of(who));
+            if (!record) {
+                throw failure(failure_kind::not_found, "no such episode");
+            }
+            auto actions = db::actions::of_episode(uow, record->id);
+            audit_success(uow, who, {"episode.read", "episode", record->id});
+            // The clocks are the policy's rules applied to what is recorded: the same function
+            // the transitions store them with.
+            const auto clocks = clocks_of(env, *record, actions);
+            return make_view(env, who, std::move(*record), std::move(actions), clocks, env.now());
+        });
+}
+
+history_view episode_history(const environment& env, const actor& who, std::string_view id) {
+    return run_audited(
+        env, who, {"episode.history", "episode", std::string{id}}, [&](db::unit_of_work& uow) {
+            require_role(who, case_roles, "read an episode's history");
+            if (!db::episodes::visible(uow, id, scope_of(who))) {
+                throw failure(failure_kind::not_found, "no such episode");
+            }
+            audit_success(uow, who, {"episode.history", "episode", std::string{id}});
+            return history_view{db::episodes::history(uow, id), who.role};
+        });
+}
+
+page<episode_summary> list_episodes(const environment& env, const actor& who,
+                                    const episode_query& query) {
+    return run_audited(env, who, {"episode.list", "episode", ""}, [&](db::unit_of_work& uow) {
+        require_role(who, case_roles, "list episodes");
+        std::vector<field_error> errors;
+        db::episodes::filter filter;
+        if (query.state) {
+            filter.state = workflow::parse_episode_state(*query.state);
+            if (!filter.state) {
+                errors.push_back({"state", "is not a state of an episode"});
+            }
+        }
+        if (query.child_id && !workflow::is_uuid(*query.child_id)) {
+            errors.push_back({"child_id", "is not an id"});
+        }
+        filter.child_id = query.child_id;
+        if (query.limit < 1 || query.limit > 500) {
+            errors.push_back({"limit", "must be from 1 to 500"});
+        }
+        filter.limit = query.limit;
+        if (query.authority) {
+            if (const auto organisation = db::organisations::by_code(uow, *query.authority)) {
+                filter.authority_id = organisation->id;
+            } else {
+                errors.push_back({"authority", "no organisation has this code"});
+            }
+        }
+        if (query.cursor) {
+            const auto cursor = parse_cursor(*query.cursor, cursor_key::uuid);
+            filter.after_reported_at = cursor.at;
+            filter.after_id = cursor.key;
+        }
+        if (!errors.empty()) {
+            refuse_query(std::move(errors));
+        }
+        auto result = page_of(db::episodes::list(uow, scope_of(who), filter), filter.limit,
+                              [](const episode_summary& last) {
+                                  return cursor_text(last.reported_at, last.id);
+                              });
+        boost::json::array ids;
+        for (const auto& item : result.items) {
+            ids.emplace_back(item.id);
+        }
+        audit_success(uow, who, {"episode.list", "episode", ""},
+                      {{"state", query.state ? boost::json::value(*query.state) : nullptr},
+                       {"episode_ids", std::move(ids)}});
+        return result;
+    });
+}
+
+} // namespace homeward::services

@@ -1,0 +1,28 @@
+// A social worker takes an episode, or a manager gives it to one: the worker must belong to the
+// child's responsible or host authority.
+
+#include "effects.hpp"
+
+#include "homeward/db/episodes.hpp"
+#include "homeward/db/organisations.hpp"
+
+namespace homeward::services::events {
+
+void check(check_context& ctx, const ev::assign& event) {
+    std::vector<std::string> authorities{ctx.episode.responsible_authority_id};
+    if (ctx.episode.host_authority_id) {
+        authorities.push_back(*ctx.episode.host_authority_id);
+    }
+    if (!event.worker_id.empty() &&
+        !db::users::is_worker_of(ctx.uow, event.worker_id, authorities,
+                                 {workflow::role::social_worker, workflow::role::manager})) {
+        ctx.input.add("worker_id", "must be a social worker or manager of the child's authorities");
+    }
+}
+
+bool apply(event_context& ctx, const ev::assign& event) {
+    return db::episodes::assign(ctx.uow, ctx.move({{"worker_id", event.worker_id}}),
+                                event.worker_id);
+}
+
+} // namespace homeward::services::events

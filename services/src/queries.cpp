@@ -1,0 +1,59 @@
+#include "queries.hpp"
+
+#include "homeward/db/organisations.hpp"
+
+namespace homeward::services {
+
+void refuse_query(std::vector<field_error> errors) {
+    const std::string detail =
+        "invalid query: " + errors.front().field + " " + errors.front().message;
+    throw failure(failure_kind::invalid_query, detail, std::move(errors));
+}
+
+void check_limit(int limit) {
+    if (limit < 1 || limit > 500) {
+        refuse_query({{"limit", "must be from 1 to 500"}});
+    }
+}
+
+std::optional<std::string> id_in_query(std::string_view parameter,
+                                       const std::optional<std::string>& value) {
+    if (value && !workflow::is_uuid(*value)) {
+        refuse_query({{std::string{parameter}, "is not an id"}});
+    }
+    return value;
+}
+
+std::string organisation_in_query(db::unit_of_work& uow, std::string_view parameter,
+                                  const std::string& code) {
+    const auto organisation = db::organisations::by_code(uow, code);
+    if (!organisation) {
+        refuse_query({{std::string{parameter}, "no organisation has this code"}});
+    }
+    return organisation->id;
+}
+
+keyset_cursor parse_cursor(const std::string& text, cursor_key kind) {
+    const auto refuse = [] { refuse_query({{"cursor", "is not a cursor this server gave"}}); };
+    const auto dot = text.find('.');
+    if (dot == 0 || dot == std::string::npos || dot + 1 == text.size() ||
+        text.find_first_not_of("0123456789") != dot) {
+        refuse();
+    }
+    std::string key = text.substr(dot + 1);
+    const bool key_ok = kind == cursor_key::number
+                            ? key.size() <= 18 &&
+                                  key.find_first_not_of("0123456789") == std::string::npos
+                            : workflow::is_uuid(key);
+    if (dot > 12 || !key_ok) {
+        refuse();
+    }
+    return {workflow::time_point{std::chrono::seconds{std::stoll(text.substr(0, dot))}},
+            std::move(key)};
+}
+
+std::string cursor_text(workflow::time_point at, std::string_view key) {
+    return std::to_string(at.time_since_epoch().count()) + "." + std::string{key};
+}
+
+} // namespace homeward::services

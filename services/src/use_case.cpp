@@ -1,0 +1,156 @@
+#include "use_case.hpp"
+
+#include "homeward/db/audit.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <pqxx/except>
+
+#include <algorithm>
+#include <chrono>
+
+namespace homeward::services {
+namespace {
+
+std::string_view outcome_of(failure_kind kind) {
+    switch (kind) {
+    case failure_kind::forbidden:
+    case failure_kind::unauthenticated:
+    case failure_kind::too_many_requests:
+        return "denied";
+    case failure_kind::not_found:
+        return "not_found";
+    case failure_kind::invalid_input:
+    case failure_kind::invalid_query:
+    case failure_kind::idempotency_conflict:
+        return "invalid";
+    case failure_kind::state_conflict:
+    case failure_kind::stale_version:
+        return "conflict";
+    case failure_kind::unavailable:
+        return "error";
+    }
+    return "error";
+}
+
+// The failure's kind, never its text: the detail may carry what a user typed, and the trail
+// keeps ids and outcomes only.
+std::string_view name_of(failure_kind kind) {
+    switch (kind) {
+    case failure_kind::invalid_input:
+        return "invalid_input";
+    case failure_kind::invalid_query:
+        return "invalid_query";
+    case failure_kind::unauthenticated:
+        return "unauthenticated";
+    case failure_kind::forbidden:
+        return "forbidden";
+    case failure_kind::not_found:
+        return "not_found";
+    case failure_kind::state_conflict:
+        return "state_conflict";
+    case failure_kind::stale_version:
+        return "stale_version";
+    case failure_kind::idempotency_conflict:
+        return "idempotency_conflict";
+    case failure_kind::too_many_requests:
+        return "too_many_requests";
+    case failure_kind::unavailable:
+        return "unavailable";
+    }
+    return "unknown";
+}
+
+db::audit_entry entry_for(const actor& who, const audit_target& target, std::string_view outcome,
+                          const boost::json::object& detail) {
+    db::audit_entry entry;
+    entry.request_id = who.request_id;
+    if (!who.user_id.empty()) {
+        entry.actor_id = who.user_id;
+        entry.actor_username = who.username;
+        entry.actor_role = who.role;
+    }
+    if (!who.organisation_id.empty()) {
+        entry.organisation_id = who.organisation_id;
+    }
+    entry.action = target.action;
+    entry.entity_type = target.entity_type;
+    // What the caller named may be anything; the trail keeps only what can be an id.
+    entry.entity_id = workflow::is_clean_text(target.entity_id) && target.entity_id.size() <= 64
+                          ? target.entity_id
+                          : "";
+    entry.outcome = std::string{outcome};
+    entry.detail_json = boost::json::serialize(detail);
+    return entry;
+}
+
+// A refusal or failure, in a transaction of its own.
+void audit_failure(const environment& env, const actor& who, const audit_target& target,
+                   std::string_view outcome, const boost::json::object& detail) {
+    db::unit_of_work uow{env.pool};
+    db::audit::append(uow, entry_for(who, target, outcome, detail));
+    uow.commit();
+}
+
+} // namespace
+
+workflow::time_point system_now() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+void finish(const workflow::input_reader& input) {
+    if (!input.ok()) {
+        throw failure(failure_kind::invalid_input, workflow::describe(input.errors()),
+                      input.errors());
+    }
+}
+
+db::scope scope_of(const actor& who) { return {who.role, who.organisation_id, who.user_id}; }
+
+void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& target,
+                   const boost::json::object& detail) {
+    db::audit::append(uow, entry_for(who, target, "success", detail));
+}
+
+void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
+                        const std::function<void(db::unit_of_work&)>& body) {
+    try {
+        try {
+            db::unit_of_work uow{env.pool};
+            body(uow);
+            uow.commit();
+        } catch (const db::bad_value&) {
+            throw failure(failure_kind::invalid_input,
+                          "a value in the request is not valid for its field");
+        }
+    } catch (const failure& refused) {
+        if (refused.kind() != failure_kind::unavailable) {
+            audit_failure(env, who, target, outcome_of(refused.kind()),
+                          {{"refusal", name_of(refused.kind())}});
+        }
+        throw;
+    } catch (const db::unavailable& down) {
+        throw failure(failure_kind::unavailable, down.what());
+    } catch (const pqxx::broken_connection& down) {
+        throw failure(failure_kind::unavailable,
+                      std::string{"the database connection was lost: "} + down.what());
+    } catch (const std::exception&) {
+        // Unexpected: the request answers 500; the trail still records that it was attempted.
+        try {
+            audit_failure(env, who, target, "error", {});
+        } catch (const std::exception&) {
+            // The database itself failed: the original error is the one to report.
+        }
+        throw;
+    }
+}
+
+void require_role(const actor& who, std::initializer_list<workflow::role> roles,
+                  std::string_view what) {
+    if (std::find(roles.begin(), roles.end(), who.role) == roles.end()) {
+        throw failure(failure_kind::forbidden, "the role " +
+                                                   std::string{workflow::to_string(who.role)} +
+                                                   " may not " + std::string{what});
+    }
+}
+
+} // namespace homeward::services

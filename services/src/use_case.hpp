@@ -1,0 +1,60 @@
+#pragma once
+// How every use case runs: one transaction, audited, in the caller's scope. Refusals are audited in
+// a transaction of their own (the use case's was rolled back), and so are unexpected failures.
+
+#include "homeward/db/records.hpp"
+#include "homeward/db/unit_of_work.hpp"
+#include "homeward/services/environment.hpp"
+#include "homeward/services/errors.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace homeward::services {
+
+db::scope scope_of(const actor& who);
+
+struct audit_target {
+    std::string action;      // e.g. "episode.return", "child.read"
+    std::string entity_type; // "episode", "child", ...
+    std::string entity_id;
+};
+
+// Appends a success entry to the audit chain inside the use case's own transaction.
+void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& target,
+                   const boost::json::object& detail = {});
+
+// The transaction and its audit, for run_audited below. A services::failure is audited with its
+// outcome and rethrown; a database that cannot be reached becomes failure(unavailable); a value
+// the database refused becomes failure(invalid_input); anything else is audited as an error and
+// rethrown.
+void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
+                        const std::function<void(db::unit_of_work&)>& body);
+
+// Runs a use case's body in one transaction and returns what it returns.
+template <typename Body>
+auto run_audited(const environment& env, const actor& who, const audit_target& target,
+                 Body&& body) {
+    using result = std::invoke_result_t<Body&, db::unit_of_work&>;
+    if constexpr (std::is_void_v<result>) {
+        run_in_transaction(env, who, target, std::forward<Body>(body));
+    } else {
+        std::optional<result> answer;
+        run_in_transaction(env, who, target,
+                           [&](db::unit_of_work& uow) { answer.emplace(body(uow)); });
+        return std::move(*answer);
+    }
+}
+
+// Throws failure(forbidden) unless the caller's role is one of these.
+void require_role(const actor& who, std::initializer_list<workflow::role> roles,
+                  std::string_view what);
+
+} // namespace homeward::services
