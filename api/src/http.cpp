@@ -112,7 +112,8 @@ std::optional<int> request_context::if_match() const {
     } catch (const std::logic_error&) {
         // falls through to the refusal below
     }
-    throw refusal{400, "If-Match must name a version, e.g. \"3\"", {{"If-Match", "must name a version"}}};
+    throw refusal{
+        400, "If-Match must name a version, e.g. \"3\"", {{"If-Match", "must name a version"}}};
 }
 
 http_response json_response(const request_context& c, unsigned status, const json::value& body) {

@@ -220,14 +220,14 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const episode_vie
                    {"found_location", text_json(e.found_location)},
                    {"returned_to", text_json(e.returned_to)},
                    {"found_by", text_json(e.found_by)}};
-    o["safe_and_well"] = e.safe_and_well
-                             ? json::value(json::object{
-                                   {"conducted_at",
-                                    workflow::format_rfc3339(e.safe_and_well->conducted_at)},
-                                   {"by", e.safe_and_well->by},
-                                   {"notes", e.safe_and_well->notes},
-                                   {"concerns", text_json(e.safe_and_well->concerns)}})
-                             : json::value(nullptr);
+    o["safe_and_well"] =
+        e.safe_and_well
+            ? json::value(json::object{
+                  {"conducted_at", workflow::format_rfc3339(e.safe_and_well->conducted_at)},
+                  {"by", e.safe_and_well->by},
+                  {"notes", e.safe_and_well->notes},
+                  {"concerns", text_json(e.safe_and_well->concerns)}})
+            : json::value(nullptr);
     o["assigned_worker_id"] = text_json(e.assigned_worker_id);
     o["assigned_at"] = time_json(e.assigned_at);
     o["interview_offer"] =
@@ -241,12 +241,12 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const episode_vie
     o["interview"] =
         e.interview ? json::value(interview_json(*e.interview, view.audience)) : nullptr;
     o["actions"] = json::value_from(view.actions);
-    o["sign_off"] = e.sign_off ? json::value(json::object{
-                                     {"signed_off_at",
-                                      workflow::format_rfc3339(e.sign_off->signed_off_at)},
-                                     {"by", e.sign_off->by},
-                                     {"note", e.sign_off->note}})
-                               : json::value(nullptr);
+    o["sign_off"] =
+        e.sign_off ? json::value(json::object{
+                         {"signed_off_at", workflow::format_rfc3339(e.sign_off->signed_off_at)},
+                         {"by", e.sign_off->by},
+                         {"note", e.sign_off->note}})
+                   : json::value(nullptr);
     o["closed_at"] = time_json(e.closed_at);
     o["close_summary"] = text_json(e.close_summary);
     o["cancelled_at"] = time_json(e.cancelled_at);
@@ -307,12 +307,15 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_vie
         {"clock_id", c.clock_id},
         {"episode_id", text_json(c.episode_id)},
         {"child",
-         {{"id", c.child_id}, {"given_name", c.child_given_name}, {"family_name", c.child_family_name}}},
+         {{"id", c.child_id},
+          {"given_name", c.child_given_name},
+          {"family_name", c.child_family_name}}},
         {"kind", c.kind},
         {"subject", text_json(c.subject)},
         {"due_at", workflow::format_rfc3339(c.due_at)},
         {"overdue_hours", std::round(hours * 10.0) / 10.0},
-        {"holder", {{"user_id", text_json(c.holder_user_id)}, {"username", text_json(c.holder_username)}}},
+        {"holder",
+         {{"user_id", text_json(c.holder_user_id)}, {"username", text_json(c.holder_username)}}},
         {"authority", text_json(c.authority)}};
 }
 
@@ -326,8 +329,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const page<Item>&
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<episode_summary>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<child_record>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<overdue_view>&);
-template void tag_invoke(const json::value_from_tag&, json::value&,
-                         const page<notification_item>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<notification_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<delivery_item>&);
 
@@ -345,7 +347,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const indicator_c
     }
     json::array bands;
     for (const auto& band : c.bands()) {
-        bands.push_back(json::object{{"min_score", band.min_score}, {"level", to_string(band.level)}});
+        bands.push_back(
+            json::object{{"min_score", band.min_score}, {"level", to_string(band.level)}});
     }
     out = json::object{{"indicators", std::move(indicators)}, {"bands", std::move(bands)}};
 }

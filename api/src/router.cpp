@@ -114,9 +114,8 @@ void check_text(const route& r, const request_context& c) {
         }
     }
     if (!errors.empty()) {
-        throw refusal{400, "invalid request: " + errors.front().field + " " +
-                               errors.front().message,
-                      errors};
+        throw refusal{
+            400, "invalid request: " + errors.front().field + " " + errors.front().message, errors};
     }
 }
 
@@ -174,8 +173,8 @@ http_response router::refuse(const http_request& request, unsigned status,
 
 http_response router::handle(const http_request& request, const std::string& client_address) {
     const auto started = std::chrono::steady_clock::now();
-    request_context c{request, client_address, new_request_id(), {}, {}, std::nullopt,
-                      "(unmatched)", env_, rules_, *metrics_};
+    request_context c{request,       client_address, new_request_id(), {},       {}, std::nullopt,
+                      "(unmatched)", env_,           rules_,           *metrics_};
     http_response response;
     try {
         const auto parsed = boost::urls::parse_origin_form(request.target());

@@ -15,9 +15,10 @@ const statement append_sql{
     "$8, $9, $10::jsonb) from head returning seq, hash) update audit_head set seq = entry.seq, "
     "hash = entry.hash from entry returning entry.seq"};
 const statement page_sql{
-    "audit_page", "select seq, prev_hash, hash, audit_entry_hash(prev_hash, seq, at, request_id, "
-                  "actor_id, actor_username, actor_role, organisation_id, action, entity_type, "
-                  "entity_id, outcome, detail) from audit_log where seq > $1 order by seq limit $2"};
+    "audit_page",
+    "select seq, prev_hash, hash, audit_entry_hash(prev_hash, seq, at, request_id, "
+    "actor_id, actor_username, actor_role, organisation_id, action, entity_type, "
+    "entity_id, outcome, detail) from audit_log where seq > $1 order by seq limit $2"};
 const statement head_sql{"audit_head", "select seq, hash from audit_head where id"};
 const statement list_sql{
     "audit_list",

@@ -12,7 +12,7 @@ const statement insert_sql{
     "responsible_authority_id, host_authority_id, ethnicity, placement_type, created_by) values "
     "($1, $2, $3::date, $4, $5, $6::uuid, $7::uuid, $8, $9, $10::uuid) returning id::text"};
 const statement find_sql{"children_find", "select " CHILD_COLUMNS("c") " from children c where "
-                                          "c.id = $1::uuid and " +
+                                                                       "c.id = $1::uuid and " +
                                               child_scope("c", 2, 3)};
 const statement episodes_of_sql{"children_episodes_of",
                                 "select " SUMMARY_COLUMNS("e", "c") " from episodes e join "
@@ -88,10 +88,10 @@ episode_summary read_summary(fields& f) {
 namespace children {
 
 std::string insert(unit_of_work& uow, const new_child& child) {
-    return run(uow, insert_sql, child.given_name, child.family_name,
-               date_text(child.date_of_birth), text_of(child.child_sex), child.looked_after,
-               child.responsible_authority_id, child.host_authority_id, child.ethnicity,
-               child.placement_type, child.created_by)[0][0]
+    return run(uow, insert_sql, child.given_name, child.family_name, date_text(child.date_of_birth),
+               text_of(child.child_sex), child.looked_after, child.responsible_authority_id,
+               child.host_authority_id, child.ethnicity, child.placement_type,
+               child.created_by)[0][0]
         .as<std::string>();
 }
 

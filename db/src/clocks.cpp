@@ -29,9 +29,9 @@ const statement save_sql{
     "excluded.due_at then clocks.overdue_notified_at end returning id) delete from clocks c where "
     "c.episode_id = $1::uuid and not exists (select 1 from incoming i where i.kind = c.kind and "
     "i.subject = c.subject)"};
-const statement of_episode_sql{
-    "clocks_of_episode", "select " CLOCK_COLUMNS " from clocks where episode_id = $1::uuid "
-                         "order by id"};
+const statement of_episode_sql{"clocks_of_episode",
+                               "select " CLOCK_COLUMNS " from clocks where episode_id = $1::uuid "
+                               "order by id"};
 const statement of_child_sql{"clocks_of_child",
                              "select " CLOCK_COLUMNS " from clocks where child_id = $1::uuid and "
                              "episode_id is null order by starts_at, id"};
@@ -71,8 +71,7 @@ const statement overdue_police_sql{
     overdue_sql("c.holder_organisation_id = $1::uuid and c.kind in ('safe_and_well', "
                 "'long_missing') and $2::uuid is not null")};
 const statement overdue_worker_sql{
-    "clocks_overdue_worker",
-    overdue_sql("c.holder_user_id = $2::uuid and $1::uuid is not null")};
+    "clocks_overdue_worker", overdue_sql("c.holder_user_id = $2::uuid and $1::uuid is not null")};
 const statement overdue_authority_sql{
     "clocks_overdue_authority",
     overdue_sql("c.holder_organisation_id = $1::uuid and $2::uuid is not null")};
@@ -154,9 +153,8 @@ std::vector<clock_row> of_episode(unit_of_work& uow, std::string_view episode_id
 }
 
 bool save_child_clock(unit_of_work& uow, std::string_view child_id, const clock_row& clock) {
-    return run(uow, save_child_clock_sql, std::string{child_id}, clock.kind,
-               epoch(clock.starts_at), epoch(clock.due_at), clock.holder_organisation_id,
-               clock.holder_user_id)
+    return run(uow, save_child_clock_sql, std::string{child_id}, clock.kind, epoch(clock.starts_at),
+               epoch(clock.due_at), clock.holder_organisation_id, clock.holder_user_id)
                .affected_rows() == 1;
 }
 

@@ -3,18 +3,18 @@
 
 // A child's columns, as read_child reads them: the child in table alias a.
 #define CHILD_COLUMNS(a)                                                                           \
-    a ".id::text, " a ".given_name, " a ".family_name, (" a ".date_of_birth - date "              \
-    "'1970-01-01'), " a ".sex, " a ".looked_after, " a ".responsible_authority_id::text, (select " \
-    "code from organisations o where o.id = " a ".responsible_authority_id), " a                  \
-    ".host_authority_id::text, (select code from organisations o where o.id = " a                 \
-    ".host_authority_id), " a ".ethnicity, " a ".placement_type, extract(epoch from " a           \
-    ".created_at)::bigint, " a ".version"
+    a ".id::text, " a ".given_name, " a ".family_name, (" a ".date_of_birth - date "               \
+      "'1970-01-01'), " a ".sex, " a ".looked_after, " a                                           \
+      ".responsible_authority_id::text, (select "                                                  \
+      "code from organisations o where o.id = " a ".responsible_authority_id), " a                 \
+      ".host_authority_id::text, (select code from organisations o where o.id = " a                \
+      ".host_authority_id), " a ".ethnicity, " a ".placement_type, extract(epoch from " a          \
+      ".created_at)::bigint, " a ".version"
 
 // An episode's list line, as read_summary reads it: episode alias e, its child c.
 #define SUMMARY_COLUMNS(e, c)                                                                      \
-    e ".id::text, " e ".child_id::text, " c ".given_name, " c ".family_name, " e ".state, " e     \
-    ".version, extract(epoch from " e ".reported_at)::bigint, extract(epoch from " e              \
-    ".last_seen_at)::bigint, " e ".last_seen_location, " e ".risk_level, " e ".absence_kind, "    \
-    "extract(epoch from " e ".returned_at)::bigint, " e ".police_reference, " e                   \
-    ".assigned_worker_id::text"
-
+    e ".id::text, " e ".child_id::text, " c ".given_name, " c ".family_name, " e ".state, " e      \
+      ".version, extract(epoch from " e ".reported_at)::bigint, extract(epoch from " e             \
+      ".last_seen_at)::bigint, " e ".last_seen_location, " e ".risk_level, " e ".absence_kind, "   \
+      "extract(epoch from " e ".returned_at)::bigint, " e ".police_reference, " e                  \
+      ".assigned_worker_id::text"

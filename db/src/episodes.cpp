@@ -14,35 +14,43 @@ namespace {
     "extract(epoch from e.last_seen_at)::bigint, extract(epoch from e.returned_at)::bigint, "      \
     "extract(epoch from e.safe_and_well_at)::bigint, "                                             \
     "extract(epoch from e.interview_offered_at)::bigint, "                                         \
-    "extract(epoch from e.further_offer_at)::bigint, extract(epoch from e.signed_off_at)::bigint, " \
+    "extract(epoch from e.further_offer_at)::bigint, extract(epoch from "                          \
+    "e.signed_off_at)::bigint, "                                                                   \
     "extract(epoch from e.closed_at)::bigint, extract(epoch from e.cancelled_at)::bigint, "        \
     "i.outcome, extract(epoch from i.conducted_at)::bigint, i.cse_risk, "                          \
     "(select count(*) from actions a where a.episode_id = e.id and a.status = 'open')::int "
 
 // The whole episode, as read_record reads it.
 #define RECORD_COLUMNS                                                                             \
-    "e.id::text, e.state, e.version, " CHILD_COLUMNS("c") ", pf.id::text, pf.code, ra.id::text, "   \
-    "ra.code, ha.id::text, ha.code, "                                                              \
-    "extract(epoch from e.reported_at)::bigint, e.reported_by::text, "                             \
-    "extract(epoch from e.last_seen_at)::bigint, e.last_seen_location, e.circumstances, "          \
-    "e.risk_level, e.police_reference, e.absence_kind, extract(epoch from e.returned_at)::bigint, " \
-    "e.found_location, e.returned_to, e.found_by, "                                                \
-    "extract(epoch from e.safe_and_well_at)::bigint, e.safe_and_well_by::text, "                   \
-    "e.safe_and_well_notes, e.safe_and_well_concerns, e.assigned_worker_id::text, "                \
-    "extract(epoch from e.assigned_at)::bigint, extract(epoch from e.interview_offered_at)::bigint, " \
-    "extract(epoch from e.interview_scheduled_for)::bigint, e.interviewer_id::text, "              \
-    "e.interviewer_independent, extract(epoch from e.further_offer_at)::bigint, "                  \
-    "i.outcome, extract(epoch from i.conducted_at)::bigint, i.recorded_by::text, "                 \
-    "i.interviewer_id::text, i.interviewer_independent, i.location, i.where_stayed, i.with_whom, " \
-    "i.push_factors, i.pull_factors, i.harm_disclosed, i.harm_details, array(select "              \
-    "oi.indicator_code from observed_indicators oi where oi.episode_id = e.id order by "           \
-    "oi.indicator_code), i.indicator_score, i.suggested_cse_risk, i.cse_risk, i.risk_rationale, "  \
-    "i.child_views, i.police_intelligence, i.declined_reason, i.attempts, i.carers_account, "      \
-    "extract(epoch from e.signed_off_at)::bigint, e.signed_off_by::text, e.sign_off_note, "        \
-    "extract(epoch from e.closed_at)::bigint, e.close_summary, "                                   \
-    "extract(epoch from e.cancelled_at)::bigint, e.cancel_reason, "                                \
-    "extract(epoch from e.reopened_at)::bigint, e.reopen_reason, "                                 \
-    "extract(epoch from e.updated_at)::bigint "
+    "e.id::text, e.state, e.version, " CHILD_COLUMNS(                                              \
+        "c") ", pf.id::text, pf.code, ra.id::text, "                                               \
+             "ra.code, ha.id::text, ha.code, "                                                     \
+             "extract(epoch from e.reported_at)::bigint, e.reported_by::text, "                    \
+             "extract(epoch from e.last_seen_at)::bigint, e.last_seen_location, e.circumstances, " \
+             "e.risk_level, e.police_reference, e.absence_kind, extract(epoch from "               \
+             "e.returned_at)::bigint, "                                                            \
+             "e.found_location, e.returned_to, e.found_by, "                                       \
+             "extract(epoch from e.safe_and_well_at)::bigint, e.safe_and_well_by::text, "          \
+             "e.safe_and_well_notes, e.safe_and_well_concerns, e.assigned_worker_id::text, "       \
+             "extract(epoch from e.assigned_at)::bigint, extract(epoch from "                      \
+             "e.interview_offered_at)::bigint, "                                                   \
+             "extract(epoch from e.interview_scheduled_for)::bigint, e.interviewer_id::text, "     \
+             "e.interviewer_independent, extract(epoch from e.further_offer_at)::bigint, "         \
+             "i.outcome, extract(epoch from i.conducted_at)::bigint, i.recorded_by::text, "        \
+             "i.interviewer_id::text, i.interviewer_independent, i.location, i.where_stayed, "     \
+             "i.with_whom, "                                                                       \
+             "i.push_factors, i.pull_factors, i.harm_disclosed, i.harm_details, array(select "     \
+             "oi.indicator_code from observed_indicators oi where oi.episode_id = e.id order by "  \
+             "oi.indicator_code), i.indicator_score, i.suggested_cse_risk, i.cse_risk, "           \
+             "i.risk_rationale, "                                                                  \
+             "i.child_views, i.police_intelligence, i.declined_reason, i.attempts, "               \
+             "i.carers_account, "                                                                  \
+             "extract(epoch from e.signed_off_at)::bigint, e.signed_off_by::text, "                \
+             "e.sign_off_note, "                                                                   \
+             "extract(epoch from e.closed_at)::bigint, e.close_summary, "                          \
+             "extract(epoch from e.cancelled_at)::bigint, e.cancel_reason, "                       \
+             "extract(epoch from e.reopened_at)::bigint, e.reopen_reason, "                        \
+             "extract(epoch from e.updated_at)::bigint "
 
 #define RECORD_FROM                                                                                \
     "from episodes e join children c on c.id = e.child_id "                                        \
@@ -71,8 +79,9 @@ const statement record_sql{"episodes_record",
 const statement find_sql{"episodes_find", "select " RECORD_COLUMNS RECORD_FROM
                                           "where e.id = $1::uuid and " +
                                               episode_scope("e", 2, 3)};
-const statement visible_sql{"episodes_visible", "select 1 from episodes e where e.id = $1::uuid and " +
-                                                    episode_scope("e", 2, 3)};
+const statement visible_sql{"episodes_visible",
+                            "select 1 from episodes e where e.id = $1::uuid and " +
+                                episode_scope("e", 2, 3)};
 const statement history_sql{
     "episodes_history",
     "select extract(epoch from h.at)::bigint, h.actor_id::text, u.username, h.actor_role, "
@@ -360,9 +369,9 @@ bool reopen(unit_of_work& uow, const move& m, const std::string& reason) {
 
 std::vector<episode_summary> list(unit_of_work& uow, const scope& who, const filter& f) {
     std::vector<episode_summary> items;
-    for (const auto& row : run(uow, list_sql, text_of(who.who), who.organisation_id,
-                               text_of(f.state), f.child_id, f.authority_id,
-                               epoch(f.after_reported_at), f.after_id, f.limit)) {
+    for (const auto& row :
+         run(uow, list_sql, text_of(who.who), who.organisation_id, text_of(f.state), f.child_id,
+             f.authority_id, epoch(f.after_reported_at), f.after_id, f.limit)) {
         fields reader{row};
         items.push_back(read_summary(reader));
     }

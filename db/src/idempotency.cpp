@@ -16,7 +16,7 @@ const statement find_sql{"idempotency_find",
 } // namespace
 
 std::optional<first_result> find(unit_of_work& uow, std::string_view user_id,
-                                  std::string_view key) {
+                                 std::string_view key) {
     const auto result = run(uow, find_sql, std::string{user_id}, std::string{key});
     if (result.empty()) {
         return std::nullopt;
@@ -24,9 +24,8 @@ std::optional<first_result> find(unit_of_work& uow, std::string_view user_id,
     return first_result{pqxx::binarystring{result[0][0]}.str(), result[0][1].as<std::string>()};
 }
 
-std::optional<first_result> claim(unit_of_work& uow, std::string_view user_id,
-                                  std::string_view key, std::string_view request_hash,
-                                  std::string_view episode_id) {
+std::optional<first_result> claim(unit_of_work& uow, std::string_view user_id, std::string_view key,
+                                  std::string_view request_hash, std::string_view episode_id) {
     const pqxx::binarystring hash{request_hash.data(), request_hash.size()};
     const auto claimed =
         run(uow, claim_sql, std::string{user_id}, std::string{key}, hash, std::string{episode_id});

@@ -37,9 +37,8 @@ const statement mark_read_sql{
 } // namespace
 
 void raise(unit_of_work& uow, const notification& note) {
-    run(uow, raise_sql, note.organisation_id, text_of(note.recipient_role),
-        note.recipient_user_id, note.kind, note.episode_id, note.child_id, note.title,
-        note.body_json, note.dedupe_key);
+    run(uow, raise_sql, note.organisation_id, text_of(note.recipient_role), note.recipient_user_id,
+        note.kind, note.episode_id, note.child_id, note.title, note.body_json, note.dedupe_key);
 }
 
 std::vector<notification_item> for_user(unit_of_work& uow, const scope& who, int limit,

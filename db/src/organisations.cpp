@@ -9,11 +9,12 @@ const statement insert_organisation_sql{
     "organisations_insert",
     "insert into organisations (code, name, kind) values ($1, $2, $3) returning id::text"};
 const statement organisation_by_code_sql{
-    "organisations_by_code", "select id::text, code, name, kind from organisations where code = $1"};
+    "organisations_by_code",
+    "select id::text, code, name, kind from organisations where code = $1"};
 
-const statement insert_user_sql{"users_insert",
-                                "insert into users (username, password_hash, role, "
-                                "organisation_id) values ($1, $2, $3, $4::uuid) returning id::text"};
+const statement insert_user_sql{
+    "users_insert", "insert into users (username, password_hash, role, "
+                    "organisation_id) values ($1, $2, $3, $4::uuid) returning id::text"};
 const statement user_by_id_sql{
     "users_by_id", "select u.id::text, u.username, u.role, u.organisation_id::text, o.code, "
                    "u.active from users u join organisations o on o.id = u.organisation_id "

@@ -6,17 +6,20 @@ namespace homeward::db {
 namespace {
 
 #define DELIVERY_COLUMNS(alias)                                                                    \
-    alias ".id, " alias ".delivery_id::text, (select code from organisations o where o.id = "     \
-    alias ".organisation_id), " alias ".topic, " alias ".status, " alias ".attempts, "            \
-    "extract(epoch from " alias ".created_at)::bigint, case when " alias ".status = 'pending' "   \
-    "then extract(epoch from " alias ".next_attempt_at)::bigint end, extract(epoch from " alias  \
-    ".last_attempt_at)::bigint, " alias ".last_status, " alias ".last_error, extract(epoch from " \
-    alias ".delivered_at)::bigint, extract(epoch from " alias ".dead_at)::bigint, " alias         \
-    ".replays"
+    alias                                                                                          \
+        ".id, " alias ".delivery_id::text, (select code from organisations o where o.id = " alias  \
+        ".organisation_id), " alias ".topic, " alias ".status, " alias ".attempts, "               \
+        "extract(epoch from " alias ".created_at)::bigint, case when " alias                       \
+        ".status = 'pending' "                                                                     \
+        "then extract(epoch from " alias                                                           \
+        ".next_attempt_at)::bigint end, extract(epoch from " alias                                 \
+        ".last_attempt_at)::bigint, " alias ".last_status, " alias                                 \
+        ".last_error, extract(epoch from " alias                                                   \
+        ".delivered_at)::bigint, extract(epoch from " alias ".dead_at)::bigint, " alias ".replays"
 
-const statement set_webhook_sql{
-    "outbox_set_webhook", "update organisations set webhook_url = $2, webhook_secret = $3, "
-                          "webhook_updated_at = to_timestamp($4) where id = $1::uuid"};
+const statement set_webhook_sql{"outbox_set_webhook",
+                                "update organisations set webhook_url = $2, webhook_secret = $3, "
+                                "webhook_updated_at = to_timestamp($4) where id = $1::uuid"};
 const statement webhook_sql{"outbox_webhook",
                             "select code, webhook_url, extract(epoch from webhook_updated_at)"
                             "::bigint from organisations where id = $1::uuid"};
@@ -56,9 +59,9 @@ const statement replay_sql{
     "to_timestamp($2), delivered_at = null, dead_at = null, replays = m.replays + 1 from target "
     "where m.id = target.id and target.status <> 'pending' returning m.id) select target.status, "
     "(select count(*) from replayed) from target"};
-const statement delivery_sql{"outbox_delivery", "select " DELIVERY_COLUMNS(
-                                                    "m") " from outbox m where m.delivery_id = "
-                                                         "$1::uuid"};
+const statement delivery_sql{"outbox_delivery",
+                             "select " DELIVERY_COLUMNS("m") " from outbox m where m.delivery_id = "
+                                                             "$1::uuid"};
 
 #undef DELIVERY_COLUMNS
 

@@ -1,6 +1,5 @@
 #include "homeward/db/pool.hpp"
 
-
 #include <pqxx/pqxx>
 
 #include <poll.h>
@@ -88,7 +87,8 @@ pool_stats connection_pool::stats() const {
     return {size_, open_, in_use_, waiting_};
 }
 
-connection_pool::lease::lease(connection_pool* pool, std::unique_ptr<connection_pool_entry> connection)
+connection_pool::lease::lease(connection_pool* pool,
+                              std::unique_ptr<connection_pool_entry> connection)
     : pool_(pool), connection_(std::move(connection)) {}
 
 connection_pool::lease::lease(lease&& other) noexcept

@@ -7,17 +7,17 @@ namespace {
 
 #define USER_COLUMNS "u.id::text, u.username, u.role, u.organisation_id::text, o.code, u.active"
 
-const statement account_sql{
-    "sessions_account",
-    "select " USER_COLUMNS ", u.password_hash, extract(epoch from u.locked_until)::bigint "
-    "from users u join organisations o on o.id = u.organisation_id "
-    "where lower(u.username) = lower($1)"};
+const statement account_sql{"sessions_account",
+                            "select " USER_COLUMNS
+                            ", u.password_hash, extract(epoch from u.locked_until)::bigint "
+                            "from users u join organisations o on o.id = u.organisation_id "
+                            "where lower(u.username) = lower($1)"};
 const statement record_attempt_sql{"sessions_record_attempt",
                                    "insert into login_attempts (username, client_address, at, "
                                    "succeeded) values ($1, $2, to_timestamp($3), $4)"};
-const statement failures_of_sql{
-    "sessions_failures_of", "select count(*)::int from login_attempts where lower(username) = "
-                            "lower($1) and not succeeded and at > to_timestamp($2)"};
+const statement failures_of_sql{"sessions_failures_of",
+                                "select count(*)::int from login_attempts where lower(username) = "
+                                "lower($1) and not succeeded and at > to_timestamp($2)"};
 const statement failures_from_sql{
     "sessions_failures_from", "select count(*)::int from login_attempts where client_address = $1 "
                               "and not succeeded and at > to_timestamp($2)"};

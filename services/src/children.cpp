@@ -21,8 +21,9 @@ namespace {
 using workflow::role;
 
 constexpr std::string_view child_fields[] = {
-    "given_name",   "family_name",           "date_of_birth",  "sex",      "looked_after",
-    "responsible_authority", "host_authority", "ethnicity", "placement_type"};
+    "given_name",    "family_name",           "date_of_birth",  "sex",
+    "looked_after",  "responsible_authority", "host_authority", "ethnicity",
+    "placement_type"};
 
 // An authority named by its code: must exist and be a local authority.
 std::optional<std::string> authority_id(db::unit_of_work& uow, workflow::input_reader& input,
@@ -77,9 +78,9 @@ child_view record_review(const environment& env, const actor& who, std::string_v
         const auto now = env.now();
         static constexpr std::string_view reassessment_fields[] = {"held_at", "cse_risk", "notes"};
         static constexpr std::string_view review_fields[] = {"held_at", "notes"};
-        workflow::input_reader input{body, reassessment
-                                               ? std::span<const std::string_view>{reassessment_fields}
-                                               : std::span<const std::string_view>{review_fields}};
+        workflow::input_reader input{
+            body, reassessment ? std::span<const std::string_view>{reassessment_fields}
+                               : std::span<const std::string_view>{review_fields}};
         const auto held_at = input.required_time("held_at");
         if (held_at && *held_at > now) {
             input.add("held_at", "must not be in the future");
@@ -98,12 +99,12 @@ child_view record_review(const environment& env, const actor& who, std::string_v
             const auto holder =
                 who.role == role::social_worker ? std::optional{who.user_id} : std::nullopt;
             note_cse_assessment(
-                env, uow, {std::string{id}, child->responsible_authority_id, holder, *held_at, *risk});
+                env, uow,
+                {std::string{id}, child->responsible_authority_id, holder, *held_at, *risk});
             if (workflow::needs_champion(*risk)) {
                 const std::string level{workflow::to_string(*risk)};
-                notify_champion(uow, child->responsible_authority_id, std::nullopt,
-                                std::string{id}, "cse_risk_raised",
-                                "CSE reassessment records risk " + level,
+                notify_champion(uow, child->responsible_authority_id, std::nullopt, std::string{id},
+                                "cse_risk_raised", "CSE reassessment records risk " + level,
                                 {{"child_id", id}, {"cse_risk", level}},
                                 "cse_risk_raised:review:" + review_id);
             }
@@ -129,14 +130,12 @@ child_record create_child(const environment& env, const actor& who,
         child.given_name = input.text("given_name", 100);
         child.family_name = input.text("family_name", 100);
         child.date_of_birth = input.date("date_of_birth");
-        if (input.ok() &&
-            child.date_of_birth > std::chrono::floor<std::chrono::days>(env.now())) {
+        if (input.ok() && child.date_of_birth > std::chrono::floor<std::chrono::days>(env.now())) {
             input.add("date_of_birth", "is in the future");
         }
-        child.child_sex = input
-                              .choice<workflow::sex>("sex", workflow::parse_sex,
-                                                     choices_of(workflow::sex{}))
-                              .value_or(workflow::sex::unknown);
+        child.child_sex =
+            input.choice<workflow::sex>("sex", workflow::parse_sex, choices_of(workflow::sex{}))
+                .value_or(workflow::sex::unknown);
         child.looked_after = input.boolean("looked_after");
         const auto responsible = input.text("responsible_authority", 32);
         const auto host = input.optional_text("host_authority", 32);
@@ -188,8 +187,8 @@ child_view record_cse_reassessment(const environment& env, const actor& who, std
     return record_review(env, who, id, body, workflow::clock_kind::cse_reassessment);
 }
 
-page<child_record> search_children(const environment& env, const actor& who,
-                                   std::string_view query, int limit) {
+page<child_record> search_children(const environment& env, const actor& who, std::string_view query,
+                                   int limit) {
     return run_audited(env, who, {"child.search", "child", ""}, [&](db::unit_of_work& uow) {
         require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
                      "search children");

@@ -35,9 +35,9 @@ void announce(db::unit_of_work& uow, const db::clocks::claimed_clock& clock, boo
                             std::to_string(clock.due_at.time_since_epoch().count());
     const auto send = [&](const std::string& organisation, std::optional<role> recipient,
                           std::optional<std::string> user, const std::string& who) {
-        db::notifications::raise(uow, {organisation, recipient, std::move(user), kind,
-                                       clock.episode_id, clock.child_id, title, body,
-                                       key + ":" + who});
+        db::notifications::raise(uow,
+                                 {organisation, recipient, std::move(user), kind, clock.episode_id,
+                                  clock.child_id, title, body, key + ":" + who});
     };
     const auto& holder_org = *clock.holder_organisation_id;
     if (clock.holder_user_id) {

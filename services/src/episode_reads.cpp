@@ -38,15 +38,15 @@ episode_view get_episode(const environment& env, const actor& who, std::string_v
 }
 
 history_view episode_history(const environment& env, const actor& who, std::string_view id) {
-    return run_audited(
-        env, who, {"episode.history", "episode", std::string{id}}, [&](db::unit_of_work& uow) {
-            require_role(who, case_roles, "read an episode's history");
-            if (!db::episodes::visible(uow, id, scope_of(who))) {
-                throw failure(failure_kind::not_found, "no such episode");
-            }
-            audit_success(uow, who, {"episode.history", "episode", std::string{id}});
-            return history_view{db::episodes::history(uow, id), who.role};
-        });
+    return run_audited(env, who, {"episode.history", "episode", std::string{id}},
+                       [&](db::unit_of_work& uow) {
+                           require_role(who, case_roles, "read an episode's history");
+                           if (!db::episodes::visible(uow, id, scope_of(who))) {
+                               throw failure(failure_kind::not_found, "no such episode");
+                           }
+                           audit_success(uow, who, {"episode.history", "episode", std::string{id}});
+                           return history_view{db::episodes::history(uow, id), who.role};
+                       });
 }
 
 page<episode_summary> list_episodes(const environment& env, const actor& who,
@@ -84,10 +84,9 @@ page<episode_summary> list_episodes(const environment& env, const actor& who,
         if (!errors.empty()) {
             refuse_query(std::move(errors));
         }
-        auto result = page_of(db::episodes::list(uow, scope_of(who), filter), filter.limit,
-                              [](const episode_summary& last) {
-                                  return cursor_text(last.reported_at, last.id);
-                              });
+        auto result = page_of(
+            db::episodes::list(uow, scope_of(who), filter), filter.limit,
+            [](const episode_summary& last) { return cursor_text(last.reported_at, last.id); });
         boost::json::array ids;
         for (const auto& item : result.items) {
             ids.emplace_back(item.id);

@@ -115,8 +115,7 @@ std::vector<clock_view> clock_views(const environment& env, const std::vector<db
         }
         const workflow::deadline clock{*kind,      row.subject, row.starts_at,
                                        row.due_at, row.met_at,  row.stopped_at};
-        views.push_back({row.kind,
-                         row.subject.empty() ? std::nullopt : std::optional{row.subject},
+        views.push_back({row.kind, row.subject.empty() ? std::nullopt : std::optional{row.subject},
                          row.starts_at, row.due_at, row.met_at,
                          workflow::classify(clock, now, env.policy), row.holder_user_id});
     }
@@ -128,7 +127,8 @@ episode_view make_view(const environment& env, const actor& who, db::episode_rec
                        const std::vector<db::clock_row>& clocks, workflow::time_point now) {
     episode_view view;
     const auto facts = facts_of(record, actions);
-    view.allowed_events = workflow::allowed_events(record.state, {who.role, who.user_id, now}, facts);
+    view.allowed_events =
+        workflow::allowed_events(record.state, {who.role, who.user_id, now}, facts);
     view.deadlines = clock_views(env, clocks, now);
     view.episode = std::move(record);
     view.actions = std::move(actions);

@@ -18,22 +18,22 @@ using workflow::role;
 
 page<notification_item> list_notifications(const environment& env, const actor& who, int limit,
                                            std::optional<std::string> cursor) {
-    return run_audited(
-        env, who, {"notification.list", "notification", ""}, [&](db::unit_of_work& uow) {
-            check_limit(limit);
-            std::optional<workflow::time_point> before;
-            std::optional<std::string> before_id;
-            if (cursor) {
-                const auto after = parse_cursor(*cursor, cursor_key::uuid);
-                before = after.at;
-                before_id = after.key;
-            }
-            return page_of(db::notifications::for_user(uow, scope_of(who), limit, before,
-                                                       before_id),
-                           limit, [](const notification_item& last) {
-                               return cursor_text(last.created_at, last.id);
-                           });
-        });
+    return run_audited(env, who, {"notification.list", "notification", ""},
+                       [&](db::unit_of_work& uow) {
+                           check_limit(limit);
+                           std::optional<workflow::time_point> before;
+                           std::optional<std::string> before_id;
+                           if (cursor) {
+                               const auto after = parse_cursor(*cursor, cursor_key::uuid);
+                               before = after.at;
+                               before_id = after.key;
+                           }
+                           return page_of(db::notifications::for_user(uow, scope_of(who), limit,
+                                                                      before, before_id),
+                                          limit, [](const notification_item& last) {
+                                              return cursor_text(last.created_at, last.id);
+                                          });
+                       });
 }
 
 void mark_notification_read(const environment& env, const actor& who, std::string_view id) {
@@ -51,8 +51,8 @@ page<audit_item> list_audit(const environment& env, const actor& who, const audi
         check_limit(query.limit);
         db::audit::filter filter;
         std::vector<field_error> errors;
-        if (query.entity_id && (!workflow::is_clean_text(*query.entity_id) ||
-                                query.entity_id->size() > 100)) {
+        if (query.entity_id &&
+            (!workflow::is_clean_text(*query.entity_id) || query.entity_id->size() > 100)) {
             errors.push_back({"entity_id", "is not an id"});
         }
         filter.entity_id = query.entity_id;

@@ -41,10 +41,10 @@ keyset_cursor parse_cursor(const std::string& text, cursor_key kind) {
         refuse();
     }
     std::string key = text.substr(dot + 1);
-    const bool key_ok = kind == cursor_key::number
-                            ? key.size() <= 18 &&
-                                  key.find_first_not_of("0123456789") == std::string::npos
-                            : workflow::is_uuid(key);
+    const bool key_ok =
+        kind == cursor_key::number
+            ? key.size() <= 18 && key.find_first_not_of("0123456789") == std::string::npos
+            : workflow::is_uuid(key);
     if (dot > 12 || !key_ok) {
         refuse();
     }

@@ -54,11 +54,11 @@ void note_repeat_missing(const environment& env, db::unit_of_work& uow, const db
                                      {"window_days", env.policy.repeat_window.count()},
                                      {"review_due_at", workflow::format_rfc3339(review.due_at)}});
     for (const auto recipient : {workflow::role::manager, workflow::role::cse_champion}) {
-        db::notifications::raise(
-            uow, {row.responsible_authority_id, recipient, std::nullopt, "repeat_missing", row.id,
-                  row.child_id, "Repeat missing: a multi-agency review is due", body,
-                  "repeat_missing:" + row.child_id + ":" + epoch_text(now) + ":" +
-                      std::string{workflow::to_string(recipient)}});
+        db::notifications::raise(uow, {row.responsible_authority_id, recipient, std::nullopt,
+                                       "repeat_missing", row.id, row.child_id,
+                                       "Repeat missing: a multi-agency review is due", body,
+                                       "repeat_missing:" + row.child_id + ":" + epoch_text(now) +
+                                           ":" + std::string{workflow::to_string(recipient)}});
     }
 }
 
@@ -120,7 +120,8 @@ episode_view report_episode(const environment& env, const actor& who, const json
                 input.add("child_id", "no child has this id");
             }
         }
-        const auto decision = workflow::decide(std::nullopt, {who.role, who.user_id, now}, {}, event);
+        const auto decision =
+            workflow::decide(std::nullopt, {who.role, who.user_id, now}, {}, event);
         finish(input);
         if (!decision.allowed()) {
             throw failure(failure_kind::invalid_input, decision.reason,
@@ -141,8 +142,7 @@ episode_view report_episode(const environment& env, const actor& who, const json
         episode.absence = event.absence;
         const std::string id = db::episodes::insert(uow, episode);
         if (idempotency_key) {
-            if (auto first =
-                    db::idempotency::claim(uow, who.user_id, *idempotency_key, hash, id)) {
+            if (auto first = db::idempotency::claim(uow, who.user_id, *idempotency_key, hash, id)) {
                 throw idempotency_race{std::move(*first)};
             }
         }
@@ -159,9 +159,9 @@ episode_view report_episode(const environment& env, const actor& who, const json
         notify_authorities(uow, row, "episode_reported", "Child reported missing",
                            {{"risk_level", workflow::to_string(event.risk)},
                             {"last_seen_at", workflow::format_rfc3339(event.last_seen_at)}});
-        audit_success(uow, who, {"episode.report", "episode", id},
-                      {{"child_id", event.child_id},
-                       {"risk_level", workflow::to_string(event.risk)}});
+        audit_success(
+            uow, who, {"episode.report", "episode", id},
+            {{"child_id", event.child_id}, {"risk_level", workflow::to_string(event.risk)}});
         return view;
     };
     const audit_target target{"episode.report", "episode", ""};

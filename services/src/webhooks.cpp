@@ -73,7 +73,7 @@ webhook_request signed_request(const environment& env, const db::outgoing_messag
 } // namespace
 
 webhook_row set_webhook(const environment& env, const actor& who,
-                         const std::string& organisation_code, const json::object& body) {
+                        const std::string& organisation_code, const json::object& body) {
     return run_audited(
         env, who, {"organisation.webhook.set", "organisation", organisation_code},
         [&](db::unit_of_work& uow) {
@@ -112,7 +112,7 @@ void remove_webhook(const environment& env, const actor& who,
 }
 
 page<delivery_item> list_deliveries(const environment& env, const actor& who,
-                             const delivery_query& query) {
+                                    const delivery_query& query) {
     return run_audited(
         env, who, {"webhook.list", "webhook_delivery", ""}, [&](db::unit_of_work& uow) {
             require_role(who, {role::admin}, "list webhook deliveries");
@@ -133,15 +133,14 @@ page<delivery_item> list_deliveries(const environment& env, const actor& who,
             if (query.cursor) {
                 filter.before_id = std::stoll(parse_cursor(*query.cursor, cursor_key::number).key);
             }
-            return page_of(db::deliveries(uow, filter), query.limit,
-                           [](const delivery_item& last) {
-                               return cursor_text(last.created_at, std::to_string(last.sequence));
-                           });
+            return page_of(db::deliveries(uow, filter), query.limit, [](const delivery_item& last) {
+                return cursor_text(last.created_at, std::to_string(last.sequence));
+            });
         });
 }
 
 delivery_item replay_delivery(const environment& env, const actor& who,
-                             const std::string& delivery_id) {
+                              const std::string& delivery_id) {
     return run_audited(
         env, who, {"webhook.replay", "webhook_delivery", delivery_id}, [&](db::unit_of_work& uow) {
             require_role(who, {role::admin}, "replay a webhook delivery");

@@ -1,5 +1,6 @@
 // The stored and transmitted text of every enumeration is stable and round-trips.
 
+#include "homeward/workflow/events.hpp"
 #include "homeward/workflow/types.hpp"
 
 #include <gtest/gtest.h>

@@ -215,8 +215,7 @@ bool role_may(role actor_role, episode_event event) {
 }
 
 std::vector<episode_event> allowed_events(std::optional<episode_state> current,
-                                          const event_sender& sender,
-                                          const episode_facts& facts) {
+                                          const event_sender& sender, const episode_facts& facts) {
     std::vector<episode_event> allowed;
     for (const auto event : all_events()) {
         if (role_may(sender.actor_role, event) && probe(current, sender, facts, event)) {

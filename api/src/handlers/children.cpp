@@ -16,9 +16,9 @@ http_response create(request_context& c) {
 
 http_response search(request_context& c) {
     const auto limit = c.limit();
-    return json_response(c, 200,
-                         services::search_children(c.env, c.caller(),
-                                                   c.query_text("q").value_or(""), limit));
+    return json_response(
+        c, 200,
+        services::search_children(c.env, c.caller(), c.query_text("q").value_or(""), limit));
 }
 
 http_response read(request_context& c) {
@@ -26,8 +26,8 @@ http_response read(request_context& c) {
 }
 
 http_response repeat_review(request_context& c) {
-    return json_response(
-        c, 200, services::record_repeat_review(c.env, c.caller(), c.segment(3), c.body()));
+    return json_response(c, 200,
+                         services::record_repeat_review(c.env, c.caller(), c.segment(3), c.body()));
 }
 
 http_response cse_reassessment(request_context& c) {

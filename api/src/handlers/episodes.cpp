@@ -108,12 +108,12 @@ std::vector<route> episode_routes() {
         return templates;
     }();
     for (std::size_t i = 0; i < action_paths.size(); ++i) {
-        routes.push_back({v::post,
-                          {"api", "v1", "episodes", "{id}", "actions", "{action_id}",
-                           action_paths[i]},
-                          action_templates[i],
-                          true,
-                          &event});
+        routes.push_back(
+            {v::post,
+             {"api", "v1", "episodes", "{id}", "actions", "{action_id}", action_paths[i]},
+             action_templates[i],
+             true,
+             &event});
     }
     return routes;
 }

@@ -44,9 +44,8 @@ http_response audit(request_context& c) {
 }
 
 http_response notifications(request_context& c) {
-    return json_response(c, 200,
-                         services::list_notifications(c.env, c.caller(), c.limit(),
-                                                      c.query_text("cursor")));
+    return json_response(
+        c, 200, services::list_notifications(c.env, c.caller(), c.limit(), c.query_text("cursor")));
 }
 
 http_response notification_read(request_context& c) {

@@ -11,8 +11,7 @@ namespace {
 using v = boost::beast::http::verb;
 
 http_response set(request_context& c) {
-    return json_response(c, 200,
-                         services::set_webhook(c.env, c.caller(), c.segment(3), c.body()));
+    return json_response(c, 200, services::set_webhook(c.env, c.caller(), c.segment(3), c.body()));
 }
 
 http_response remove(request_context& c) {

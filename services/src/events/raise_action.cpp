@@ -15,23 +15,21 @@ void check(check_context& ctx, const ev::raise_action& event) {
         organisations.push_back(*ctx.episode.host_authority_id);
     }
     using workflow::role;
-    if (!event.owner_id.empty() &&
-        !db::users::is_worker_of(ctx.uow, event.owner_id, organisations,
-                                 {role::social_worker, role::manager, role::police,
-                                  role::cse_champion})) {
+    if (!event.owner_id.empty() && !db::users::is_worker_of(ctx.uow, event.owner_id, organisations,
+                                                            {role::social_worker, role::manager,
+                                                             role::police, role::cse_champion})) {
         ctx.input.add("owner_id", "must be a user of the episode's authorities or force");
     }
 }
 
 bool apply(event_context& ctx, const ev::raise_action& event) {
-    if (!db::episodes::move_only(ctx.uow,
-                                 ctx.move({{"type", workflow::to_string(event.type)},
-                                           {"owner_id", event.owner_id}}))) {
+    if (!db::episodes::move_only(ctx.uow, ctx.move({{"type", workflow::to_string(event.type)},
+                                                    {"owner_id", event.owner_id}}))) {
         return false;
     }
-    ctx.created_action_id = db::actions::insert(ctx.uow, {ctx.episode.id, event.type,
-                                                          event.description, event.owner_id,
-                                                          ctx.who.user_id, ctx.now, event.due_at});
+    ctx.created_action_id =
+        db::actions::insert(ctx.uow, {ctx.episode.id, event.type, event.description, event.owner_id,
+                                      ctx.who.user_id, ctx.now, event.due_at});
     return true;
 }
 

@@ -12,8 +12,8 @@ namespace homeward::services::events {
 void check(check_context&, const ev::record_return&) {}
 
 bool apply(event_context& ctx, const ev::record_return& event) {
-    if (!db::episodes::record_return(ctx.uow, ctx.move({}), event.returned_at,
-                                     event.found_location, event.returned_to, event.found_by)) {
+    if (!db::episodes::record_return(ctx.uow, ctx.move({}), event.returned_at, event.found_location,
+                                     event.returned_to, event.found_by)) {
         return false;
     }
     notify_authorities(

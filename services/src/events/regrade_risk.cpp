@@ -9,11 +9,12 @@ namespace homeward::services::events {
 void check(check_context&, const ev::regrade_risk&) {}
 
 bool apply(event_context& ctx, const ev::regrade_risk& event) {
-    return db::episodes::regrade_risk(ctx.uow,
-                                      ctx.move({{"from_risk", workflow::to_string(ctx.episode.risk)},
-                                                {"to_risk", workflow::to_string(event.level)},
-                                                {"reason", event.reason}}),
-                                      event.level);
+    return db::episodes::regrade_risk(
+        ctx.uow,
+        ctx.move({{"from_risk", workflow::to_string(ctx.episode.risk)},
+                  {"to_risk", workflow::to_string(event.level)},
+                  {"reason", event.reason}}),
+        event.level);
 }
 
 } // namespace homeward::services::events

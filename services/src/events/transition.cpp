@@ -120,8 +120,14 @@ event_result run_event(const environment& env, const actor& who, const event_cal
 namespace events {
 
 db::episodes::move event_context::move(const boost::json::object& history_detail) const {
-    return {episode.id, episode.version, episode.state,   to,
-            now,        who.user_id,     who.role,        event,
+    return {episode.id,
+            episode.version,
+            episode.state,
+            to,
+            now,
+            who.user_id,
+            who.role,
+            event,
             boost::json::serialize(history_detail)};
 }
 

@@ -26,7 +26,7 @@ child_view record_repeat_review(const environment& env, const actor& who, std::s
 child_view record_cse_reassessment(const environment& env, const actor& who, std::string_view id,
                                    const boost::json::object& body);
 // Children whose given or family name starts with the query.
-page<child_record> search_children(const environment& env, const actor& who,
-                                   std::string_view query, int limit);
+page<child_record> search_children(const environment& env, const actor& who, std::string_view query,
+                                   int limit);
 
 } // namespace homeward::services

@@ -30,8 +30,7 @@ namespace homeward::services {
 // body {url, secret}: url https://, at most 2,000 characters; secret 32 to 256 characters.
 // Returns the webhook as set; never the secret.
 webhook_row set_webhook(const environment& env, const actor& who,
-                                const std::string& organisation_code,
-                                const boost::json::object& body);
+                        const std::string& organisation_code, const boost::json::object& body);
 void remove_webhook(const environment& env, const actor& who, const std::string& organisation_code);
 
 struct delivery_query {
@@ -45,7 +44,7 @@ page<delivery_item> list_deliveries(const environment& env, const actor& who,
                                     const delivery_query& query);
 // Queues a dead (or delivered) message again now; 409 when it is already waiting.
 delivery_item replay_delivery(const environment& env, const actor& who,
-                                    const std::string& delivery_id);
+                              const std::string& delivery_id);
 
 // ---- delivery ------------------------------------------------------------------------------
 

@@ -147,8 +147,8 @@ struct report {
     static constexpr std::string_view path = "";
     static constexpr role roles[] = {role::police};
     static constexpr std::string_view fields[] = {
-        "child_id",      "last_seen_at",     "last_seen_location", "circumstances",
-        "risk_level",    "police_reference", "missing_or_away"};
+        "child_id",   "last_seen_at",     "last_seen_location", "circumstances",
+        "risk_level", "police_reference", "missing_or_away"};
 
     std::string child_id;
     time_point last_seen_at{};
@@ -370,8 +370,7 @@ struct record_interview {
         e.harm_disclosed = in.boolean("harm_disclosed");
         e.harm_details = in.optional_text("harm_details", 10000);
         e.indicators = in.text_list("indicators", 200);
-        const auto level =
-            in.choice<cse_risk>("cse_risk", parse_cse_risk, choices_of(cse_risk{}));
+        const auto level = in.choice<cse_risk>("cse_risk", parse_cse_risk, choices_of(cse_risk{}));
         e.risk_rationale = in.optional_text("risk_rationale", 10000);
         e.child_views = in.text("child_views", 10000);
         e.police_intelligence = in.optional_text("police_intelligence", 10000);
