@@ -1,5 +1,6 @@
 #include "homeward/api/router.hpp"
 
+#include "homeward/api/log.hpp"
 #include "metrics.hpp"
 #include "openapi_document.hpp"
 
@@ -172,6 +173,8 @@ std::string_view title_of(unsigned status) {
         return "Invalid fields";
     case 429:
         return "Too many requests";
+    case 501:
+        return "Not implemented";
     case 503:
         return "Service unavailable";
     default:
@@ -272,9 +275,16 @@ http_response healthz(const services::environment&, const services::session_rule
     return json_response(c, 200, json::object{{"status", "ok"}});
 }
 
-http_response readyz(const services::environment& env, const services::session_rules&, metrics&,
-                     call& c) {
-    if (!services::database_ready(env)) {
+http_response readyz(const services::environment& env, const services::session_rules&,
+                     metrics& counters, call& c) {
+    // The server's probe keeps the answer current, so that /readyz never waits for the database;
+    // a router used without a server probes now.
+    auto ready = counters.database_ready();
+    if (!ready) {
+        ready = services::database_ready(env);
+        counters.set_database_ready(*ready);
+    }
+    if (!*ready) {
         return problem(c.request.version(), 503, "the database is unreachable");
     }
     return json_response(c, 200, json::object{{"status", "ready"}});
@@ -585,19 +595,6 @@ bool matches(const route& r, const std::vector<std::string>& segments) {
     return true;
 }
 
-std::mutex log_mutex;
-
-void log_line(const json::object& line) {
-    const std::string text = json::serialize(line);
-    std::lock_guard lock{log_mutex};
-    std::cout << text << '\n' << std::flush;
-}
-
-std::string utc_now() {
-    return services::format_rfc3339(
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
-
 } // namespace
 
 router::router(const services::environment& env, services::session_rules rules)
@@ -606,6 +603,8 @@ router::router(const services::environment& env, services::session_rules rules)
 router::~router() = default;
 
 metrics& router::counters() { return *metrics_; }
+
+void router::probe_readiness() { metrics_->set_database_ready(services::database_ready(env_)); }
 
 const std::vector<route_info>& router::routes() {
     static const std::vector<route_info> infos = [] {
@@ -625,7 +624,7 @@ http_response router::refuse(const http_request& request, unsigned status,
     response.set("X-Request-Id", new_request_id());
     response.keep_alive(false);
     response.prepare_payload();
-    metrics_->record_request(std::string{request.method_string()}, "(refused)", status, 0);
+    metrics_->record_request(request.method_string(), "(refused)", status, 0);
     return response;
 }
 
@@ -658,6 +657,9 @@ http_response router::handle(const http_request& request, const std::string& cli
                 }
             }
         }
+        if (on_route) {
+            on_route(found != nullptr ? found->openapi_path : std::string_view{"(unmatched)"});
+        }
         if (found == nullptr) {
             throw refusal{path_known ? 405U : 404U,
                           path_known ? "this method is not allowed here" : "no such resource"};
@@ -679,11 +681,9 @@ http_response router::handle(const http_request& request, const std::string& cli
                            refused.fields(), refused.allowed_events());
     } catch (const std::exception& error) {
         // Unexpected: the log says what happened; the client only gets the request id.
-        log_line({{"ts", utc_now()},
-                  {"level", "error"},
-                  {"request_id", c.request_id},
-                  {"route", c.route},
-                  {"error", error.what()}});
+        process_log().error(
+            "request_failed",
+            {{"request_id", c.request_id}, {"route", c.route}, {"error", error.what()}});
         response = problem(request.version(), 500,
                            "an unexpected error occurred; quote request id " + c.request_id);
     }
@@ -698,17 +698,15 @@ http_response router::handle(const http_request& request, const std::string& cli
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_->record_request(std::string{request.method_string()}, c.route, response.result_int(),
-                             seconds);
-    log_line({{"ts", utc_now()},
-              {"level", "info"},
-              {"request_id", c.request_id},
-              {"method", request.method_string()},
-              {"route", c.route},
-              {"status", response.result_int()},
-              {"duration_ms", seconds * 1000.0},
-              {"user_id", c.who ? json::value(c.who->user_id) : json::value(nullptr)},
-              {"client", client_address}});
+    metrics_->record_request(request.method_string(), c.route, response.result_int(), seconds);
+    process_log().info("request",
+                       {{"request_id", c.request_id},
+                        {"method", method_label(request.method_string())},
+                        {"route", c.route},
+                        {"status", response.result_int()},
+                        {"duration_ms", seconds * 1000.0},
+                        {"user_id", c.who ? log_value{c.who->user_id} : log_value{nullptr}},
+                        {"client", client_address}});
     return response;
 }
 
