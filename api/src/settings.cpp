@@ -1,5 +1,7 @@
 #include "homeward/api/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +56,21 @@ std::size_t parse_count(const std::string& text, const std::string& name, std::s
                             std::to_string(high) + " (got '" + text + "')");
     }
     return value;
+}
+
+// A bearer token (RFC 6750's token68 characters) long enough not to be guessed. The message never
+// repeats the value: it is a secret.
+std::string parse_metrics_token(const std::string& token) {
+    const auto allowed = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view{"-._~+/="}.find(c) != std::string_view::npos;
+    };
+    if (token.size() < 32 || token.size() > 256 ||
+        !std::all_of(token.begin(), token.end(), allowed)) {
+        throw setting_error("HOMEWARD_METRICS_TOKEN: must be 32 to 256 letters, digits or -._~+/= "
+                            "(e.g. openssl rand -hex 32)");
+    }
+    return token;
 }
 
 } // namespace
@@ -147,6 +164,33 @@ settings load_settings(const setting_source& source, bool serving) {
             if (!std::filesystem::is_regular_file(path)) {
                 throw setting_error(std::string{name} + ": no such file " + path);
             }
+        }
+        if (const auto threads = get("HOMEWARD_IO_THREADS")) {
+            result.io_threads =
+                static_cast<int>(parse_count(*threads, "HOMEWARD_IO_THREADS", 1, 64));
+        }
+        // Without its own setting, one worker per pooled connection: more would only wait for a
+        // connection, fewer would leave connections idle.
+        result.worker_threads = static_cast<int>(result.pool_size);
+        if (const auto threads = get("HOMEWARD_WORKER_THREADS")) {
+            result.worker_threads =
+                static_cast<int>(parse_count(*threads, "HOMEWARD_WORKER_THREADS", 1, 1024));
+        }
+        if (const auto cap = get("HOMEWARD_MAX_CONNECTIONS")) {
+            result.max_connections = parse_count(*cap, "HOMEWARD_MAX_CONNECTIONS", 1, 1000000);
+        }
+        if (const auto cap = get("HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS")) {
+            result.max_connections_per_address =
+                parse_count(*cap, "HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS", 1, 1000000);
+        }
+        if (result.max_connections_per_address > result.max_connections) {
+            throw setting_error("HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS: must not exceed "
+                                "HOMEWARD_MAX_CONNECTIONS (" +
+                                std::to_string(result.max_connections_per_address) + " > " +
+                                std::to_string(result.max_connections) + ")");
+        }
+        if (const auto token = get("HOMEWARD_METRICS_TOKEN")) {
+            result.metrics_token = parse_metrics_token(*token);
         }
     }
     return result;

@@ -36,6 +36,17 @@ struct settings {
     std::chrono::seconds webhook_interval{5}; // how often the outbox is checked for due messages
     int webhook_max_attempts{12};             // then a message is dead until replayed
     std::string webhook_ca_file;              // extra CAs trusted for receivers; empty: system
+
+    // serve only. Request handlers block on the database, so they run on worker threads (by
+    // default one per pooled connection); the I/O threads only do TLS and HTTP.
+    int io_threads{2};
+    int worker_threads{8};
+    // Open connections, in all and from one address (an IPv6 /64 counts as one address). The
+    // defaults let a load test's 1,000 keep-alive connections from one host through.
+    std::size_t max_connections{10000};
+    std::size_t max_connections_per_address{2000};
+    // The bearer token a Prometheus scraper presents for /metrics; empty: /metrics answers 404.
+    std::string metrics_token;
 };
 
 // Reads what every command needs (the database, policy, data); with `serving`, also the listen
