@@ -1,5 +1,6 @@
 #include "homeward/api/cli.hpp"
 
+#include "homeward/api/email_client.hpp"
 #include "homeward/api/log.hpp"
 #include "homeward/api/router.hpp"
 #include "homeward/api/server.hpp"
@@ -10,6 +11,7 @@
 #include "homeward/services/administration.hpp"
 #include "homeward/services/audit.hpp"
 #include "homeward/services/clocks.hpp"
+#include "homeward/services/emails.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/webhooks.hpp"
 
@@ -41,9 +43,11 @@ Commands:
   migrate                      bring the database schema up to date (safe to run again)
   org add --code CODE --name NAME --kind police|local_authority
                                add an organisation
-  user add --username U --role ROLE --org CODE --password-stdin
+  user add --username U --role ROLE --org CODE --password-stdin [--team NAME] [--email ADDR]
                                add a user; the password is read from standard input
-                               (roles: police, social_worker, manager, cse_champion, admin)
+                               (roles: police, social_worker, manager, cse_champion, admin);
+                               --team puts them in their organisation's team of that name
+                               (made if new), --email is where their email alerts go
   audit verify                 check the audit trail end to end; exit 1 if any entry is broken
   check-database               connect and print the server version
 
@@ -86,14 +90,17 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// --name value pairs (and bare --flags listed in `flags`); every name must be known.
+// --name value pairs (and bare --flags listed in `flags`); every name must be known, and every
+// one of `names` and `flags` given (`optional` names may be left out).
 std::map<std::string, std::string> options(const std::vector<std::string>& args, std::size_t from,
                                            const std::set<std::string>& names,
-                                           const std::set<std::string>& flags = {}) {
+                                           const std::set<std::string>& flags = {},
+                                           const std::set<std::string>& optional = {}) {
     std::map<std::string, std::string> found;
     for (std::size_t i = from; i < args.size(); ++i) {
         const auto& arg = args[i];
-        if (!arg.starts_with("--") || (!names.contains(arg) && !flags.contains(arg))) {
+        if (!arg.starts_with("--") ||
+            (!names.contains(arg) && !flags.contains(arg) && !optional.contains(arg))) {
             throw usage_error("unknown argument '" + arg + "'");
         }
         if (flags.contains(arg)) {
@@ -228,7 +235,9 @@ int serve() {
     const auto pool_size = config.pool_size;
     runtime rt{std::move(config), pool_size};
     const auto& cfg = rt.config;
-    router handler{rt.env};
+    services::session_rules session_rules;
+    session_rules.idle = cfg.session_idle;
+    router handler{rt.env, session_rules};
     server_options options;
     options.host = cfg.listen_host;
     options.port = cfg.listen_port;
@@ -311,13 +320,36 @@ int serve() {
                                                 {"duration_ms", milliseconds_since(started)}});
             }
         }};
+    // Email alerts, when a relay is configured: queued with their notifications, sent here.
+    services::delivery_rules email_rules;
+    email_rules.max_attempts = cfg.email_max_attempts;
+    email_client mailer{{cfg.smtp_url, cfg.smtp_from, cfg.smtp_username, cfg.smtp_password,
+                         cfg.smtp_ca_file, std::chrono::seconds{30}}};
+    periodic emailer{
+        cfg.email_interval, [&](const std::atomic<bool>& stopping) {
+            const auto started = std::chrono::steady_clock::now();
+            const auto sent = services::deliver_emails(
+                rt.env, email_rules, cfg.public_url,
+                [&](const services::email_message& m) { return mailer.send(m); }, &stopping);
+            if (sent.sent + sent.retrying + sent.dead > 0) {
+                process_log().info("emails", {{"sent", sent.sent},
+                                              {"retrying", sent.retrying},
+                                              {"dead", sent.dead},
+                                              {"duration_ms", milliseconds_since(started)}});
+            }
+        }};
     sweeper.start("sweep_failed");
     deliverer.start("webhook_delivery_failed");
+    if (!cfg.smtp_url.empty()) {
+        emailer.start("email_delivery_failed");
+    }
     https->run(true);
     sweeper.request_stop();
     deliverer.request_stop();
+    emailer.request_stop();
     sweeper.stop();
     deliverer.stop();
+    emailer.stop();
     process_log().info("stopped");
     return 0;
 }
@@ -344,7 +376,12 @@ int org_add(const std::vector<std::string>& args) {
 }
 
 int user_add(const std::vector<std::string>& args, std::istream& in) {
-    const auto given = options(args, 2, {"--username", "--role", "--org"}, {"--password-stdin"});
+    const auto given = options(args, 2, {"--username", "--role", "--org"}, {"--password-stdin"},
+                               {"--team", "--email"});
+    const auto optional_value = [&](const std::string& name) {
+        const auto it = given.find(name);
+        return it == given.end() ? std::nullopt : std::optional<std::string>{it->second};
+    };
     std::string password;
     std::getline(in, password);
     if (!password.empty() && password.back() == '\r') {
@@ -355,11 +392,13 @@ int user_add(const std::vector<std::string>& args, std::istream& in) {
     }
     runtime rt{load_settings(process_environment(), false)};
     const auto id = services::add_user(rt.env, given.at("--username"), given.at("--role"),
-                                       given.at("--org"), password, command_request_id("user-add"));
+                                       given.at("--org"), password, command_request_id("user-add"),
+                                       optional_value("--team"), optional_value("--email"));
     // Never the password: it was read from standard input and goes nowhere but into the hash.
     process_log().info("user_added", {{"username", given.at("--username")},
                                       {"role", given.at("--role")},
                                       {"organisation", given.at("--org")},
+                                      {"team", optional_value("--team")},
                                       {"id", id}});
     return 0;
 }

@@ -192,6 +192,43 @@ settings load_settings(const setting_source& source, bool serving) {
         if (const auto token = get("HOMEWARD_METRICS_TOKEN")) {
             result.metrics_token = parse_metrics_token(*token);
         }
+        if (const auto idle = get("HOMEWARD_SESSION_IDLE_SECONDS")) {
+            result.session_idle = std::chrono::seconds{
+                static_cast<long>(parse_count(*idle, "HOMEWARD_SESSION_IDLE_SECONDS", 1, 86400))};
+        }
+        result.public_url = get("HOMEWARD_PUBLIC_URL").value_or("https://" + listen);
+        if (!result.public_url.starts_with("https://")) {
+            throw setting_error("HOMEWARD_PUBLIC_URL: must start with https:// (got '" +
+                                result.public_url + "')");
+        }
+        while (result.public_url.ends_with('/')) {
+            result.public_url.pop_back();
+        }
+        if (const auto url = get("HOMEWARD_SMTP_URL")) {
+            if (!url->starts_with("smtp://") && !url->starts_with("smtps://")) {
+                throw setting_error("HOMEWARD_SMTP_URL: must be smtp://HOST:PORT (STARTTLS) or "
+                                    "smtps://HOST:PORT");
+            }
+            result.smtp_url = *url;
+            result.smtp_from = require("HOMEWARD_SMTP_FROM");
+            if (result.smtp_from.find('@') == std::string::npos ||
+                result.smtp_from.find_first_of(" <>\r\n") != std::string::npos) {
+                throw setting_error("HOMEWARD_SMTP_FROM: must be an address, e.g. "
+                                    "homeward@council.example");
+            }
+            result.smtp_username = get("HOMEWARD_SMTP_USERNAME").value_or("");
+            result.smtp_password = get("HOMEWARD_SMTP_PASSWORD").value_or("");
+            if (const auto ca_file = get("HOMEWARD_SMTP_CA_FILE")) {
+                if (!std::filesystem::is_regular_file(*ca_file)) {
+                    throw setting_error("HOMEWARD_SMTP_CA_FILE: no such file " + *ca_file);
+                }
+                result.smtp_ca_file = *ca_file;
+            }
+        }
+        if (const auto interval = get("HOMEWARD_EMAIL_SECONDS")) {
+            result.email_interval = std::chrono::seconds{
+                static_cast<long>(parse_count(*interval, "HOMEWARD_EMAIL_SECONDS", 1, 3600))};
+        }
     }
     return result;
 }

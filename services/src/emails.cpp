@@ -80,8 +80,8 @@ email_message compose_email(const db::emails::outgoing& email, const std::string
                              : email.child_id ? public_url + "/children/" + *email.child_id
                                               : public_url + "/notifications";
     body += "\nOpen it in Homeward (you will be asked to sign in):\n" + link +
-            "\n\nThis email says nothing about the child on purpose. To stop these emails, turn "
-            "email alerts off in Homeward.\n";
+            "\n\nThis email says nothing about the child on purpose.\nTo stop these emails, "
+            "turn email alerts off in Homeward.\n";
     message.text = std::move(body);
     return message;
 }

@@ -47,6 +47,19 @@ struct settings {
     std::size_t max_connections_per_address{2000};
     // The bearer token a Prometheus scraper presents for /metrics; empty: /metrics answers 404.
     std::string metrics_token;
+    // A session ends after this long without a request (and after 12 hours in all).
+    std::chrono::seconds session_idle{std::chrono::minutes{30}};
+    // Where users reach the application: the links in email alerts.
+    std::string public_url;
+    // Email alerts: the SMTP relay (smtp:// with STARTTLS, or smtps://); empty: no email is sent
+    // (alerts stay queued until a relay is given).
+    std::string smtp_url;
+    std::string smtp_from;
+    std::string smtp_username;
+    std::string smtp_password;
+    std::string smtp_ca_file;
+    std::chrono::seconds email_interval{5};
+    int email_max_attempts{8};
 };
 
 // Reads what every command needs (the database, policy, data); with `serving`, also the listen
