@@ -194,8 +194,8 @@ struct runtime {
     // One-off commands need two connections; serve one per worker.
     runtime(settings loaded, std::size_t connections)
         : config(std::move(loaded)), catalogue(load_catalogue(config.data_dir)),
-          pool(config.database_url, connections), env{pool, config.policy, catalogue,
-                                                      &services::system_now} {}
+          pool(config.database_url, connections, std::chrono::seconds{5}, config.statement_timeout),
+          env{pool, config.policy, catalogue, &services::system_now} {}
     explicit runtime(settings loaded) : runtime(std::move(loaded), 2) {}
 };
 
@@ -306,7 +306,8 @@ int serve() {
                      }};
     services::delivery_rules delivery;
     delivery.max_attempts = cfg.webhook_max_attempts;
-    webhook_client client{{cfg.webhook_ca_file, std::chrono::seconds{10}}};
+    webhook_client client{
+        {cfg.webhook_ca_file, std::chrono::seconds{10}, cfg.webhook_allow_private}};
     periodic deliverer{
         cfg.webhook_interval, [&](const std::atomic<bool>& stopping) {
             const auto started = std::chrono::steady_clock::now();

@@ -213,6 +213,11 @@ http_response router::handle(const http_request& request, const std::string& cli
     } catch (const refusal& refused) {
         response = problem(request.version(), refused.status, refused.detail, refused.fields);
     } catch (const failure& refused) {
+        if (!refused.cause().empty()) {
+            process_log().warn(
+                "request_refused_by_fault",
+                {{"request_id", c.request_id}, {"route", c.route}, {"cause", refused.cause()}});
+        }
         response = problem(request.version(), status_of(refused.kind()), refused.detail(),
                            refused.fields(), refused.allowed_events());
     } catch (const std::exception& error) {
