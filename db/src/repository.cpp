@@ -96,7 +96,8 @@ constexpr std::array statements{
         "select " CHILD_JSON(
             "c") " as j, lower(c.family_name) fam, lower(c.given_name) giv, "
                  "c.id from children c where (lower(c.family_name) like $1 || '%' or "
-                 "lower(c.given_name) like $1 || '%') and " CHILD_SCOPE(
+                 "lower(c.given_name) like $1 || '%') and ($5::date is null or "
+                 "c.date_of_birth = $5::date) and " CHILD_SCOPE(
                      "c") " order by lower(c.family_name), lower(c.given_name), c.id limit $4) s"},
     statement{"insert_episode",
               "insert into episodes (child_id, state, version, police_force_id, "
@@ -552,7 +553,7 @@ std::vector<time_point> child_report_times(unit_of_work& uow, std::string_view c
 }
 
 std::string search_children_json(unit_of_work& uow, std::string_view query, const scope& who,
-                                 int limit) {
+                                 int limit, std::optional<std::string> date_of_birth) {
     std::string prefix;
     for (const char c : query) {
         if (c == '%' || c == '_' || c == '\\') {
@@ -560,7 +561,8 @@ std::string search_children_json(unit_of_work& uow, std::string_view query, cons
         }
         prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    return run(uow, "search_children_json", prefix, who.role, who.organisation_id, limit)[0][0]
+    return run(uow, "search_children_json", prefix, who.role, who.organisation_id, limit,
+               date_of_birth)[0][0]
         .as<std::string>();
 }
 
@@ -596,20 +598,28 @@ std::string list_episodes_json(unit_of_work& uow, const scope& who, const episod
     const std::string sql =
         "select coalesce(jsonb_agg(j order by r desc, i desc), '[]')::text from "
         "(select " EPISODE_SUMMARY_JSON(
-            "e") " as j, e.reported_at r, e.id i from episodes e where "
+            "e") " || jsonb_build_object('child', jsonb_build_object('given_name', "
+                 "c.given_name, 'family_name', c.family_name, 'date_of_birth', "
+                 "to_char(c.date_of_birth, 'YYYY-MM-DD'))) as j, e.reported_at r, e.id i "
+                 "from episodes e join children c on c.id = e.child_id where "
                  "((($1 = 'police') and e.police_force_id = $2::uuid) or "
                  "(($1 in ('social_worker', 'manager', 'cse_champion')) and "
                  "(e.responsible_authority_id = $2::uuid or e.host_authority_id = $2::uuid))) "
-                 "and ($3::text is null or e.state = $3) and ($4::uuid is null or e.child_id = "
-                 "$4::uuid) "
+                 "and ($3::text[] is null or e.state = any($3::text[])) "
+                 "and ($4::uuid is null or e.child_id = $4::uuid) "
                  "and ($5::uuid is null or e.responsible_authority_id = $5::uuid or "
                  "e.host_authority_id = $5::uuid) "
                  "and ($6::bigint is null or (e.reported_at, e.id) < (to_timestamp($6), $7::uuid)) "
+                 "and ($9::uuid is null or e.assigned_worker_id = $9::uuid) "
+                 "and (not $10 or e.assigned_worker_id is null) "
                  "order by e.reported_at desc, e.id desc limit $8) s";
+    const auto states = filter.states.empty()
+                            ? std::nullopt
+                            : std::optional<std::string>{text_array(filter.states)};
     return uow.tx()
-        .exec_params(sql, who.role, who.organisation_id, filter.state, filter.child_id,
+        .exec_params(sql, who.role, who.organisation_id, states, filter.child_id,
                      filter.authority_id, epoch(filter.after_reported_at), filter.after_id,
-                     filter.limit)[0][0]
+                     filter.limit, filter.assigned_worker_id, filter.unassigned)[0][0]
         .as<std::string>();
 }
 

@@ -197,16 +197,20 @@ boost::json::object record_cse_reassessment(const environment& env, const actor&
 }
 
 boost::json::object search_children(const environment& env, const actor& who,
-                                    std::string_view query, int limit) {
+                                    std::string_view query, int limit,
+                                    std::optional<std::string> date_of_birth) {
     return run_audited(env, who, {"child.search", "child", ""}, [&](db::unit_of_work& uow) {
         require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
                      "search children");
         if (query.size() < 2 || query.size() > 100) {
             refuse_query({{"q", "must be 2 to 100 characters"}});
         }
+        if (date_of_birth && !parse_date(*date_of_birth)) {
+            refuse_query({{"date_of_birth", "must be a date, YYYY-MM-DD"}});
+        }
         boost::json::object result;
-        result["items"] =
-            boost::json::parse(db::search_children_json(uow, query, scope_of(who), limit));
+        result["items"] = boost::json::parse(
+            db::search_children_json(uow, query, scope_of(who), limit, date_of_birth));
         result["next_cursor"] = nullptr;
         audit_success(uow, who, {"child.search", "child", ""}, {{"q", query}});
         return result;

@@ -24,6 +24,20 @@ actor actor_of(const db::user_row& user, std::string_view request_id) {
 
 } // namespace
 
+std::string_view to_string(session_end reason) {
+    switch (reason) {
+    case session_end::idle:
+        return "idle";
+    case session_end::expired:
+        return "expired";
+    case session_end::signed_out:
+        return "signed_out";
+    case session_end::none:
+        break;
+    }
+    return "none";
+}
+
 boost::json::object log_in(const environment& env, std::string_view username,
                            std::string_view password, std::string_view client_address,
                            std::string_view request_id, const session_rules& rules) {
@@ -98,9 +112,20 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
         db::unit_of_work uow{env.pool};
         const std::string hash = sha256(token);
         const auto session = db::find_session(uow, hash);
-        if (!session || session->revoked_at || !session->user.active ||
-            now >= session->expires_at || now >= session->last_seen_at + rules.idle) {
-            throw failure(failure_kind::unauthenticated, "no valid session: log in again");
+        if (!session || !session->user.active) {
+            throw session_ended(session_end::none, "no valid session: log in again");
+        }
+        if (session->revoked_at) {
+            throw session_ended(session_end::signed_out,
+                                "the session was signed out: log in again");
+        }
+        if (now >= session->expires_at) {
+            throw session_ended(session_end::expired,
+                                "the session reached its time limit: log in again");
+        }
+        if (now >= session->last_seen_at + rules.idle) {
+            throw session_ended(session_end::idle,
+                                "the session ended after a time without activity: log in again");
         }
         db::touch_session(uow, hash, now);
         uow.commit();
@@ -108,6 +133,22 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
     } catch (const db::unavailable& down) {
         throw failure(failure_kind::unavailable, down.what());
     }
+}
+
+boost::json::object describe_session(const environment& env, const actor& who,
+                                     std::string_view token, const session_rules& rules) {
+    db::unit_of_work uow{env.pool};
+    const auto session = db::find_session(uow, sha256(token));
+    if (!session) {
+        throw session_ended(session_end::none, "no valid session: log in again");
+    }
+    return {{"expires_at", format_rfc3339(session->expires_at)},
+            {"idle_timeout_seconds", rules.idle.count()},
+            {"user",
+             {{"id", who.user_id},
+              {"username", who.username},
+              {"role", workflow::to_string(who.role)},
+              {"organisation", session->user.organisation_code}}}};
 }
 
 void log_out(const environment& env, const actor& who, std::string_view token) {

@@ -43,7 +43,8 @@ std::string child_episodes_json(unit_of_work& uow, std::string_view child_id, co
 // Every report time of the child (all episodes, whoever reported them): the repeat count.
 std::vector<time_point> child_report_times(unit_of_work& uow, std::string_view child_id);
 std::string search_children_json(unit_of_work& uow, std::string_view query, const scope& who,
-                                 int limit);
+                                 int limit,
+                                 std::optional<std::string> date_of_birth = std::nullopt);
 
 // ---- episodes --------------------------------------------------------------------------------
 std::string insert_episode(unit_of_work& uow, const new_episode& episode);
@@ -54,14 +55,17 @@ std::optional<episode_row> load_episode(unit_of_work& uow, std::string_view id, 
 std::string episode_json(unit_of_work& uow, std::string_view id, bool include_child_account);
 std::string history_json(unit_of_work& uow, std::string_view id);
 struct episode_filter {
-    std::optional<std::string> state;
+    std::vector<std::string> states; // empty: any state
     std::optional<std::string> child_id;
     std::optional<std::string> authority_id;
+    std::optional<std::string> assigned_worker_id; // only episodes assigned to this user
+    bool unassigned{false};                        // only episodes assigned to nobody
     int limit{50};
     std::optional<time_point> after_reported_at; // cursor: strictly after (reported_at, id)
     std::optional<std::string> after_id;
 };
-// Items newest first, as a JSON array of {id, child_id, state, version, reported_at, ...}.
+// Items newest first, as a JSON array of {id, child_id, child: {given_name, family_name,
+// date_of_birth}, state, version, reported_at, ...}.
 std::string list_episodes_json(unit_of_work& uow, const scope& who, const episode_filter& filter);
 
 // One field assignment of an event's write.

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string_view>
 
 namespace homeward::services {
@@ -26,7 +27,10 @@ boost::json::object record_repeat_review(const environment& env, const actor& wh
 boost::json::object record_cse_reassessment(const environment& env, const actor& who,
                                             std::string_view id, const boost::json::object& body);
 // {items: [...]} of children whose given or family name starts with the query.
+// Children whose given or family name starts with `query`; with `date_of_birth` (YYYY-MM-DD)
+// only those born that day.
 boost::json::object search_children(const environment& env, const actor& who,
-                                    std::string_view query, int limit);
+                                    std::string_view query, int limit,
+                                    std::optional<std::string> date_of_birth = std::nullopt);
 
 } // namespace homeward::services

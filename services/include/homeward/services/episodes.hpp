@@ -60,7 +60,8 @@ boost::json::object get_episode(const environment& env, const actor& who, std::s
 boost::json::array episode_history(const environment& env, const actor& who, std::string_view id);
 
 struct episode_query {
-    std::optional<std::string> state;
+    std::optional<std::string> state;    // one state, or several separated by commas
+    std::optional<std::string> assigned; // "me": assigned to the caller; "none": to nobody
     std::optional<std::string> child_id;
     std::optional<std::string> authority; // organisation code
     int limit{50};

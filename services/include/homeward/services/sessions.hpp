@@ -5,6 +5,7 @@
 // that address is refused (429) until the window passes.
 
 #include "homeward/services/environment.hpp"
+#include "homeward/services/errors.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -29,9 +30,32 @@ boost::json::object log_in(const environment& env, std::string_view username,
                            std::string_view password, std::string_view client_address,
                            std::string_view request_id, const session_rules& rules = {});
 
-// The caller behind a bearer token, or failure(unauthenticated). Refreshes the idle clock.
+// Why a request has no valid session: none (no or unknown token), idle (the idle limit passed),
+// expired (the absolute lifetime passed), signed_out (the session was ended by log-out). The web
+// application tells the user which; the 401 problem carries it as `reason`.
+enum class session_end { none, idle, expired, signed_out };
+std::string_view to_string(session_end reason);
+
+// failure(unauthenticated) that says why the session is not valid.
+class session_ended : public failure {
+public:
+    session_ended(session_end reason, std::string detail)
+        : failure(failure_kind::unauthenticated, std::move(detail)), reason_(reason) {}
+    session_end reason() const { return reason_; }
+
+private:
+    session_end reason_;
+};
+
+// The caller behind a bearer token, or session_ended. Refreshes the idle clock.
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
                    const session_rules& rules = {});
+
+// Who the session belongs to and when it ends: {"user": {id, username, role, organisation},
+// "expires_at", "idle_timeout_seconds"}. For GET /api/v1/session; the token has been
+// authenticated already.
+boost::json::object describe_session(const environment& env, const actor& who,
+                                     std::string_view token, const session_rules& rules = {});
 
 // Ends the session: the token is dead from then on.
 void log_out(const environment& env, const actor& who, std::string_view token);
