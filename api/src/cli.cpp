@@ -206,7 +206,9 @@ int serve(std::ostream& out) {
     }
     db::connection_pool pool{config.database_url, config.pool_size};
     services::environment env{pool, config.policy, catalogue, &services::system_now};
-    router handler{env};
+    services::session_rules rules;
+    rules.idle = config.session_idle;
+    router handler{env, rules};
     server_options options;
     options.host = config.listen_host;
     options.port = config.listen_port;

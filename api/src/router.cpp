@@ -2,12 +2,15 @@
 
 #include "metrics.hpp"
 #include "openapi_document.hpp"
+#include "web_assets.hpp"
+#include "web_session.hpp"
 
 #include "homeward/services/children.hpp"
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/episodes.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/oversight.hpp"
+#include "homeward/services/sessions.hpp"
 #include "homeward/services/time_text.hpp"
 #include "homeward/services/webhooks.hpp"
 
@@ -237,14 +240,6 @@ unsigned status_of(failure_kind kind) {
     return 500;
 }
 
-constexpr std::string_view home_page = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Homeward</title></head>
-<body><h1>Homeward</h1>
-<p>Tracks every episode in which a child goes missing, from the police report to the follow-up.</p>
-<p>The API is described at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
-</body></html>
-)";
-
 // ---- routes
 // --------------------------------------------------------------------------------------
 
@@ -258,14 +253,6 @@ struct route {
     bool authenticated;
     handler handle;
 };
-
-std::optional<std::string> bearer_token(const http_request& request) {
-    const auto header = request[http::field::authorization];
-    if (!header.starts_with("Bearer ") || header.size() <= 7) {
-        return std::nullopt;
-    }
-    return std::string{header.substr(7)};
-}
 
 http_response healthz(const services::environment&, const services::session_rules&, metrics&,
                       call& c) {
@@ -296,13 +283,15 @@ http_response openapi(const services::environment&, const services::session_rule
     return response;
 }
 
+// The web application's page (web_assets.cpp); its other pages and assets are answered before
+// routing fails (router::handle).
 http_response home(const services::environment&, const services::session_rules&, metrics&,
                    call& c) {
-    http_response response{http::status::ok, c.request.version()};
-    response.set(http::field::content_type, "text/html; charset=utf-8");
-    response.set("Content-Security-Policy", "default-src 'self'");
-    response.body() = std::string{home_page};
-    return response;
+    auto page = web::answer(c.request, c.segments);
+    if (!page) {
+        throw refusal{404, "the web application is not built into this homeward"};
+    }
+    return std::move(page->response);
 }
 
 http_response session_create(const services::environment& env, const services::session_rules& rules,
@@ -321,15 +310,41 @@ http_response session_create(const services::environment& env, const services::s
     if (!errors.empty()) {
         throw failure(failure_kind::invalid_input, "username and password are required", errors);
     }
-    return json_response(c, 201,
-                         services::log_in(env, text("username"), text("password"), c.client_address,
-                                          c.request_id, rules));
+    // The web application signs in with X-Homeward-Web: 1 from its own origin: the token goes
+    // into an HttpOnly cookie and is left out of the body (web_session.hpp).
+    const bool web_sign_in = web::from_web_application(c.request);
+    if (web_sign_in) {
+        if (const auto why = web::forgery_refusal(c.request)) {
+            throw refusal{403, *why};
+        }
+    }
+    auto session = services::log_in(env, text("username"), text("password"), c.client_address,
+                                    c.request_id, rules);
+    if (!web_sign_in) {
+        return json_response(c, 201, session);
+    }
+    const std::string token{session.at("token").as_string()};
+    session.erase("token");
+    auto response = json_response(c, 201, session);
+    response.set(http::field::set_cookie, web::session_cookie(token));
+    return response;
+}
+
+http_response session_get(const services::environment& env, const services::session_rules& rules,
+                          metrics&, call& c) {
+    return json_response(
+        c, 200,
+        services::describe_session(env, *c.who, web::credential_of(c.request).token, rules));
 }
 
 http_response session_delete(const services::environment& env, const services::session_rules&,
                              metrics&, call& c) {
-    services::log_out(env, *c.who, *bearer_token(c.request));
+    const auto given = web::credential_of(c.request);
+    services::log_out(env, *c.who, given.token);
     http_response response{http::status::no_content, c.request.version()};
+    if (given.source == web::credential_source::cookie) {
+        response.set(http::field::set_cookie, web::cleared_session_cookie());
+    }
     return response;
 }
 
@@ -341,8 +356,9 @@ http_response children_create(const services::environment& env, const services::
 http_response children_search(const services::environment& env, const services::session_rules&,
                               metrics&, call& c) {
     const auto limit = query_limit(c);
-    return json_response(
-        c, 200, services::search_children(env, *c.who, query_text(c, "q").value_or(""), limit));
+    return json_response(c, 200,
+                         services::search_children(env, *c.who, query_text(c, "q").value_or(""),
+                                                   limit, query_text(c, "date_of_birth")));
 }
 
 http_response children_get(const services::environment& env, const services::session_rules&,
@@ -379,6 +395,7 @@ http_response episodes_list(const services::environment& env, const services::se
                             metrics&, call& c) {
     services::episode_query query;
     query.state = query_text(c, "state");
+    query.assigned = query_text(c, "assigned");
     query.child_id = query_text(c, "child_id");
     query.authority = query_text(c, "authority");
     query.cursor = query_text(c, "cursor");
@@ -505,6 +522,7 @@ const std::vector<route>& route_table() {
         {v::get, {"metrics"}, "/metrics", false, &metrics_text},
         {v::get, {"api", "v1", "openapi.json"}, "/api/v1/openapi.json", false, &openapi},
         {v::post, {"api", "v1", "session"}, "/api/v1/session", false, &session_create},
+        {v::get, {"api", "v1", "session"}, "/api/v1/session", true, &session_get},
         {v::delete_, {"api", "v1", "session"}, "/api/v1/session", true, &session_delete},
         {v::post, {"api", "v1", "children"}, "/api/v1/children", true, &children_create},
         {v::get, {"api", "v1", "children"}, "/api/v1/children", true, &children_search},
@@ -658,22 +676,38 @@ http_response router::handle(const http_request& request, const std::string& cli
                 }
             }
         }
-        if (found == nullptr) {
+        // Not an API route: the web application's assets and pages (web_assets.hpp).
+        auto web_page = found == nullptr ? web::answer(request, c.segments) : std::nullopt;
+        if (found == nullptr && !web_page) {
             throw refusal{path_known ? 405U : 404U,
                           path_known ? "this method is not allowed here" : "no such resource"};
         }
-        c.route = std::string{found->openapi_path};
-        if (found->authenticated) {
-            const auto token = bearer_token(request);
-            if (!token) {
-                throw failure(failure_kind::unauthenticated,
-                              "send Authorization: Bearer TOKEN from POST /api/v1/session");
+        if (web_page) {
+            c.route = web_page->route;
+            response = std::move(web_page->response);
+        } else {
+            c.route = std::string{found->openapi_path};
+            if (found->authenticated) {
+                // A Bearer token, or the web application's cookie under its CSRF rules.
+                const auto given = web::credential_of(request);
+                if (given.source == web::credential_source::none) {
+                    throw services::session_ended(
+                        services::session_end::none,
+                        "send Authorization: Bearer TOKEN from POST /api/v1/session");
+                }
+                if (const auto why = web::cookie_refusal(request, given)) {
+                    throw refusal{403, *why};
+                }
+                c.who = services::authenticate(env_, given.token, c.request_id, rules_);
             }
-            c.who = services::authenticate(env_, *token, c.request_id, rules_);
+            response = found->handle(env_, rules_, *metrics_, c);
         }
-        response = found->handle(env_, rules_, *metrics_, c);
     } catch (const refusal& refused) {
         response = problem(request.version(), refused.status, refused.detail, refused.fields);
+    } catch (const services::session_ended& ended) {
+        // The web application tells the user why they must sign in again.
+        response = problem(request.version(), 401, ended.detail());
+        web::add_problem_member(response, "reason", services::to_string(ended.reason()));
     } catch (const failure& refused) {
         response = problem(request.version(), status_of(refused.kind()), refused.detail(),
                            refused.fields(), refused.allowed_events());
@@ -690,7 +724,7 @@ http_response router::handle(const http_request& request, const std::string& cli
     response.set(http::field::strict_transport_security, "max-age=63072000; includeSubDomains");
     response.set("X-Request-Id", c.request_id);
     response.set("X-Content-Type-Options", "nosniff");
-    if (c.route != "/") {
+    if (response.find(http::field::cache_control) == response.end()) {
         response.set(http::field::cache_control, "no-store");
     }
     response.keep_alive(request.keep_alive());

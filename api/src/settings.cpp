@@ -117,6 +117,11 @@ settings load_settings(const setting_source& source, bool serving) {
         result.webhook_interval = std::chrono::seconds{
             static_cast<long>(parse_count(*interval, "HOMEWARD_WEBHOOK_SECONDS", 1, 3600))};
     }
+    if (const auto idle = get("HOMEWARD_SESSION_IDLE_SECONDS")) {
+        // Short limits are for tests of session expiry; the default is the 30 minutes policy.
+        result.session_idle = std::chrono::seconds{
+            static_cast<long>(parse_count(*idle, "HOMEWARD_SESSION_IDLE_SECONDS", 1, 86400))};
+    }
     if (const auto attempts = get("HOMEWARD_WEBHOOK_MAX_ATTEMPTS")) {
         result.webhook_max_attempts =
             static_cast<int>(parse_count(*attempts, "HOMEWARD_WEBHOOK_MAX_ATTEMPTS", 1, 100));

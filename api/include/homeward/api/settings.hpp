@@ -36,6 +36,7 @@ struct settings {
     std::chrono::seconds webhook_interval{5}; // how often the outbox is checked for due messages
     int webhook_max_attempts{12};             // then a message is dead until replayed
     std::string webhook_ca_file;              // extra CAs trusted for receivers; empty: system
+    std::chrono::seconds session_idle{1800};  // a session ends after this long without a call
 };
 
 // Reads what every command needs (the database, policy, data); with `serving`, also the listen
