@@ -338,7 +338,7 @@ TEST_F(web_session_over_https, the_page_is_never_cached_and_carries_a_strict_pol
 
 TEST_F(web_session_over_https, assets_are_immutable_and_compressed_as_the_client_accepts) {
     const auto page = https_call(port_, "GET", "/").body;
-    const auto start = page.find("/assets/app-");
+    const auto start = page.find("src=\"/assets/app-") + 5;
     const auto script = page.substr(start, page.find('"', start) - start);
     ASSERT_THAT(script, HasSubstr(".js"));
     const auto* file = api::web::find_asset(script);
@@ -376,7 +376,8 @@ TEST_F(web_session_over_https, episodes_filter_by_several_states_and_by_assignme
         std::set<std::string> found;
         const auto reply = get(worker, target);
         EXPECT_EQ(reply.status, 200U) << reply.body;
-        for (const auto& item : reply.json().at("items").as_array()) {
+        const auto listed = reply.json();
+        for (const auto& item : listed.at("items").as_array()) {
             found.insert(std::string{item.at("id").as_string()});
         }
         return found;

@@ -5,7 +5,7 @@
 // error; screenshots at 375 and 1280 px wide kept under the build tree.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,13 +16,27 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const binary = process.env.HOMEWARD_BINARY ?? 'build/test/api/homeward';
-export const databaseUrl = process.env.HOMEWARD_TEST_DATABASE_URL;
+const clusterUrl = process.env.HOMEWARD_TEST_DATABASE_URL;
 export const artifacts = process.env.HOMEWARD_BROWSER_ARTIFACTS ?? 'build/test/browser-artifacts';
 export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 export const password = 'correct horse battery staple';
 
-if (!databaseUrl) throw new Error('HOMEWARD_TEST_DATABASE_URL is not set: run the browser tests through ops/test');
+if (!clusterUrl) throw new Error('HOMEWARD_TEST_DATABASE_URL is not set: run the browser tests through ops/test');
 mkdirSync(artifacts, { recursive: true });
+
+// A database of their own in the test cluster, new each run: the server's sweeper and webhook
+// worker then meet only this test's data, not what the other suites left behind.
+function ownDatabase(url, name) {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  for (const sql of [`drop database if exists ${name} with (force)`, `create database ${name}`]) {
+    execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', admin.href, '-c', sql], { stdio: 'pipe' });
+  }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return own.href;
+}
+export const databaseUrl = ownDatabase(clusterUrl, 'homeward_browser');
 
 const tls = mkdtempSync(join(tmpdir(), 'homeward-browser-tls-'));
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
@@ -79,9 +93,20 @@ export async function startServer(extraEnv = {}) {
     child.stderr.on('data', (chunk) => { log += chunk; });
     child.on('exit', (code) => reject(new Error(`homeward serve exited ${code}:\n${log}`)));
   });
+  // Whatever the server says after start goes to a log beside the screenshots; an early exit
+  // (a sanitizer finding) is reported with it.
+  const logFile = join(artifacts, `serve-${new URL(origin).port}.log`);
+  let stopping = false;
+  child.stdout.on('data', (chunk) => appendFileSync(logFile, chunk));
+  child.stderr.on('data', (chunk) => appendFileSync(logFile, chunk));
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`homeward serve exited early (${code ?? signal}): see ${logFile}`);
+  });
   return {
     origin,
     async stop() {
+      stopping = true;
+      if (child.exitCode !== null) return child.exitCode;
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       return exited;

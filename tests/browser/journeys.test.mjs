@@ -163,7 +163,14 @@ describe('police and social worker, through the pages', () => {
     await page.goto(`${server.origin}/report`);
     await page.waitForSelector('h1:has-text("Find the child")');
     await checkPage(page, 'report-find');
-    const started = Date.now();
+    // The clock runs only while the officer types: the page checks in between are not theirs.
+    let spent = 0;
+    let started = Date.now();
+    const pause = async (name) => {
+      spent += Date.now() - started;
+      await checkPage(page, name);
+      started = Date.now();
+    };
     const key = (k) => page.keyboard.press(k);
     await tabTo(page, '#search-name');
     await page.keyboard.type(family);
@@ -175,12 +182,11 @@ describe('police and social worker, through the pages', () => {
     await page.keyboard.type('2011');
     await key('Enter');
     await page.waitForSelector('#no-match');
-    const searched = Date.now() - started;
-    await checkPage(page, 'report-no-match');
-    const resumed = Date.now();
+    await pause('report-no-match');
     await tabTo(page, '#add-child');
     await key('Enter');
     await page.waitForSelector('h1:has-text("Add the child")');
+    await pause('report-add-child');
     await tabTo(page, '#given_name');
     await page.keyboard.type('Amy');
     await tabTo(page, '#sex');
@@ -191,6 +197,7 @@ describe('police and social worker, through the pages', () => {
     await page.keyboard.type(council);
     await key('Enter');
     await page.waitForSelector('#last_seen_at-day');
+    await pause('report-details');
     const seen = parts(new Date(Date.now() - 3 * 3600 * 1000));
     for (const name of ['day', 'month', 'year', 'time']) {
       await tabTo(page, `#last_seen_at-${name}`);
@@ -210,7 +217,8 @@ describe('police and social worker, through the pages', () => {
     await key('Enter');
     await page.waitForURL(/\/episodes\/[0-9a-f-]{36}$/);
     await page.waitForSelector('.govuk-notification-banner--success');
-    figures.keyboard_report_seconds = Number(((searched + Date.now() - resumed) / 1000).toFixed(1));
+    spent += Date.now() - started;
+    figures.keyboard_report_seconds = Number((spent / 1000).toFixed(1));
     assert.ok(figures.keyboard_report_seconds < 60, `the report took ${figures.keyboard_report_seconds}s`);
     episodeId = page.url().split('/').pop();
     assert.match(await banner(page), /reported missing/);

@@ -18,7 +18,7 @@ export async function loadEpisode(id) {
 }
 
 function deadlineStatus(d) {
-  if (d.status === 'met') return html`<${Tag} colour="govuk-tag--green">Done ${when(d.met_at)}<//>`;
+  if (d.status === 'met') return html`<${Tag} colour="govuk-tag--green">Done<//> <span class="govuk-body-s">${when(d.met_at)}</span>`;
   if (d.status === 'stopped') return html`<${Tag} colour="govuk-tag--grey">No longer needed<//>`;
   if (d.overdue || d.status === 'overdue') return html`<${Tag} colour="govuk-tag--red">${timeLeft(d.due_at)}<//>`;
   if (d.status === 'due_soon') return html`<${Tag} colour="govuk-tag--yellow">${timeLeft(d.due_at)}<//>`;
@@ -118,7 +118,9 @@ export function Episode({ id }) {
   if (!loaded) return html`<${Loading} />`;
   const { episode, history } = loaded;
   const allowed = episode.allowed_events ?? [];
-  const buttons = allowed.filter((e) => e !== 'action-complete');
+  // Marking an action done is offered at each action; taking an episode one already holds is no news.
+  const mine = episode.assigned_worker_id && episode.assigned_worker_id === state.session?.user.id;
+  const buttons = allowed.filter((e) => e !== 'action-complete' && !(e === 'assign' && mine));
   const interview = episode.interview;
   const offer = episode.interview_offer;
   return html`<${Flash} />

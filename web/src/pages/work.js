@@ -48,7 +48,7 @@ function EpisodeList({ id, items, empty }) {
       </h3>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
         <${Tag} colour=${stateColours[e.state]}>${stateNames[e.state]}<//>
-        ${' '}${e.missing_or_away === 'away' ? 'Away' : 'Was missing'} · risk ${e.risk_level} · reported ${when(e.reported_at)} · reference ${e.police_reference}
+        ${' '}Reported ${e.missing_or_away === 'away' ? 'away' : 'missing'} ${when(e.reported_at)} · risk ${e.risk_level} · reference ${e.police_reference}
         ${e.child?.date_of_birth ? ` · born ${day(e.child.date_of_birth)}` : ''}
       </p>
     </li>`)}
