@@ -247,7 +247,9 @@ TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
             port, "POST", "/api/v1/session",
             json::serialize(json::object{{"username", user.username}, {"password", password()}}));
     });
-    std::this_thread::sleep_for(15ms); // the log-in's Argon2 verification is under way
+    // The log-in's Argon2 verification (200-400 ms under the sanitizers) is under way by then;
+    // 15 ms was too short on a loaded machine for the connection itself, which SIGTERM refused.
+    std::this_thread::sleep_for(100ms);
     kill(pid, SIGTERM);
     EXPECT_EQ(in_flight.get().status, 201U);
     EXPECT_EQ(wait_exit(pid), 0) << read_file(log);
