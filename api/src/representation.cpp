@@ -423,6 +423,13 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_sum
     out = json::object{{"by_kind", std::move(kinds)}, {"by_worker", std::move(workers)}};
 }
 
+void tag_invoke(const json::value_from_tag&, json::value& out, const organisation_view& entry) {
+    out = json::object{{"code", entry.organisation.code},
+                       {"name", entry.organisation.name},
+                       {"kind", workflow::to_string(entry.organisation.kind)},
+                       {"webhook", json::value_from(entry.webhook)}};
+}
+
 template <typename Item>
 void tag_invoke(const json::value_from_tag&, json::value& out, const page<Item>& list) {
     out = json::object{

@@ -57,6 +57,14 @@ page<notification_item> list_notifications(const environment& env, const actor& 
     });
 }
 
+long long unread_notifications(const environment& env, const actor& who) {
+    // A count names no record: nothing to audit but that it was asked.
+    return run_audited(env, who, {"notification.count", "notification", ""}, [&](auto& uow) {
+        require_role(who, case_roles, "read case notifications");
+        return db::notifications::unread_count(uow, scope_of(who));
+    });
+}
+
 void mark_notification_read(const environment& env, const actor& who, std::string_view id) {
     const audit_target target{"notification.read", "notification", std::string{id}};
     run_audited(env, who, target, [&](db::unit_of_work& uow) {

@@ -117,6 +117,28 @@ webhook_row set_webhook(const environment& env, const actor& who,
         });
 }
 
+webhook_row get_webhook(const environment& env, const actor& who,
+                        const std::string& organisation_code) {
+    return run_audited(env, who, {"organisation.webhook.read", "organisation", organisation_code},
+                       [&](db::unit_of_work& uow) {
+                           require_role(who, {role::admin}, "read an organisation's webhook");
+                           return db::webhook(uow, organisation_or_404(uow, organisation_code).id);
+                       });
+}
+
+std::vector<organisation_view> list_organisations(const environment& env, const actor& who) {
+    return run_audited(env, who, {"organisation.list", "organisation", ""},
+                       [&](db::unit_of_work& uow) {
+                           require_role(who, {role::admin}, "list organisations");
+                           std::vector<organisation_view> list;
+                           for (auto& organisation : db::organisations::all(uow)) {
+                               auto webhook = db::webhook(uow, organisation.id);
+                               list.push_back({std::move(organisation), std::move(webhook)});
+                           }
+                           return list;
+                       });
+}
+
 void remove_webhook(const environment& env, const actor& who,
                     const std::string& organisation_code) {
     run_audited(env, who, {"organisation.webhook.remove", "organisation", organisation_code},
