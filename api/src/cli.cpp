@@ -1,5 +1,7 @@
 #include "homeward/api/cli.hpp"
 
+#include "demo.hpp"
+
 #include "homeward/api/email_client.hpp"
 #include "homeward/api/log.hpp"
 #include "homeward/api/router.hpp"
@@ -50,6 +52,9 @@ Commands:
                                (made if new), --email is where their email alerts go
   audit verify                 check the audit trail end to end; exit 1 if any entry is broken
   check-database               connect and print the server version
+  demo                         add demo organisations, users (printing their passwords once)
+                               and cases in every state, for trying Homeward; refused when the
+                               demo organisations exist already
 
 Options:
   --help                       print this help
@@ -466,6 +471,11 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
     if (command == "check-database") {
         options(args, 1, {});
         return check_database();
+    }
+    if (command == "demo") {
+        options(args, 1, {});
+        runtime rt{load_settings(process_environment(), false)};
+        return load_demo(rt.env, out);
     }
     throw usage_error("unknown command '" + command + (sub.empty() ? "" : " " + sub) +
                       "' (see homeward --help)");
