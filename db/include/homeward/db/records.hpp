@@ -343,7 +343,8 @@ struct audit_entry {
 };
 
 struct audit_item {
-    std::int64_t seq{0};
+    std::int64_t id{0};                // the entry's own number, in the order entries were written
+    std::optional<std::int64_t> seq{}; // its place in the chain, once the sequencer has chained it
     time_point at{};
     std::optional<std::string> request_id;
     std::optional<std::string> actor_id;
