@@ -28,7 +28,7 @@ episode_view get_episode(const environment& env, const actor& who, std::string_v
                         if (!record) {
                             throw failure(failure_kind::not_found, "no such episode");
                         }
-                        auto actions = db::actions::of_episode(uow, record->id);
+                        auto actions = std::move(record->actions);
                         audit.read({"episode.read", "episode", record->id});
                         // The clocks are the policy's rules applied to what is recorded: the same
                         // function the transitions store them with.

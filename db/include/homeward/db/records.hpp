@@ -253,6 +253,9 @@ struct episode_record {
     std::optional<time_point> reopened_at;
     std::optional<std::string> reopen_reason;
     time_point updated_at{};
+    // Its follow-up actions, oldest first: read in the same statement, so that the page is one
+    // consistent moment in one round trip.
+    std::vector<action_record> actions;
 };
 
 struct history_record {
