@@ -177,6 +177,14 @@ export class scenario {
     await this.must('report F, the third in the window', 201, 'POST', '/api/v1/episodes',
       { as: 'police', json: { ...report(this.ids.child_repeat, 20, 'medium', 'CHK-F'), missing_or_away: 'away' } });
 
+    // Episode G: returned three days ago and left alone, so that its clocks are overdue (the
+    // safe-and-well check for police, the interview offer for the worker it is assigned to).
+    const g = await this.must('report G', 201, 'POST', '/api/v1/episodes',
+      { as: 'police', json: report(this.ids.child_main, 4 * day, 'low', 'CHK-G') });
+    await this.event('return G', 'police', g.id, 'return',
+      { returned_at: iso(-3 * day), found_location: 'Railway station', returned_to: 'Carer' });
+    await this.event('assign G', 'manager', g.id, 'assign', { worker_id: this.user_ids.social_worker });
+
     // Notifications: the webhook change told North's managers.
     const notes = await this.must('manager notifications', 200, 'GET', '/api/v1/notifications', { as: 'manager' });
     this.ids.notification = notes.items[0]?.id;
