@@ -31,6 +31,25 @@ const setting = (name) => {
 };
 const say = (text) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 
+// Replay: the exchanges of an earlier run's report checked against a document file, with no
+// server (CHECK_REPLAY=report.json CHECK_DOCUMENT=openapi.json), e.g. to see what an older
+// document would have said of today's answers.
+if (process.env.CHECK_REPLAY) {
+  const { exchanges } = JSON.parse(readFileSync(process.env.CHECK_REPLAY, 'utf8'));
+  const model = new contract(JSON.parse(readFileSync(setting('CHECK_DOCUMENT'), 'utf8')));
+  let matching = 0;
+  const kinds = new Map();
+  for (const exchange of exchanges) {
+    const { problems } = model.check(exchange);
+    if (problems.length === 0) matching += 1;
+    for (const kind of new Set(problems.map((p) => p.kind))) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  console.log(`responses checked: ${exchanges.length}, matching: ${matching}, mismatching: ${exchanges.length - matching}`);
+  for (const [kind, count] of kinds) console.log(`  responses with ${kind}: ${count}`);
+  console.log(`document findings: ${model.lint().length}`);
+  process.exit(matching === exchanges.length ? 0 : 1);
+}
+
 const base = setting('CHECK_BASE_URL');
 const ca_file = setting('CHECK_CA_FILE');
 const ca = readFileSync(ca_file);
@@ -144,7 +163,7 @@ writeFileSync(report_file, JSON.stringify({
   newman: newman_result,
   by_operation: Object.fromEntries([...by_operation].map(([k, v]) => [k, { ...v, statuses: [...v.statuses] }])),
   mismatches: [...mismatches.values()], behaviours, lint, missing_fixtures, unexercised,
-  exchanges: book.exchanges.map(({ body, ...rest }) => ({ ...rest, body: body.slice(0, 100000) })),
+  exchanges: book.exchanges,
 }, null, 2));
 console.log(`\nFull report: ${report_file}`);
 
