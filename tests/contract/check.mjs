@@ -133,7 +133,19 @@ lines.push('', `Contract check of ${base} against its served OpenAPI ${document.
 lines.push(`portman + newman: ${newman_result.requests} requests, ${newman_result.assertions} assertions, ${newman_result.failures.length} failed`);
 lines.push(`responses checked: ${checked}, matching: ${matching}, mismatching: ${checked - matching}`, '');
 lines.push(`${pad('operation', 66)} ${pad('checked', 8)}${pad('match', 7)}${pad('mismatch', 9)}statuses`);
-for (const [key, row] of [...by_operation.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+// Methods the paths do not have: one row for all of them.
+const rows = new Map();
+for (const [key, row] of by_operation) {
+  const other = key.endsWith('(method not documented)');
+  const name = other ? 'any path, a method it does not list' : key;
+  const sum = rows.get(name) ?? { checked: 0, matching: 0, mismatching: 0, statuses: new Set() };
+  sum.checked += row.checked;
+  sum.matching += row.matching;
+  sum.mismatching += row.mismatching;
+  for (const status of row.statuses) sum.statuses.add(status);
+  rows.set(name, sum);
+}
+for (const [key, row] of [...rows.entries()].sort(([a], [b]) => a.localeCompare(b))) {
   lines.push(`${pad(key.slice(0, 65), 66)} ${pad(row.checked, 8)}${pad(row.matching, 7)}${pad(row.mismatching, 9)}${[...row.statuses].sort().join(' ')}`);
 }
 if (mismatches.size > 0) {
