@@ -16,7 +16,7 @@ import { contract } from './lib/contract.mjs';
 import { fixtures } from './lib/fixtures.mjs';
 import { client, ledger } from './lib/http.mjs';
 import { operations_of, portman_and_newman } from './lib/portman.mjs';
-import { database_away, probe_everything } from './lib/probes.mjs';
+import { database_away, probe_everything, roles_as_documented } from './lib/probes.mjs';
 import { start_receiver } from './lib/receiver.mjs';
 import { scenario } from './lib/scenario.mjs';
 
@@ -82,6 +82,8 @@ try {
   await run.lifecycle_and_views();
   say('probing every operation with one thing wrong');
   ({ missing_fixtures } = await probe_everything({ http, document, fixture_table: table, tokens: run.tokens }));
+  say('x-roles against the roles the server lets through');
+  await roles_as_documented({ http, document, fixture_table: table, tokens: run.tokens, expect: (s, ok, d) => run.expect(s, ok, d) });
   say('throttling of log-ins');
   await run.throttling();
   say('the database taken away');
@@ -168,6 +170,16 @@ for (const [kind, details] of lint_by_kind) {
 }
 if (missing_fixtures.length > 0) lines.push('', `Operations without a fixture in tests/contract/lib/fixtures.mjs: ${missing_fixtures.join(', ')}`);
 if (unexercised.length > 0) lines.push('', `Documented operations no request reached: ${unexercised.join(', ')}`);
+// For information: documented answers no request provoked (500 cannot be, by design).
+const unprovoked = [];
+for (const { template, method, operation } of operations_of(document)) {
+  const key = `${method.toUpperCase()} ${template}`;
+  const seen = by_operation.get(key)?.statuses ?? new Set();
+  for (const status of Object.keys(operation.responses ?? {})) {
+    if (status !== '500' && !seen.has(Number(status))) unprovoked.push(`${key} ${status}`);
+  }
+}
+lines.push('', `Documented answers (500 aside) that no request provoked: ${unprovoked.length}${unprovoked.length ? ': ' + unprovoked.join(', ') : ''}`);
 console.log(lines.join('\n'));
 
 writeFileSync(report_file, JSON.stringify({

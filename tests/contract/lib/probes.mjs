@@ -68,9 +68,7 @@ export async function probe_everything({ http, document, fixture_table, tokens, 
       const bad = malformed(parameter);
       if (bad !== null) await send(`${parameter.name}=${bad}`, { target: target({}, { ...(fixture.query ?? {}), [parameter.name]: bad }), json: fixture.body });
     }
-    if (M === 'GET') {
-      await send('a query value not text', { target: target() + (target().includes('?') ? '&' : '?') + 'x=%FF' });
-    }
+    await send('a query value not text', { target: target() + (target().includes('?') ? '&' : '?') + 'x=%FF', json: fixture.body });
     if (fixture.body !== undefined) {
       await body('body not JSON', { body: '{"unfinished": ', headers: { 'content-type': 'application/json' } });
       await body('body a JSON array', { body: '[]', headers: { 'content-type': 'application/json' } });
@@ -90,6 +88,30 @@ export async function probe_everything({ http, document, fixture_table, tokens, 
     }
   }
   return { missing_fixtures };
+}
+
+// x-roles as the server applies it: each role outside an operation's x-roles is refused (403),
+// and each role in it is not refused for its role on a read (a GET, which changes nothing).
+export async function roles_as_documented({ http, document, fixture_table, tokens, expect }) {
+  const roles = ['police', 'social_worker', 'manager', 'cse_champion', 'admin'];
+  for (const { template, method, operation, id } of operations_of(document)) {
+    const fixture = fixture_table[id];
+    const listed = operation['x-roles'] ?? [];
+    if (!fixture || listed.length === 0) continue;
+    const path_values = { ...(fixture.path ?? {}), ...(fixture.probe_path ?? {}) };
+    const target = with_query(fill(template, path_values), fixture.query);
+    for (const role of roles) {
+      if (listed.includes(role) && method !== 'get') continue;
+      const answer = await http.call(method.toUpperCase(), target, {
+        token: tokens[role], json: fixture.body, step: `${id}: x-roles, as ${role}`, source: 'probe',
+      });
+      if (listed.includes(role)) {
+        expect(`${id}: ${role} (in x-roles) is not refused for their role`, answer.status !== 403, `got ${answer.status}: ${answer.json?.detail ?? ''}`);
+      } else {
+        expect(`${id}: ${role} (not in x-roles) is refused, 403`, answer.status === 403, `got ${answer.status}`);
+      }
+    }
+  }
 }
 
 // With the database stopped: each operation's fixture once more. Every answer must be documented;

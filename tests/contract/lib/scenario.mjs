@@ -245,6 +245,14 @@ export class scenario {
       json: { child_id: this.ids.child_main, last_seen_at: iso(-10), last_seen_location: 'x', circumstances: 'x', risk_level: 'low', police_reference: 'x', missing_or_away: 'missing' } });
     await this.call('police may not interview', 'POST', `/api/v1/episodes/${this.ids.episode_e}/interview-declined`,
       { as: 'police', json: { declined_at: iso(-5), reason: 'x' } });
+    const a_now = await this.must('read A', 200, 'GET', `/api/v1/episodes/${a}`, { as: 'social_worker' });
+    const done = a_now.actions.find((x) => x.status === 'done');
+    const again = await this.call('complete a done action', 'POST', `/api/v1/episodes/${a}/actions/${done.id}/complete`,
+      { as: 'social_worker', json: { outcome: 'again' } });
+    this.expect('completing a done action is 409', again.status === 409, `got ${again.status}`);
+    const stale_action = await this.call('complete an action with a stale version', 'POST', `/api/v1/episodes/${a}/actions/${this.ids.action_spare}/complete`,
+      { as: 'social_worker', json: { outcome: 'x' }, headers: { 'If-Match': `"${a_now.version - 1}"` } });
+    this.expect('completing an action with a stale If-Match is 412', stale_action.status === 412, `got ${stale_action.status}`);
     await this.call('an unknown event', 'POST', `/api/v1/episodes/${c}/teleport`, { as: 'police', json: {} });
     await this.call('an action of another episode', 'POST', `/api/v1/episodes/${c}/actions/${this.ids.action_open}/complete`,
       { as: 'social_worker', json: { outcome: 'x' } });
@@ -321,6 +329,8 @@ export class scenario {
     await this.call('cookie on POST without the header', 'POST', `/api/v1/notifications/${this.ids.notification}/read`, { headers: { cookie } });
     await this.call('web sign-in from another origin', 'POST', '/api/v1/session',
       { json: { username: user.username, password: user.password }, headers: { 'X-Homeward-Web': '1', Origin: 'https://evil.example' } });
+    await this.call('cookie PATCH without the header', 'PATCH', '/api/v1/me', { headers: { cookie }, json: { email_alerts: true } });
+    await this.call('cookie log-out without the header', 'DELETE', '/api/v1/session', { headers: { cookie } });
     await this.call('cookie log-out', 'DELETE', '/api/v1/session', { headers: { cookie, 'X-Homeward-Web': '1', Origin: origin } });
     const ended = await this.call('the signed-out cookie', 'GET', '/api/v1/session', { headers: { cookie } });
     this.expect('a signed-out session is 401 with reason signed_out', ended.status === 401 && ended.json?.reason === 'signed_out', `got ${ended.status} ${ended.json?.reason}`);
