@@ -47,9 +47,9 @@ function resolve(document, ref) {
 // (unevaluatedProperties: false), so that a member the document does not declare is found. The
 // branches of an allOf are inlined without closing their top, so that the closing at the allOf
 // sees the members of every branch.
-function closed(document, schema, close_top = true, seen = new Set()) {
+function closed(document, schema, close_top = true) {
   if (schema === null || typeof schema !== 'object') return schema;
-  if (Array.isArray(schema)) return schema.map((s) => closed(document, s, true, seen));
+  if (Array.isArray(schema)) return schema.map((s) => closed(document, s, true));
   let out = { ...schema };
   if (out.$ref && !close_top) {
     const target = resolve(document, out.$ref);
@@ -59,17 +59,17 @@ function closed(document, schema, close_top = true, seen = new Set()) {
   for (const key of ['properties', 'patternProperties', '$defs']) {
     if (out[key]) {
       out[key] = Object.fromEntries(
-        Object.entries(out[key]).map(([name, s]) => [name, closed(document, s, true, seen)]));
+        Object.entries(out[key]).map(([name, s]) => [name, closed(document, s, true)]));
     }
   }
   for (const key of ['items', 'additionalProperties', 'not', 'contains']) {
-    if (out[key] && typeof out[key] === 'object') out[key] = closed(document, out[key], true, seen);
+    if (out[key] && typeof out[key] === 'object') out[key] = closed(document, out[key], true);
   }
   for (const key of ['oneOf', 'anyOf', 'prefixItems']) {
-    if (out[key]) out[key] = out[key].map((s) => closed(document, s, true, seen));
+    if (out[key]) out[key] = out[key].map((s) => closed(document, s, true));
   }
   if (out.allOf) {
-    out.allOf = out.allOf.map((s) => closed(document, s, false, seen));
+    out.allOf = out.allOf.map((s) => closed(document, s, false));
   }
   const object_like = out.properties || out.allOf ||
     out.type === 'object' || (Array.isArray(out.type) && out.type.includes('object'));
