@@ -53,10 +53,10 @@ namespace {
              "extract(epoch from e.closed_at)::bigint, e.close_summary, "                          \
              "extract(epoch from e.cancelled_at)::bigint, e.cancel_reason, "                       \
              "extract(epoch from e.reopened_at)::bigint, e.reopen_reason, "                        \
-             "extract(epoch from e.updated_at)::bigint, (select json_agg(json_build_array(a.id, "   \
-             "a.type, a.description, a.owner_id, a.raised_by, extract(epoch from "                \
-             "a.raised_at)::bigint, extract(epoch from a.due_at)::bigint, a.status, a.outcome, "  \
-             "extract(epoch from a.completed_at)::bigint) order by a.raised_at, a.id) from "      \
+             "extract(epoch from e.updated_at)::bigint, (select json_agg(json_build_array(a.id, "  \
+             "a.type, a.description, a.owner_id, a.raised_by, extract(epoch from "                 \
+             "a.raised_at)::bigint, extract(epoch from a.due_at)::bigint, a.status, a.outcome, "   \
+             "extract(epoch from a.completed_at)::bigint) order by a.raised_at, a.id) from "       \
              "actions a where a.episode_id = e.id)::text "
 
 #define RECORD_FROM                                                                                \

@@ -12,6 +12,8 @@ const statement ping_sql{"ping", "select 1"};
 unit_of_work::unit_of_work(connection_pool& pool, isolation level) : lease_(pool.acquire()) {
     if (level == isolation::snapshot) {
         tx_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read>>(lease_.connection());
+    } else if (level == isolation::single_statement) {
+        tx_ = std::make_unique<pqxx::nontransaction>(lease_.connection());
     } else {
         tx_ = std::make_unique<pqxx::work>(lease_.connection());
     }

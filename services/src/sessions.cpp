@@ -141,7 +141,8 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
                    const session_rules& rules) {
     const auto now = env.now();
     try {
-        db::unit_of_work uow{env.pool};
+        // One statement finds the session and marks it seen: it commits on its own.
+        db::unit_of_work uow{env.pool, db::unit_of_work::isolation::single_statement};
         const auto session = db::sessions::find_and_touch(uow, sha256(token), now, rules.idle);
         if (!session || !session->user.active) {
             throw session_ended(session_end::none, "no valid session: log in again");
