@@ -265,7 +265,8 @@ void batcher::run() {
         std::vector<std::int64_t> ids;
         std::exception_ptr error;
         try {
-            unit_of_work uow{pool_};
+            // One statement inserts the whole batch and commits it: one durable flush for all.
+            unit_of_work uow{pool_, unit_of_work::isolation::single_statement};
             ids = append_all(uow, entries);
             uow.commit();
         } catch (...) {

@@ -17,7 +17,8 @@ int sequence_audit(const environment& env) {
     constexpr int batch = 5000;
     int chained = 0;
     while (true) {
-        db::unit_of_work uow{env.pool};
+        // One statement (the function chains a batch atomically): it commits on its own.
+        db::unit_of_work uow{env.pool, db::unit_of_work::isolation::single_statement};
         const int n = db::audit::sequence(uow, batch);
         uow.commit();
         chained += n;

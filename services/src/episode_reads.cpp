@@ -21,21 +21,23 @@ constexpr std::initializer_list<role> case_roles{role::police, role::social_work
 } // namespace
 
 episode_view get_episode(const environment& env, const actor& who, std::string_view id) {
-    return run_read(env, who, {"episode.read", "episode", std::string{id}},
-                    [&](db::unit_of_work& uow, read_audit& audit) {
-                        require_role(who, case_roles, "read an episode");
-                        auto record = db::episodes::find(uow, id, scope_of(who));
-                        if (!record) {
-                            throw failure(failure_kind::not_found, "no such episode");
-                        }
-                        auto actions = std::move(record->actions);
-                        audit.read({"episode.read", "episode", record->id});
-                        // The clocks are the policy's rules applied to what is recorded: the same
-                        // function the transitions store them with.
-                        const auto clocks = clocks_of(env, *record, actions);
-                        return make_view(env, who, std::move(*record), std::move(actions), clocks,
-                                         env.now());
-                    });
+    return run_read(
+        env, who, {"episode.read", "episode", std::string{id}},
+        [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who, case_roles, "read an episode");
+            auto record = db::episodes::find(uow, id, scope_of(who));
+            if (!record) {
+                throw failure(failure_kind::not_found, "no such episode");
+            }
+            auto actions = std::move(record->actions);
+            audit.read({"episode.read", "episode", record->id});
+            // The clocks are the policy's rules applied to what is recorded: the same
+            // function the transitions store them with.
+            const auto clocks = clocks_of(env, *record, actions);
+            return make_view(env, who, std::move(*record), std::move(actions), clocks, env.now());
+        },
+        // The episode, its child and its actions come in one statement.
+        db::unit_of_work::isolation::single_statement);
 }
 
 history_view episode_history(const environment& env, const actor& who, std::string_view id) {

@@ -121,10 +121,11 @@ void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& 
 }
 
 void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
-                        const std::function<void(db::unit_of_work&)>& body) {
+                        const std::function<void(db::unit_of_work&)>& body,
+                        db::unit_of_work::isolation level) {
     try {
         try {
-            db::unit_of_work uow{env.pool};
+            db::unit_of_work uow{env.pool, level};
             body(uow);
             uow.commit();
         } catch (const db::bad_value&) {
@@ -164,9 +165,11 @@ void read_audit::read(const audit_target& target, const boost::json::object& det
 }
 
 void run_read_in_transaction(const environment& env, const actor& who, const audit_target& target,
-                             const std::function<void(db::unit_of_work&, read_audit&)>& body) {
+                             const std::function<void(db::unit_of_work&, read_audit&)>& body,
+                             db::unit_of_work::isolation level) {
     read_audit audit{who};
-    run_in_transaction(env, who, target, [&](db::unit_of_work& uow) { body(uow, audit); });
+    run_in_transaction(
+        env, who, target, [&](db::unit_of_work& uow) { body(uow, audit); }, level);
     // Durable before the answer leaves: a crash of the server or the database never loses the
     // entry of a read someone saw.
     if (audit.entries().empty()) {

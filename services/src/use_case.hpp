@@ -36,8 +36,11 @@ void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& 
 // outcome and rethrown; a database that cannot be reached becomes failure(unavailable); a value
 // the database refused becomes failure(invalid_input); anything else is audited as an error and
 // rethrown.
-void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
-                        const std::function<void(db::unit_of_work&)>& body);
+// A body that is one statement may ask for isolation::single_statement (no BEGIN or COMMIT).
+void run_in_transaction(
+    const environment& env, const actor& who, const audit_target& target,
+    const std::function<void(db::unit_of_work&)>& body,
+    db::unit_of_work::isolation level = db::unit_of_work::isolation::read_committed);
 
 // Runs a use case's body in one transaction and returns what it returns.
 template <typename Body>
@@ -70,18 +73,18 @@ private:
 
 // Runs a read: the body in one transaction (what it reads is consistent), then its audit entries
 // made durable, then the answer. Failures are audited as run_audited's are.
-void run_read_in_transaction(const environment& env, const actor& who,
-                             const audit_target& target,
-                             const std::function<void(db::unit_of_work&, read_audit&)>& body);
+void run_read_in_transaction(const environment& env, const actor& who, const audit_target& target,
+                             const std::function<void(db::unit_of_work&, read_audit&)>& body,
+                             db::unit_of_work::isolation level);
 
 template <typename Body>
-auto run_read(const environment& env, const actor& who, const audit_target& target,
-              Body&& body) {
+auto run_read(const environment& env, const actor& who, const audit_target& target, Body&& body,
+              db::unit_of_work::isolation level = db::unit_of_work::isolation::read_committed) {
     using result = std::invoke_result_t<Body&, db::unit_of_work&, read_audit&>;
     std::optional<result> answer;
-    run_read_in_transaction(env, who, target, [&](db::unit_of_work& uow, read_audit& audit) {
-        answer.emplace(body(uow, audit));
-    });
+    run_read_in_transaction(
+        env, who, target,
+        [&](db::unit_of_work& uow, read_audit& audit) { answer.emplace(body(uow, audit)); }, level);
     return std::move(*answer);
 }
 
