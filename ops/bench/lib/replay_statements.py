@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Turns what PostgreSQL logged (log_statement=all) for one request into a pgbench script that
+runs exactly those statements with the same values: the reference rate the database would allow
+for that request's own work.
+
+usage: replay_statements.py LOG MARK_START MARK_END EXCLUDE OUT [--transaction] [--version-of ID]
+
+The prepared statements logged between the two marks are kept in order, except those whose name
+matches the regular expression EXCLUDE (the server's background work: the audit sequencer, the
+webhook and email senders, readiness pings; and whatever the reference leaves out on purpose).
+With --transaction, every statement after the first (the session check, which commits on its
+own) runs in one BEGIN ... COMMIT, as the request's transaction does. --version-of ID replaces
+the episode's version in the optimistic update with a subquery reading it, so that a replayed
+update moves the row every time, as the real request does."""
+import re
+import sys
+
+
+def literal(value):
+    if value == "NULL":
+        return "NULL"
+    return value  # already quoted by PostgreSQL's log ('...')
+
+
+def main():
+    log, start, end, out = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[5]
+    exclude = re.compile(sys.argv[4])
+    transaction = "--transaction" in sys.argv
+    episode = None
+    if "--version-of" in sys.argv:
+        episode = sys.argv[sys.argv.index("--version-of") + 1]
+    lines = open(log, encoding="utf-8", errors="replace").read().split("\n")
+    inside = False
+    statements = []
+    pending = None
+    for line in lines:
+        if start in line:
+            inside = True
+            continue
+        if end in line:
+            break
+        if not inside:
+            continue
+        body = line[line.index("|"):] if "|" in line else line
+        m = re.match(r"\|[0-9]+\|LOG:  execute (\w+): (.*)$", body)
+        if m:
+            if pending:
+                statements.append(pending)
+            pending = {"name": m.group(1), "sql": m.group(2), "params": {}}
+            continue
+        m = re.match(r"\|[0-9]+\|DETAIL:  parameters: (.*)$", body)
+        if m and pending:
+            for k, v in re.findall(r"\$(\d+) = ('(?:[^']|'')*'|NULL)", m.group(1)):
+                pending["params"][int(k)] = v
+            continue
+        if re.match(r"\|[0-9]+\|LOG:  ", body) and pending:
+            statements.append(pending)
+            pending = None
+    if pending:
+        statements.append(pending)
+    script = []
+    for s in statements:
+        if exclude.search(s["name"]):
+            continue
+        sql = s["sql"]
+        for k in sorted(s["params"], reverse=True):
+            value = literal(s["params"][k])
+            if episode and s["name"] == "episodes_move" and k == 2:
+                value = "(select version from episodes where id = '%s')" % episode
+            sql = re.sub(r"\$%d(?!\d)" % k, lambda _: value, sql)
+        script.append(sql.replace("\n", " ") + ";")
+    if not script:
+        sys.exit("no statements found between the marks")
+    if transaction and len(script) > 1:
+        script = script[:1] + ["BEGIN;"] + script[1:] + ["COMMIT;"]
+    open(out, "w").write("\n".join(script) + "\n")
+    print("%s: %d statements" % (out, len([s for s in script if s not in ("BEGIN;", "COMMIT;")])))
+
+
+if __name__ == "__main__":
+    main()
