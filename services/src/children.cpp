@@ -14,6 +14,7 @@
 #include "homeward/workflow/time_text.hpp"
 
 #include <array>
+#include <stdexcept>
 
 namespace homeward::services {
 namespace {
@@ -166,7 +167,13 @@ child_record create_child(const environment& env, const actor& who,
         child.created_by = who.user_id;
         const std::string id = db::children::insert(uow, child);
         audit_success(uow, who, {"child.create", "child", id});
-        return *db::children::find(uow, id, scope_of(who));
+        // Read back without the caller's scope: police see a child only through their force's
+        // episodes, and the child they have just added (to report them) has none yet.
+        auto created = db::children::lock_for_report(uow, id);
+        if (!created) {
+            throw std::logic_error("a child just inserted cannot be read back");
+        }
+        return std::move(*created);
     });
 }
 
