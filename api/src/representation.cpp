@@ -175,7 +175,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const notificatio
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const audit_item& a) {
-    out = json::object{{"seq", a.seq},
+    out = json::object{{"id", a.id},
+                       {"seq", a.seq ? json::value(*a.seq) : json::value(nullptr)},
                        {"at", workflow::format_rfc3339(a.at)},
                        {"request_id", text_json(a.request_id)},
                        {"actor_id", text_json(a.actor_id)},
@@ -390,20 +391,21 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const session_vie
 void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_view& line) {
     const auto& c = line.item;
     const double hours = static_cast<double>((line.now - c.due_at).count()) / 3600.0;
-    out = json::object{
-        {"clock_id", c.clock_id},
-        {"episode_id", text_json(c.episode_id)},
-        {"child",
-         {{"id", c.child_id},
-          {"given_name", c.child_given_name},
-          {"family_name", c.child_family_name}}},
-        {"kind", c.kind},
-        {"subject", text_json(c.subject)},
-        {"due_at", workflow::format_rfc3339(c.due_at)},
-        {"overdue_hours", std::round(hours * 10.0) / 10.0},
-        {"holder",
-         {{"user_id", text_json(c.holder_user_id)}, {"username", text_json(c.holder_username)}}},
-        {"authority", text_json(c.authority)}};
+    out = json::object{{"clock_id", c.clock_id},
+                       {"episode_id", text_json(c.episode_id)},
+                       {"child",
+                        {{"id", c.child_id},
+                         {"given_name", c.child_given_name},
+                         {"family_name", c.child_family_name}}},
+                       {"kind", c.kind},
+                       {"subject", text_json(c.subject)},
+                       {"due_at", workflow::format_rfc3339(c.due_at)},
+                       {"overdue_hours", std::round(hours * 10.0) / 10.0},
+                       {"holder",
+                        {{"user_id", text_json(c.holder_user_id)},
+                         {"username", text_json(c.holder_username)},
+                         {"team", text_json(c.holder_team)}}},
+                       {"authority", text_json(c.authority)}};
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_summary& summary) {

@@ -161,6 +161,7 @@ http_response router::handle(const http_request& request, const std::string& cli
     request_context c{request,       client_address, new_request_id(), {},       {}, std::nullopt,
                       "(unmatched)", env_,           rules_,           *metrics_};
     http_response response;
+    std::string allowed; // the methods of the path, for a 405's Allow (RFC 9110 15.5.6)
     try {
         const auto parsed = boost::urls::parse_origin_form(request.target());
         if (!parsed) {
@@ -183,6 +184,10 @@ http_response router::handle(const http_request& request, const std::string& cli
                 if (r.method == request.method()) {
                     found = &r;
                     break;
+                }
+                const std::string method{http::to_string(r.method)};
+                if (allowed.find(method) == std::string::npos) {
+                    allowed += (allowed.empty() ? "" : ", ") + method;
                 }
             }
         }
@@ -237,6 +242,9 @@ http_response router::handle(const http_request& request, const std::string& cli
             {{"request_id", c.request_id}, {"route", c.route}, {"error", error.what()}});
         response = problem(request.version(), 500,
                            "an unexpected error occurred; quote request id " + c.request_id);
+    }
+    if (response.result_int() == 405 && !allowed.empty()) {
+        response.set(http::field::allow, allowed);
     }
     response.set(http::field::strict_transport_security, "max-age=63072000; includeSubDomains");
     response.set("X-Request-Id", c.request_id);

@@ -22,10 +22,13 @@ http_response with_etag(http_response response, int version) {
 }
 
 http_response report(request_context& c) {
-    const auto key = c.request["Idempotency-Key"];
+    // An Idempotency-Key sent empty is not one left out: the service refuses it (422, 1-200
+    // characters) rather than making an episode no retry could find again.
+    const auto key = c.request.find("Idempotency-Key");
     auto episode = services::report_episode(
         c.env, c.caller(), c.body(),
-        key.empty() ? std::nullopt : std::optional<std::string>{std::string(key)});
+        key == c.request.end() ? std::nullopt
+                               : std::optional<std::string>{std::string(key->value())});
     c.counters.record_transition("report");
     auto response = with_etag(json_response(c, 201, episode), episode.episode.version);
     response.set(http::field::location, "/api/v1/episodes/" + episode.episode.id);
