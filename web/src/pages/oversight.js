@@ -10,7 +10,7 @@ const requests = [
   `/api/v1/episodes${query({ awaiting_sign_off: 'true', limit: 50 })}`,
   `/api/v1/children${query({ cse_risk: 'medium,high', limit: 100 })}`,
   `/api/v1/episodes${query({ state: 'missing', limit: 50 })}`,
-  // open=true (every open review, not only the late ones) is asked for in web/API-NEEDS.md.
+  // open=true: every review still to hold, from the day it opens, not only the late ones.
   `/api/v1/overdue${query({ kind: 'repeat_missing_review', open: 'true', limit: 50 })}`,
 ];
 
@@ -74,8 +74,8 @@ export function Oversight() {
       <h2 class="govuk-heading-m">Still missing</h2>
       <${StillMissing} items=${lists[2]} />
       <h2 class="govuk-heading-m">Repeat missing</h2>
-      <p class="govuk-body">Children reported missing repeatedly, whose multi-agency review is overdue.</p>
+      <p class="govuk-body">Children reported missing repeatedly, whose multi-agency review is still to be held, soonest due first.</p>
       <${ClockList} id="repeat-list" items=${lists[3]}
-        empty="No repeat-missing review is overdue." />
+        empty="No repeat-missing review is waiting to be held." />
     </div>`}`;
 }

@@ -17,7 +17,7 @@ function listsFor(team, worker) {
     `/api/v1/overdue${query({ ...scope, limit: 50 })}`,
     `/api/v1/overdue${query({ ...scope, due_soon: 'true', limit: 50 })}`,
     `/api/v1/episodes${query({ assigned: 'none', state: socialWorkStates, limit: 50 })}`,
-    // open=true (every open review, not only the late ones) is asked for in web/API-NEEDS.md.
+    // open=true: every review still to hold, from the day it opens, not only the late ones.
     `/api/v1/overdue${query({ kind: 'repeat_missing_review', open: 'true', limit: 50 })}`,
   ];
 }
@@ -151,8 +151,8 @@ export function TeamWork() {
       <${EpisodeList} id="unassigned-list" items=${data.unassigned} action=${assignEpisode}
         empty="Every returned child has a social worker." />
       <h2 class="govuk-heading-m">Repeat-missing reviews to record</h2>
-      <p class="govuk-body">Children reported missing repeatedly: a multi-agency review is due.</p>
+      <p class="govuk-body">Children reported missing repeatedly: a multi-agency review is due, soonest first.</p>
       <${ClockList} id="reviews-list" items=${data.reviews} action=${review}
-        empty="No repeat-missing review is overdue." />
+        empty="No repeat-missing review is waiting to be recorded." />
     </div>`}`;
 }
