@@ -47,7 +47,7 @@ export function ClockList({ id, items, empty, action }) {
 
 function holderText(item, me) {
   if (item.holder?.user_id && item.holder.user_id === me?.id) return '';
-  if (item.holder?.username) return ` · held by ${item.holder.username}`;
+  if (item.holder?.username) return ` · held by ${item.holder.username}${item.holder.team ? ` (${item.holder.team})` : ''}`;
   if (me && (me.role === 'manager' || me.role === 'cse_champion')) return ' · not assigned to anyone';
   return '';
 }
