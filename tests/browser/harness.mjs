@@ -38,6 +38,16 @@ function ownDatabase(url, name) {
   return own.href;
 }
 export const databaseUrl = ownDatabase(clusterUrl, 'homeward_browser');
+// serve connects as the application's own role when ops/test names it (HOMEWARD_TEST_APP_DATABASE_URL,
+// as in production: it may add to the audit trail, never change it); migrations and the command
+// line's org and user add run as the owner.
+const serveDatabaseUrl = (() => {
+  const app = process.env.HOMEWARD_TEST_APP_DATABASE_URL;
+  if (!app) return databaseUrl;
+  const url = new URL(app);
+  url.pathname = new URL(databaseUrl).pathname;
+  return url.href;
+})();
 
 // A test certificate authority and a server certificate it signed (for 127.0.0.1 and localhost):
 // homeward serve, the webhook receiver and the SMTP relay all present it, and every client in the
@@ -102,7 +112,7 @@ export function freePort() {
 export async function startServer(extraEnv = {}, { port = 0 } = {}) {
   homeward(['migrate']);
   const child = spawn(binary, ['serve'], {
-    env: commandEnv({ HOMEWARD_LISTEN: `127.0.0.1:${port}`, ...extraEnv }),
+    env: commandEnv({ HOMEWARD_DATABASE_URL: serveDatabaseUrl, HOMEWARD_LISTEN: `127.0.0.1:${port}`, ...extraEnv }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
