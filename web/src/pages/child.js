@@ -178,6 +178,9 @@ export function ChildForm({ id, form: name }) {
       if (!(error instanceof ApiError) || error.status === 401) return;
       if (error.status === 422) {
         setFields(fieldMessages(error, { held_at: 'the time', cse_risk: 'the CSE risk', notes: 'the notes' }));
+      } else if (error.status === 409 && !reassessment) {
+        // The review answers the reports before it: a time before the latest report meets nothing.
+        setConflict('No multi-agency review was waiting at that time. Give the time the review was held, after the report that made it due.');
       } else if (error.status === 409) {
         setConflict(`You cannot record this now. ${sentence(error.problem.detail ?? '')}`);
       } else {
