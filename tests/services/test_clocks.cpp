@@ -116,31 +116,6 @@ TEST_F(clocks_and_overdue, the_overdue_queue_shows_each_role_its_own_scope) {
     EXPECT_THROW(services::overdue_queue(*env_, admin, {}), services::failure);
 }
 
-TEST_F(clocks_and_overdue, open_lists_every_open_clock_late_or_not_and_not_with_due_soon) {
-    // An hour after the return nothing is late and nothing is due within 24 hours.
-    EXPECT_TRUE(queue_kinds(worker).empty());
-    EXPECT_TRUE(queue_kinds(worker, true).empty());
-    services::overdue_query query;
-    query.open = true;
-    query.limit = 500;
-    std::vector<std::string> kinds;
-    for (const auto& item : services::overdue_queue(*env_, worker, query).items) {
-        if (item.item.episode_id == episode) {
-            kinds.push_back(item.item.kind);
-            EXPECT_GT(item.item.due_at, item.now) << item.item.kind;
-        }
-    }
-    std::sort(kinds.begin(), kinds.end());
-    EXPECT_EQ(kinds, (std::vector<std::string>{"interview_held", "interview_offered"}));
-    query.due_soon = true;
-    try {
-        services::overdue_queue(*env_, worker, query);
-        ADD_FAILURE() << "open with due_soon was accepted";
-    } catch (const services::failure& refused) {
-        EXPECT_EQ(refused.kind(), services::failure_kind::invalid_query);
-    }
-}
-
 TEST_F(clocks_and_overdue, the_queue_lists_the_most_overdue_first_with_hours_late) {
     now_ += std::chrono::seconds{30h}.count();
     services::overdue_query query;
