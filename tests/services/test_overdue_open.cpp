@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace homeward::services_testing {
+namespace homeward::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -36,24 +36,22 @@ protected:
 };
 
 TEST_F(overdue_open, lists_every_open_clock_soonest_due_first_before_any_is_late) {
-    const auto w = make_world();
-    const auto episode = episode_in(w, workflow::episode_state::returned);
-    EXPECT_TRUE(kinds_of(w.manager, episode, false).empty()) << "nothing is late yet";
+    const auto episode = episode_in(workflow::episode_state::returned);
+    EXPECT_TRUE(kinds_of(w_.manager, episode, false).empty()) << "nothing is late yet";
     // The offer is due a day after the return, the interview three days after.
-    EXPECT_THAT(kinds_of(w.manager, episode, true),
+    EXPECT_THAT(kinds_of(w_.manager, episode, true),
                 ElementsAre("interview_offered", "interview_held"));
-    EXPECT_TRUE(kinds_of(w.other_manager, episode, true).empty()) << "another authority's";
+    EXPECT_TRUE(kinds_of(w_.other_manager, episode, true).empty()) << "another authority's";
 }
 
 TEST_F(overdue_open, is_refused_with_due_soon) {
-    const auto w = make_world();
     services::overdue_query query;
     query.open = true;
     query.due_soon = true;
-    const auto refused = failure_of([&] { services::overdue_queue(env_, w.manager, query); });
+    const auto refused = failure_of([&] { services::overdue_queue(env_, w_.manager, query); });
     EXPECT_EQ(to_string(refused.kind()), "invalid_query");
     EXPECT_THAT(fields_of(refused), ElementsAre("open"));
 }
 
 } // namespace
-} // namespace homeward::services_testing
+} // namespace homeward::testing

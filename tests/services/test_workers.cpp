@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace homeward::services_testing {
+namespace homeward::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -21,6 +21,7 @@ constexpr std::string_view good_password = "a long enough passphrase";
 
 class workers : public services_test {
 protected:
+    static test_org authority() { return make_org(workflow::organisation_kind::local_authority); }
     services::actor manager_of(const test_org& org, const std::string& team) {
         const auto username = "manager_" + unique_code() + "@test";
         services::actor who;
@@ -47,8 +48,8 @@ protected:
 };
 
 TEST_F(workers, are_the_active_social_workers_and_managers_of_the_organisation_by_team) {
-    const auto org = make_org("local_authority");
-    const auto other = make_org("local_authority");
+    const auto org = authority();
+    const auto other = authority();
     const auto tag = unique_code();
     const auto boss = manager_of(org, "Alpha " + tag);
     const auto b = add(org, "social_worker", "b_" + tag + "@test", "Beta " + tag);
@@ -57,7 +58,7 @@ TEST_F(workers, are_the_active_social_workers_and_managers_of_the_organisation_b
     add(org, "cse_champion", "d_" + tag + "@test", "Alpha " + tag);
     add(org, "admin", "e_" + tag + "@test", std::nullopt);
     const auto gone = add(org, "social_worker", "f_" + tag + "@test", "Alpha " + tag);
-    execute("update users set active = false where username = " + quoted(gone));
+    execute("update users set active = false where username = " + literal(gone));
     add(other, "social_worker", "g_" + tag + "@test", "Alpha " + tag);
 
     const auto list = services::workers_of_my_organisation(env_, boss, std::nullopt);
@@ -71,9 +72,8 @@ TEST_F(workers, are_the_active_social_workers_and_managers_of_the_organisation_b
 }
 
 TEST_F(workers, are_for_managers_and_the_champion_only_and_a_team_must_be_an_id) {
-    const auto w = make_world();
-    EXPECT_NO_THROW(services::workers_of_my_organisation(env_, w.cse_champion, std::nullopt));
-    for (const auto& who : {w.social_worker, w.police, w.admin}) {
+    EXPECT_NO_THROW(services::workers_of_my_organisation(env_, w_.cse_champion, std::nullopt));
+    for (const auto& who : {w_.social_worker, w_.police, w_.admin}) {
         EXPECT_EQ(to_string(failure_of([&] {
                                 services::workers_of_my_organisation(env_, who, std::nullopt);
                             }).kind()),
@@ -81,10 +81,10 @@ TEST_F(workers, are_for_managers_and_the_champion_only_and_a_team_must_be_an_id)
             << who.username;
     }
     const auto refused = failure_of(
-        [&] { services::workers_of_my_organisation(env_, w.manager, std::string{"North"}); });
+        [&] { services::workers_of_my_organisation(env_, w_.manager, std::string{"North"}); });
     EXPECT_EQ(to_string(refused.kind()), "invalid_query");
     EXPECT_THAT(fields_of(refused), ElementsAre("team"));
 }
 
 } // namespace
-} // namespace homeward::services_testing
+} // namespace homeward::testing
