@@ -14,8 +14,9 @@ REQUIRED_PACKAGES=(
     postgresql-15 postgresql-contrib
 )
 
-# What the browser tests add (ops/test only): Debian's Chromium, which playwright-core drives.
-BROWSER_TEST_PACKAGES=(chromium)
+# What the browser tests add (ops/test only): Debian's Chromium, which playwright-core drives, and
+# the SMTP relay that receives the email alerts (aiosmtpd, run with Debian's /usr/bin/python3).
+BROWSER_TEST_PACKAGES=(chromium python3-aiosmtpd)
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 

@@ -58,7 +58,8 @@ std::string overdue_sql(std::string_view scope_predicate) {
            std::string{scope_predicate} +
            " and ($3::text is null or c.kind = $3) and ($5::uuid is null or "
            "c.holder_organisation_id = $5::uuid) and ($6::uuid is null or c.holder_user_id = "
-           "$6::uuid) and (case when $7 then c.due_at > to_timestamp($4::bigint) and c.due_at <= "
+           "$6::uuid) and ($13 or case when $7 then c.due_at > to_timestamp($4::bigint) and "
+           "c.due_at <= "
            "to_timestamp($4::bigint) + make_interval(secs => $8) else c.due_at <= "
            "to_timestamp($4::bigint) end) and ($9::bigint is null or (c.due_at, c.id) > "
            "(to_timestamp($9::bigint), $10::bigint)) and ($12::uuid is null or exists (select 1 "
@@ -228,7 +229,7 @@ std::vector<overdue_item> overdue(unit_of_work& uow, const scope& who, const ove
     for (const auto& row :
          run(uow, *s, who.organisation_id, who.user_id, f.kind, epoch(f.now), f.authority_id,
              f.worker_id, f.due_soon, static_cast<double>(f.window.count()), epoch(f.after_due),
-             f.after_id, f.limit, f.team_id)) {
+             f.after_id, f.limit, f.team_id, f.open)) {
         fields r{row};
         overdue_item item;
         item.clock_id = r.big();

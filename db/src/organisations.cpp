@@ -33,6 +33,11 @@ const statement teams_of_sql{"teams_of_organisation",
 const statement is_worker_of_sql{
     "users_is_worker_of", "select exists (select 1 from users where id = $1::uuid and active and "
                           "role = any($3::text[]) and organisation_id = any($2::uuid[]))"};
+const statement workers_of_sql{
+    "users_workers_of",
+    "select " USER_COLUMNS " from " USER_FROM "where u.organisation_id = $1::uuid and u.active "
+    "and u.role in ('social_worker', 'manager') and ($2::uuid is null or u.team_id = $2::uuid) "
+    "order by t.name nulls last, u.username"};
 
 } // namespace
 
@@ -131,6 +136,16 @@ bool is_worker_of(unit_of_work& uow, std::string_view user_id,
     return run(uow, is_worker_of_sql, std::string{user_id}, text_array(organisation_ids),
                text_array(role_names))[0][0]
         .as<bool>();
+}
+
+std::vector<user_row> workers_of(unit_of_work& uow, std::string_view organisation_id,
+                                 const std::optional<std::string>& team_id) {
+    std::vector<user_row> list;
+    for (const auto& row : run(uow, workers_of_sql, std::string{organisation_id}, team_id)) {
+        fields f{row};
+        list.push_back(read_user(f));
+    }
+    return list;
 }
 
 } // namespace users

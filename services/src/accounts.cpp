@@ -1,5 +1,6 @@
 // The signed-in user's own account and their organisation's teams.
 
+#include "queries.hpp"
 #include "use_case.hpp"
 
 #include "homeward/db/organisations.hpp"
@@ -56,6 +57,15 @@ user_row update_my_account(const environment& env, const actor& who,
 std::vector<db::team_row> teams_of_my_organisation(const environment& env, const actor& who) {
     return run_audited(env, who, {"team.list", "team", ""}, [&](db::unit_of_work& uow) {
         return db::teams::of_organisation(uow, who.organisation_id);
+    });
+}
+
+std::vector<user_row> workers_of_my_organisation(const environment& env, const actor& who,
+                                                 const std::optional<std::string>& team) {
+    return run_audited(env, who, {"worker.list", "user", ""}, [&](db::unit_of_work& uow) {
+        require_role(who, {workflow::role::manager, workflow::role::cse_champion},
+                     "list the workers who can hold an episode");
+        return db::users::workers_of(uow, who.organisation_id, id_in_query("team", team));
     });
 }
 

@@ -73,6 +73,10 @@ db::clocks::overdue_filter filter_of(const environment& env, db::unit_of_work& u
     filter.now = env.now();
     filter.window = env.policy.due_soon_window;
     filter.due_soon = query.due_soon;
+    filter.open = query.open;
+    if (query.open && query.due_soon) {
+        refuse_query({{"open", "cannot be given with due_soon"}});
+    }
     filter.limit = query.limit;
     if (query.kind) {
         if (!workflow::parse_clock_kind(*query.kind)) {

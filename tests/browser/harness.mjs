@@ -5,8 +5,9 @@
 // error; screenshots at 375 and 1280 px wide kept under the build tree.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, request } from 'node:https';
+import { createConnection, createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,18 +38,38 @@ function ownDatabase(url, name) {
   return own.href;
 }
 export const databaseUrl = ownDatabase(clusterUrl, 'homeward_browser');
+// serve connects as the application's own role when ops/test names it (HOMEWARD_TEST_APP_DATABASE_URL,
+// as in production: it may add to the audit trail, never change it); migrations and the command
+// line's org and user add run as the owner.
+const serveDatabaseUrl = (() => {
+  const app = process.env.HOMEWARD_TEST_APP_DATABASE_URL;
+  if (!app) return databaseUrl;
+  const url = new URL(app);
+  url.pathname = new URL(databaseUrl).pathname;
+  return url.href;
+})();
 
+// A test certificate authority and a server certificate it signed (for 127.0.0.1 and localhost):
+// homeward serve, the webhook receiver and the SMTP relay all present it, and every client in the
+// test (Node, homeward's webhook and email senders) trusts only the authority.
 const tls = mkdtempSync(join(tmpdir(), 'homeward-browser-tls-'));
+export const tlsFiles = { ca: join(tls, 'ca.pem'), cert: join(tls, 'cert.pem'), key: join(tls, 'key.pem') };
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-  '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  '-keyout', join(tls, 'key.pem'), '-out', join(tls, 'cert.pem')], { stdio: 'ignore' });
+  '-days', '2', '-subj', '/CN=Homeward browser test CA', '-keyout', join(tls, 'ca-key.pem'), '-out', tlsFiles.ca],
+{ stdio: 'ignore' });
+execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+  '-subj', '/CN=localhost', '-keyout', tlsFiles.key, '-out', join(tls, 'server.csr')], { stdio: 'ignore' });
+writeFileSync(join(tls, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n' +
+  'keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n');
+execFileSync('openssl', ['x509', '-req', '-in', join(tls, 'server.csr'), '-CA', tlsFiles.ca, '-CAkey', join(tls, 'ca-key.pem'),
+  '-CAcreateserial', '-days', '2', '-extfile', join(tls, 'server.ext'), '-out', tlsFiles.cert], { stdio: 'ignore' });
 
 function commandEnv(extra = {}) {
   return {
     ...process.env,
     HOMEWARD_DATABASE_URL: databaseUrl,
-    HOMEWARD_TLS_CERT: join(tls, 'cert.pem'),
-    HOMEWARD_TLS_KEY: join(tls, 'key.pem'),
+    HOMEWARD_TLS_CERT: tlsFiles.cert,
+    HOMEWARD_TLS_KEY: tlsFiles.key,
     ...extra,
   };
 }
@@ -66,17 +87,32 @@ export function makeOrganisation(kind) {
   return code;
 }
 
-export function makeUser(role, org) {
+export function makeUser(role, org, { team, email } = {}) {
   const username = unique(role.replace('_', '.')).toLowerCase();
-  homeward(['user', 'add', '--username', username, '--role', role, '--org', org, '--password-stdin'], `${password}\n`);
-  return { username, role, org };
+  const args = ['user', 'add', '--username', username, '--role', role, '--org', org, '--password-stdin'];
+  if (team) args.push('--team', team);
+  if (email) args.push('--email', email);
+  homeward(args, `${password}\n`);
+  return { username, role, org, team, email };
 }
 
-// `homeward serve` on a free port until stop(); resolves once it says it listens.
-export async function startServer(extraEnv = {}) {
+// A TCP port on 127.0.0.1 that nothing listens on now.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// `homeward serve` on a free port (or `port`) until stop(); resolves once it says it listens.
+export async function startServer(extraEnv = {}, { port = 0 } = {}) {
   homeward(['migrate']);
   const child = spawn(binary, ['serve'], {
-    env: commandEnv({ HOMEWARD_LISTEN: '127.0.0.1:0', ...extraEnv }),
+    env: commandEnv({ HOMEWARD_DATABASE_URL: serveDatabaseUrl, HOMEWARD_LISTEN: `127.0.0.1:${port}`, ...extraEnv }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -84,7 +120,7 @@ export async function startServer(extraEnv = {}) {
     const timer = setTimeout(() => reject(new Error(`homeward serve did not start:\n${log}`)), 30000);
     child.stdout.on('data', (chunk) => {
       log += chunk;
-      const found = /"msg":"listening","url":"(https:\/\/[^"]+)"/.exec(log);
+      const found = /"(?:msg|event)":"listening","url":"(https:\/\/[^"]+)"/.exec(log);
       if (found) {
         clearTimeout(timer);
         resolve(found[1]);
@@ -120,7 +156,7 @@ function call(origin, method, path, body, headers = {}) {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(`${origin}${path}`, {
       method,
-      ca: readFileSync(join(tls, 'cert.pem')),
+      ca: readFileSync(tlsFiles.ca),
       headers: { ...(data ? { 'content-type': 'application/json' } : {}), ...headers },
     }, (res) => {
       let text = '';
@@ -241,6 +277,96 @@ export async function tabTo(page, selector, limit = 80) {
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${selector}`);
+}
+
+// A real SMTP relay: Debian's aiosmtpd under Debian's own Python, requiring STARTTLS with the
+// test certificate, keeping every message it accepts in a Maildir that messages() reads.
+export async function startSmtp() {
+  const port = await freePort();
+  const maildir = mkdtempSync(join(tmpdir(), 'homeward-browser-mail-'));
+  rmSync(maildir, { recursive: true, force: true }); // aiosmtpd's Mailbox makes it
+  const child = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
+    '--tlscert', tlsFiles.cert, '--tlskey', tlsFiles.key, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (chunk) => { log += chunk; });
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const banner = await new Promise((resolve) => {
+      const socket = createConnection(port, '127.0.0.1');
+      socket.once('data', (data) => { socket.destroy(); resolve(String(data)); });
+      socket.once('error', () => resolve(null));
+    });
+    if (banner?.startsWith('220')) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`aiosmtpd did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    // Every message received so far: {to, subject, headers, body, raw}, oldest first.
+    messages() {
+      const folder = join(maildir, 'new');
+      if (!existsSync(folder)) return [];
+      return readdirSync(folder).sort().map((name) => parseMessage(readFileSync(join(folder, name), 'utf8')));
+    },
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(maildir, { recursive: true, force: true });
+    },
+  };
+}
+
+function parseMessage(raw) {
+  const text = raw.replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  const headers = {};
+  for (const line of text.slice(0, split).replace(/\n[ \t]+/g, ' ').split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { to: headers.to, subject: headers.subject, headers, body: text.slice(split + 2), raw };
+}
+
+// A webhook receiver over HTTPS with the test certificate: answer(request) gives the status to
+// answer with; every request received is kept in `received` with its headers and raw body.
+export async function startReceiver(answer) {
+  const received = [];
+  const server = createHttpsServer({ cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) }, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      const entry = { method: req.method, url: req.url, headers: req.headers, body, at: Date.now() };
+      entry.status = answer(entry);
+      received.push(entry);
+      res.writeHead(entry.status, { 'content-type': 'text/plain' });
+      res.end(entry.status < 300 ? 'ok' : 'not now');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${server.address().port}/homeward`,
+    received,
+    stop: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+  };
+}
+
+// Waits until check() gives something truthy (polling), or fails saying what it waited for.
+export async function eventually(what, check, { timeout = 20000, every = 200 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
 }
 
 export function cleanup() {

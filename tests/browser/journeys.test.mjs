@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   artifacts, axe, bearer, checkPage, cleanup, cspViolations, launch, makeOrganisation, makeUser, openContext,
-  password, startServer, tabTo, unique, writeReport,
+  password, startServer, startSmtp, tabTo, tlsFiles, unique, writeReport, freePort,
 } from './harness.mjs';
+import { partTwo, partTwoSetUp } from './oversight.journeys.mjs';
+import { banner, clickEvent, fillDate, fillTime, open, parts, signIn, suite } from './suite.mjs';
 
 let server;
 let browser;
@@ -19,18 +21,38 @@ let council;
 let police;
 let worker;
 let champion;
-const figures = {};
+const figures = suite.figures;
 const family = unique('Ashdown').replace('-', '').replace(/[0-9]/g, (d) => 'abcdefghij'[d]);
-const contexts = [];
+const contexts = suite.contexts;
 
 before(async () => {
-  server = await startServer();
+  // The relay that receives the email alerts, and the server on a port known in advance so that
+  // the links in those emails (HOMEWARD_PUBLIC_URL) lead back to it. The sweeper, the webhook
+  // sender and the email sender run every second; a webhook message dies at its first refusal,
+  // and receivers on 127.0.0.1 trust the test authority.
+  suite.smtp = await startSmtp();
+  const port = await freePort();
+  server = await startServer({
+    HOMEWARD_PUBLIC_URL: `https://127.0.0.1:${port}`,
+    HOMEWARD_SMTP_URL: suite.smtp.url,
+    HOMEWARD_SMTP_FROM: 'homeward@council.test',
+    HOMEWARD_SMTP_CA_FILE: tlsFiles.ca,
+    HOMEWARD_EMAIL_SECONDS: '1',
+    HOMEWARD_SWEEP_SECONDS: '1',
+    HOMEWARD_WEBHOOK_SECONDS: '1',
+    HOMEWARD_WEBHOOK_MAX_ATTEMPTS: '1',
+    HOMEWARD_WEBHOOK_ALLOW_PRIVATE: 'true',
+    HOMEWARD_WEBHOOK_CA_FILE: tlsFiles.ca,
+  }, { port });
+  suite.server = server;
   force = makeOrganisation('police');
   council = makeOrganisation('local_authority');
   police = makeUser('police', force);
   worker = makeUser('social_worker', council);
   champion = makeUser('cse_champion', council);
   browser = await launch();
+  suite.browser = browser;
+  partTwoSetUp({ force, police });
 });
 
 after(async () => {
@@ -42,6 +64,7 @@ after(async () => {
   console.log(`figures: ${JSON.stringify(figures)}`);
   await browser?.close();
   await server?.stop();
+  await suite.smtp?.stop();
   cleanup();
   for (const { problems } of contexts) {
     assert.deepEqual(problems.foreign, [], 'no request may go to another host');
@@ -49,45 +72,6 @@ after(async () => {
     assert.deepEqual(problems.errors, [], 'no script error');
   }
 });
-
-async function open(origin = server.origin, options) {
-  const opened = await openContext(browser, origin, options);
-  contexts.push(opened);
-  return opened;
-}
-
-async function signIn(page, user, origin = server.origin) {
-  await page.goto(`${origin}/sign-in`);
-  await page.fill('#username', user.username);
-  await page.fill('#password', password);
-  await page.click('button:has-text("Sign in")');
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
-
-const pad = (n) => String(n).padStart(2, '0');
-function parts(date) {
-  return { day: String(date.getUTCDate()), month: String(date.getUTCMonth() + 1), year: String(date.getUTCFullYear()),
-    time: `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}` };
-}
-
-async function fillDate(page, id, date) {
-  const p = parts(date);
-  for (const name of ['day', 'month', 'year']) await page.fill(`#${id}-${name}`, p[name]);
-}
-
-async function fillTime(page, id, date) {
-  const p = parts(date);
-  for (const name of ['day', 'month', 'year', 'time']) await page.fill(`#${id}-${name}`, p[name]);
-}
-
-async function clickEvent(page, label) {
-  await page.click(`#allowed-events a:has-text("${label}")`);
-  await page.waitForSelector('form');
-}
-
-async function banner(page) {
-  return page.locator('.govuk-notification-banner').innerText();
-}
 
 describe('the checks catch what they must', () => {
   test('axe finds a known violation, the CSP watch an inline script, the guard a foreign host', async () => {
@@ -533,3 +517,5 @@ describe('sessions', () => {
     }
   });
 });
+
+partTwo();

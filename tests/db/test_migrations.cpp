@@ -92,6 +92,40 @@ TEST_F(fresh_database, an_empty_database_is_at_schema_version_zero) {
     EXPECT_EQ(current_schema_version(url_), 0);
 }
 
+// The same URI as another user (no password: the test cluster trusts local connections).
+std::string url_as(const std::string& url, const std::string& user) {
+    const auto scheme = url.find("://");
+    const auto at = url.find('@', scheme + 3);
+    const auto slash = url.find('/', scheme + 3);
+    const auto host = at != std::string::npos && at < slash ? at + 1 : scheme + 3;
+    return url.substr(0, scheme + 3) + user + "@" + url.substr(host);
+}
+
+TEST_F(fresh_database, a_role_that_may_not_create_tables_reads_the_version_and_makes_nothing) {
+    if (base_url().find("://") == std::string::npos) {
+        GTEST_SKIP() << "needs a postgresql:// URL to connect as another role";
+    }
+    {
+        pqxx::connection admin{url_};
+        pqxx::nontransaction tx{admin};
+        tx.exec0("do $$ begin if not exists (select from pg_roles where rolname = "
+                 "'homeward_test_reader') then create role homeward_test_reader login; end if; "
+                 "end $$");
+        tx.exec0("revoke create on schema public from public");
+    }
+    const auto reader = url_as(url_, "homeward_test_reader");
+    EXPECT_EQ(current_schema_version(reader), 0);
+    EXPECT_EQ(query("select count(*) from pg_tables where schemaname = 'public'"), "0");
+    migrate(url_);
+    {
+        pqxx::connection admin{url_};
+        pqxx::nontransaction tx{admin};
+        tx.exec0("grant usage on schema public to homeward_test_reader");
+        tx.exec0("grant select on schema_migrations to homeward_test_reader");
+    }
+    EXPECT_EQ(current_schema_version(reader), latest_schema_version());
+}
+
 TEST_F(fresh_database, migrate_from_empty_applies_every_migration_in_order) {
     const auto report = migrate(url_);
     EXPECT_EQ(report.from_version, 0);

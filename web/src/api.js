@@ -57,6 +57,9 @@ export async function api(method, path, { body, etag, headers = {}, quiet401 = f
 
 export const get = (path, options) => api('GET', path, options);
 export const post = (path, body, options = {}) => api('POST', path, { ...options, body });
+export const put = (path, body, options = {}) => api('PUT', path, { ...options, body });
+export const patch = (path, body, options = {}) => api('PATCH', path, { ...options, body });
+export const remove = (path, options) => api('DELETE', path, options);
 
 // Query strings from an object, leaving out empty values.
 export function query(params) {

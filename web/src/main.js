@@ -6,12 +6,18 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, get, onSessionEnded } from './api.js';
 import { html } from './components.js';
 import { currentPath, match, navigate, usePath } from './router.js';
-import { homeFor, setFlash, state } from './state.js';
+import { forgetUser, hasCaseWork, homeFor, onUnread, refreshUnread, setFlash, state } from './state.js';
 import { roleNames } from './words.js';
+import { Account } from './pages/account.js';
+import { FailedMessages, Organisations, Webhook } from './pages/admin.js';
+import { Child, ChildForm } from './pages/child.js';
 import { EventPage } from './pages/events.js';
 import { Episode } from './pages/episode.js';
+import { Notifications } from './pages/notifications.js';
+import { Oversight } from './pages/oversight.js';
 import { Report } from './pages/report.js';
 import { SignIn } from './pages/sign_in.js';
+import { TeamWork } from './pages/team.js';
 import { MyWork, PoliceWork } from './pages/work.js';
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported');
@@ -25,24 +31,46 @@ function signInPath(reason, returnTo) {
   return `/sign-in${text ? `?${text}` : ''}`;
 }
 
-function Header({ session, onSignOut }) {
+function UnreadLink({ path }) {
+  const [count, setCount] = useState(state.unread?.count ?? null);
+  useEffect(() => onUnread(setCount), []);
+  const current = path.split('?')[0] === '/notifications';
+  return html`<a href="/notifications" class="hw-header__link" id="notifications-link" aria-current=${current ? 'page' : undefined}>
+    Notifications${count > 0 && html` <span class="hw-count" id="unread-count">${count}</span><span class="govuk-visually-hidden"> unread</span>`}</a>`;
+}
+
+function Header({ session, onSignOut, path }) {
   return html`<header class="hw-header">
     <div class="govuk-width-container">
       ${session && html`<div class="hw-header__user">
-        <span>${session.user.username} · ${roleNames[session.user.role] ?? session.user.role} · ${session.user.organisation}</span>
-        ${' '}<button type="button" class="hw-header__signout" id="sign-out" onClick=${onSignOut}>Sign out</button>
+        <span class="hw-header__who">${session.user.username} · ${roleNames[session.user.role] ?? session.user.role} · ${session.user.organisation}</span>
+        <span class="hw-header__links">
+          ${hasCaseWork(session) && html`<${UnreadLink} path=${path} />`}
+          <a href="/account" class="hw-header__link" id="account-link" aria-current=${path.split('?')[0] === '/account' ? 'page' : undefined}>Your account</a>
+          <button type="button" class="hw-header__signout" id="sign-out" onClick=${onSignOut}>Sign out</button>
+        </span>
       </div>`}
       <a href="/" class="hw-header__name">Homeward</a>
     </div>
   </header>`;
 }
 
+// Each role's own sections; the header holds notifications and the account.
+function menuFor(role) {
+  switch (role) {
+    case 'police': return [['/police', 'Police work'], ['/report', 'Report a child missing']];
+    case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work']];
+    case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work']];
+    case 'admin': return [['/admin', 'Organisations'], ['/admin/failed-messages', 'Failed messages']];
+    case 'data_protection_officer': return [];
+    default: return [['/my-work', 'My work']];
+  }
+}
+
 function Navigation({ session, path }) {
   if (!session) return null;
-  const police = session.user.role === 'police';
-  const items = police
-    ? [['/police', 'Police work'], ['/report', 'Report a child missing']]
-    : [['/my-work', 'My work']];
+  const items = menuFor(session.user.role);
+  if (!items.length) return null;
   const [pathname] = path.split('?');
   return html`<section aria-label="Menu" class="govuk-service-navigation" data-module="govuk-service-navigation">
     <div class="govuk-width-container"><div class="govuk-service-navigation__container">
@@ -79,6 +107,15 @@ const titles = [
   ['/report', 'Report a child missing'],
   ['/episodes/:id', 'Episode'],
   ['/episodes/:id/:event', 'Episode'],
+  ['/team', 'Team work'],
+  ['/oversight', 'CSE oversight'],
+  ['/children/:id', 'Child'],
+  ['/children/:id/:form', 'Child'],
+  ['/notifications', 'Notifications'],
+  ['/account', 'Your account'],
+  ['/admin', 'Organisations'],
+  ['/admin/organisations/:code', 'Webhook'],
+  ['/admin/failed-messages', 'Failed messages'],
 ];
 
 function Page({ path, session, setSession }) {
@@ -92,6 +129,18 @@ function Page({ path, session, setSession }) {
   if (params) return html`<${Episode} key=${params.id} id=${params.id} />`;
   params = match('/episodes/:id/:event', path);
   if (params) return html`<${EventPage} key=${path} id=${params.id} event=${params.event} />`;
+  if (match('/team', path)) return html`<${TeamWork} key=${path} />`;
+  if (match('/oversight', path)) return html`<${Oversight} />`;
+  params = match('/children/:id', path);
+  if (params) return html`<${Child} key=${params.id} id=${params.id} />`;
+  params = match('/children/:id/:form', path);
+  if (params) return html`<${ChildForm} key=${path} id=${params.id} form=${params.form} />`;
+  if (match('/notifications', path)) return html`<${Notifications} />`;
+  if (match('/account', path)) return html`<${Account} />`;
+  if (match('/admin', path)) return html`<${Organisations} />`;
+  params = match('/admin/organisations/:code', path);
+  if (params) return html`<${Webhook} key=${params.code} code=${params.code} />`;
+  if (match('/admin/failed-messages', path)) return html`<${FailedMessages} />`;
   return html`<${NotFound} />`;
 }
 
@@ -108,7 +157,7 @@ function App() {
       // A page's requests run together: the first 401 leads to sign-in, the others are the same news.
       if (!state.session || currentPath().startsWith('/sign-in')) return;
       const back = signInPath(reason, currentPath());
-      state.episodes.clear();
+      forgetUser();
       setSession(null);
       navigate(back, { replace: true });
     });
@@ -129,20 +178,26 @@ function App() {
     window.scrollTo(0, 0);
   }, [path]);
 
+  // The unread count: on arriving and on moving between pages (refreshUnread keeps it to one
+  // request in 30 seconds), never on a timer.
+  useEffect(() => {
+    if (session && !path.startsWith('/sign-in')) refreshUnread();
+  }, [session, path]);
+
   async function signOut() {
     try {
       await api('DELETE', '/api/v1/session', { quiet401: true });
     } catch {
       // Signed out already: the page below says so either way.
     }
-    state.episodes.clear();
+    forgetUser();
     setSession(null);
     setFlash(null);
     navigate('/sign-in?reason=you_signed_out', { replace: true });
   }
 
   if (session === undefined) return null;
-  return html`<${Header} session=${session} onSignOut=${signOut} />
+  return html`<${Header} session=${session} onSignOut=${signOut} path=${path} />
     <${Navigation} session=${session} path=${path} />
     <div class="govuk-width-container">
       <main class="govuk-main-wrapper" id="main-content">

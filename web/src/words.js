@@ -145,3 +145,67 @@ export function sentence(text) {
   const first = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
+
+// Notifications: what each kind says in the inbox. Clock notifications name the clock's kind.
+export const notificationKinds = {
+  episode_reported: 'Child reported missing',
+  child_returned: 'Child returned',
+  clock_due_soon: 'Due soon',
+  clock_overdue: 'Overdue',
+  long_missing: 'Long missing',
+  repeat_missing: 'Repeat missing: a multi-agency review is due',
+  cse_risk_raised: 'CSE risk for your attention',
+  entity_linked: 'A person, place or vehicle links several children',
+  webhook_changed: 'Your organisation’s webhook changed',
+};
+
+// The notification's headline in words: "Overdue: Offer the return interview".
+export function notificationTitle(n) {
+  const clock = n.body?.kind && clockNames[n.body.kind];
+  if ((n.kind === 'clock_overdue' || n.kind === 'clock_due_soon') && clock) {
+    return `${notificationKinds[n.kind]}: ${clock}`;
+  }
+  if (n.kind === 'cse_risk_raised' && n.body?.cse_risk) {
+    return `CSE risk ${n.body.cse_risk} recorded: for your attention`;
+  }
+  return notificationKinds[n.kind] ?? n.title;
+}
+
+// Where a notification leads: its episode, else its child, else nowhere (read in the inbox).
+// Repeat missing is about the child, not the one report that tipped it: it leads to the child.
+export function notificationHref(n) {
+  const episode = n.episode_id ?? n.body?.episode_id;
+  const child = n.child_id ?? n.body?.child_id;
+  if (child && n.kind === 'repeat_missing') return `/children/${child}?notification=${n.id}`;
+  if (episode) return `/episodes/${episode}?notification=${n.id}`;
+  if (child) return `/children/${child}?notification=${n.id}`;
+  return null;
+}
+
+export const reviewKinds = {
+  repeat_missing_review: 'Multi-agency review (repeat missing)',
+  cse_reassessment: 'CSE risk reassessment',
+};
+
+// Webhook topics are "notification.<kind>".
+export function topicInWords(topic) {
+  const kind = topic?.startsWith('notification.') ? topic.slice('notification.'.length) : topic;
+  return notificationKinds[kind] ?? topic;
+}
+
+export const organisationKinds = { police: 'Police force', local_authority: 'Council' };
+
+export const riskColours = {
+  none: 'govuk-tag--grey',
+  low: 'govuk-tag--blue',
+  medium: 'govuk-tag--orange',
+  high: 'govuk-tag--red',
+};
+
+// Clocks that social work holds: the manager assigns the episode to move them.
+export const socialWorkClocks = new Set(['interview_offered', 'interview_held', 'further_offer', 'follow_up_action']);
+
+// How long ago, in words: "3 hours".
+export function since(iso, now = Date.now()) {
+  return duration((now - new Date(iso).getTime()) / 1000);
+}

@@ -26,6 +26,11 @@ services::overdue_query overdue_query_of(const request_context& c) {
             400, "due_soon must be true or false", {{"due_soon", "must be true or false"}}};
     }
     query.due_soon = due_soon == "true";
+    const auto open = c.query_text("open");
+    if (open && *open != "true" && *open != "false") {
+        throw refusal{400, "open must be true or false", {{"open", "must be true or false"}}};
+    }
+    query.open = open == "true";
     return query;
 }
 

@@ -3,6 +3,8 @@
 // episode (with its child, clocks and allowed events) and its history.
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
+import { markNotificationRead } from '../notify.js';
+import { searchParam } from '../router.js';
 import { Heading, LinkButton, Loading, SummaryList, Tag, html } from '../components.js';
 import { state } from '../state.js';
 import { Flash } from './work.js';
@@ -17,7 +19,7 @@ export async function loadEpisode(id) {
   return loaded;
 }
 
-function deadlineStatus(d) {
+export function deadlineStatus(d) {
   if (d.status === 'met') return html`<${Tag} colour="govuk-tag--green">Done<//> <span class="govuk-body-s">${when(d.met_at)}</span>`;
   if (d.status === 'stopped') return html`<${Tag} colour="govuk-tag--grey">No longer needed<//>`;
   if (d.overdue || d.status === 'overdue') return html`<${Tag} colour="govuk-tag--red">${timeLeft(d.due_at)}<//>`;
@@ -106,6 +108,9 @@ export function Episode({ id }) {
   const [loaded, setLoaded] = useState(null);
   const [failure, setFailure] = useState(null);
   useEffect(() => {
+    markNotificationRead(searchParam('notification'));
+  }, [id]);
+  useEffect(() => {
     let live = true;
     Promise.all([loadEpisode(id), get(`/api/v1/episodes/${encodeURIComponent(id)}/history`)])
       .then(([episode, history]) => live && setLoaded({ ...episode, history: history.data.items }))
@@ -120,7 +125,11 @@ export function Episode({ id }) {
   const allowed = episode.allowed_events ?? [];
   // Marking an action done is offered at each action; taking an episode one already holds is no news.
   const mine = episode.assigned_worker_id && episode.assigned_worker_id === state.session?.user.id;
-  const buttons = allowed.filter((e) => e !== 'action-complete' && !(e === 'assign' && mine));
+  const manager = state.session?.user.role === 'manager';
+  const buttons = allowed.filter((e) => e !== 'action-complete' && !(e === 'assign' && mine && !manager));
+  const label = (e) => (e === 'assign' && manager
+    ? (episode.assigned_worker_id ? 'Reassign the episode' : 'Assign the episode')
+    : events[e]?.action ?? e);
   const interview = episode.interview;
   const offer = episode.interview_offer;
   return html`<${Flash} />
@@ -131,14 +140,15 @@ export function Episode({ id }) {
     <h2 class="govuk-heading-m">What you can do now</h2>
     ${buttons.length
       ? html`<div class="hw-actions" id="allowed-events">${buttons.map((e) => html`<${LinkButton} key=${e}
-          href=${`/episodes/${id}/${e}`} secondary=${buttons.indexOf(e) > 0}>${events[e]?.action ?? e}<//>`)}</div>`
+          href=${`/episodes/${id}/${e}`} secondary=${buttons.indexOf(e) > 0}>${label(e)}<//>`)}</div>`
       : html`<p class="govuk-body" id="allowed-events">There is nothing for you to do on this episode now.</p>`}
     <${WhyNotClosed} episode=${episode} allowed=${allowed} />
     <h2 class="govuk-heading-m">Deadlines</h2>
     <${Deadlines} episode=${episode} />
     <h2 class="govuk-heading-m">The report</h2>
     <${SummaryList} rows=${[
-      ['Child', `${childName(episode.child)}${episode.child?.date_of_birth ? `, born ${day(episode.child.date_of_birth)}` : ''}`],
+      ['Child', html`${state.session?.user.role !== 'police' && episode.child?.id
+        ? html`<a class="govuk-link" href=${`/children/${episode.child.id}`}>${childName(episode.child)}</a>` : childName(episode.child)}${episode.child?.date_of_birth ? `, born ${day(episode.child.date_of_birth)}` : ''}`],
       ['Last seen', `${when(episode.last_seen_at)}, ${episode.last_seen_location}`],
       ['Circumstances', episode.circumstances],
       ['Risk grade', riskNames[episode.risk_level]],

@@ -5,23 +5,27 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get } from '../api.js';
 import {
-  BackLink, Button, Checkboxes, DateTimeInput, ErrorSummary, Heading, Loading, Radios, Select, TextInput, Textarea, html,
+  BackLink, Button, Checkboxes, DateTimeInput, ErrorSummary, Heading, Loading, Radios, Select, SummaryList, TextInput, Textarea, html,
 } from '../components.js';
 import { emptyParts, fieldMessages, nowParts, partsToValue, sendEvent, summaryOf } from '../form.js';
 import { navigate, searchParam } from '../router.js';
 import { setFlash, state } from '../state.js';
-import { actionTypes, childName, conflictInWords, events, riskNames, riskOrder } from '../words.js';
+import { actionTypes, childName, conflictInWords, events, riskNames, riskOrder, when } from '../words.js';
+import { loadWorkers } from '../workers.js';
+import { safeReturn } from './child.js';
 import { loadEpisode } from './episode.js';
 
 const yesNo = [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }];
 
 // Field state and sending for one form. `anchors`: field → element id, in the form's order.
-function useEventForm({ id, loaded, path, labels, anchors, success }) {
+function useEventForm({ id, loaded, path, labels, anchors, success: successText }) {
   const [fields, setFields] = useState({});
   const [conflict, setConflict] = useState(null);
   const [busy, setBusy] = useState(false);
 
-  async function send(body, clientErrors = {}) {
+  // A page that sent the user here (the manager's team page) may ask to get them back after.
+  const back = safeReturn(searchParam('return'));
+  async function send(body, clientErrors = {}, success = successText) {
     if (Object.keys(clientErrors).length) {
       setConflict(null);
       setFields(clientErrors);
@@ -32,7 +36,7 @@ function useEventForm({ id, loaded, path, labels, anchors, success }) {
       await sendEvent(id, path, body, loaded.etag);
       state.episodes.delete(id);
       setFlash('success', 'Done', success);
-      navigate(`/episodes/${id}`);
+      navigate(back ?? `/episodes/${id}`);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status === 401) return;
       if (error.status === 412) {
@@ -81,7 +85,8 @@ function required(value, field, message, problems) {
 }
 
 function Shell({ episode, id, event, errors, children, title }) {
-  return html`<${BackLink} href=${`/episodes/${id}`}>Back to the episode<//>
+  const back = safeReturn(searchParam('return'));
+  return html`<${BackLink} href=${back ?? `/episodes/${id}`}>${back ? 'Back' : 'Back to the episode'}<//>
     <${ErrorSummary} errors=${errors} />
     <${Heading} caption=${childName(episode.child)}>${title ?? events[event]?.action ?? event}<//>
     ${children}`;
@@ -172,7 +177,11 @@ function CancelForm({ id, loaded }) {
 
 // ---- social work
 
-function AssignForm({ id, loaded }) {
+function AssignForm(props) {
+  return state.session.user.role === 'manager' ? html`<${ManagerAssignForm} ...${props} />` : html`<${TakeForm} ...${props} />`;
+}
+
+function TakeForm({ id, loaded }) {
   const form = useEventForm({ id, loaded, path: 'assign', labels: {}, anchors: {},
     success: 'You hold this episode now, and its clocks are in your work.' });
   function submit(e) {
@@ -182,6 +191,47 @@ function AssignForm({ id, loaded }) {
   return html`<${Shell} episode=${loaded.episode} id=${id} event="assign" errors=${form.errors}>
     <p class="govuk-body">You will hold this episode: its interview clocks and actions show in your work.</p>
     <form novalidate onSubmit=${submit}><${Button} disabled=${form.busy}>Take this episode<//></form><//>`;
+}
+
+// A manager gives the episode (and its social work clocks) to a worker, or moves it to another.
+function ManagerAssignForm({ id, loaded }) {
+  const [workers, setWorkers] = useState(null);
+  const [failure, setFailure] = useState(null);
+  const [worker, setWorker] = useState('');
+  const current = loaded.episode.assigned_worker_id;
+  const form = useEventForm({ id, loaded, path: 'assign', labels: { worker_id: 'the worker' },
+    anchors: { worker_id: 'worker_id' }, success: 'The episode is assigned.' });
+  useEffect(() => {
+    loadWorkers().then(setWorkers).catch((error) => error.status !== 401 && setFailure(error.message));
+  }, []);
+  const holder = current && workers?.find((w) => w.id === current);
+  const title = current ? 'Reassign the episode' : 'Assign the episode';
+  function submit(e) {
+    e.preventDefault();
+    const chosen = workers.find((w) => w.id === worker);
+    if (!chosen) {
+      form.send(null, { worker_id: 'Select who will hold the episode' });
+      return;
+    }
+    form.send({ worker_id: chosen.id }, {}, `${chosen.id === state.session.user.id ? 'You hold' : `${chosen.username} holds`} this episode now, with its clocks.`);
+  }
+  if (failure) return html`<${Shell} episode=${loaded.episode} id=${id} event="assign" errors=${[]} title=${title}><p class="govuk-body">${failure}</p><//>`;
+  if (!workers) return html`<${Loading} />`;
+  const me = state.session.user.id;
+  const choices = workers.filter((w) => w.id !== current).map((w) => ({
+    value: w.id,
+    label: w.id === me ? `You (${w.username})` : w.username,
+    hint: w.team ? `Team: ${w.team}` : undefined,
+  }));
+  return html`<${Shell} episode=${loaded.episode} id=${id} event="assign" errors=${form.errors} title=${title}>
+    <p class="govuk-body" id="current-holder">${current
+      ? `${holder ? (holder.id === me ? 'You hold' : `${holder.username} holds`) : 'A worker holds'} this episode now. The worker you choose takes it over with its clocks.`
+      : 'Nobody holds this episode yet. The worker you choose holds it and its clocks.'}</p>
+    <form novalidate onSubmit=${submit}>
+      <${Radios} id="worker_id" legend="Who will hold it?" value=${worker} onChange=${setWorker} error=${form.fields.worker_id}
+        items=${choices} legendClass="govuk-fieldset__legend--m" />
+      <${Button} disabled=${form.busy} id="assign-submit">${current ? 'Reassign' : 'Assign'}<//>
+    </form><//>`;
 }
 
 function OfferForm({ id, loaded }) {
@@ -405,7 +455,7 @@ function CompleteActionForm({ id, loaded }) {
 }
 
 // A form of one text field: close (summary), sign-off (note), cancel and reopen (reason).
-function ReasonForm({ id, loaded, event, field, label, hint, button, success, warning = false }) {
+function ReasonForm({ id, loaded, event, field, label, hint, button, success, warning = false, intro }) {
   const [text, setText] = useState('');
   const form = useEventForm({ id, loaded, path: event, labels: { [field]: label.toLowerCase() }, anchors: { [field]: field }, success });
   function submit(e) {
@@ -414,6 +464,7 @@ function ReasonForm({ id, loaded, event, field, label, hint, button, success, wa
     form.send({ [field]: required(text, field, `Enter ${label.toLowerCase().replace(/\?$/, '')}`, p) }, p);
   }
   return html`<${Shell} episode=${loaded.episode} id=${id} event=${event} errors=${form.errors}>
+    ${intro && intro(loaded.episode)}
     <form novalidate onSubmit=${submit}>
       <${Textarea} id=${field} label=${label} hint=${hint} value=${text} onInput=${setText} error=${form.fields[field]} />
       <${Button} warning=${warning} disabled=${form.busy}>${button}<//>
@@ -433,9 +484,26 @@ const forms = {
   'complete-action': CompleteActionForm,
   close: (p) => html`<${ReasonForm} ...${p} event="close" field="summary" label="Summary" hint="How the episode ends, and the plan that keeps the child safe"
     button="Close the episode" success="The episode is closed." />`,
-  'sign-off': (p) => html`<${ReasonForm} ...${p} event="sign-off" field="note" label="Note" button="Sign off" success="The episode is signed off." />`,
+  'sign-off': (p) => html`<${ReasonForm} ...${p} event="sign-off" field="note" label="Your note" intro=${signOffContext}
+    hint="What you checked and why the plan keeps the child safe" button="Sign off" success="The episode is signed off: social work can close it once every action is done." />`,
   reopen: (p) => html`<${ReasonForm} ...${p} event="reopen" field="reason" label="Why is it reopened?" button="Reopen the episode" success="The episode is reopened." />`,
 };
+
+// What the champion signs off: the risk found, how it was judged, and what follow-up is in hand.
+function signOffContext(episode) {
+  const interview = episode.interview ?? {};
+  const actions = episode.actions ?? [];
+  const open = actions.filter((a) => a.status === 'open').length;
+  return html`<p class="govuk-body">Signing off says you have reviewed this episode. Its CSE risk is medium or high, so social work cannot close it until you do.</p>
+    <${SummaryList} rows=${[
+      ['CSE risk', interview.cse_risk ? riskNames[interview.cse_risk] : null],
+      ['Suggested by the indicators', interview.suggested_cse_risk ? `${riskNames[interview.suggested_cse_risk]} (score ${interview.indicator_score})` : null],
+      ['Why lower than suggested', interview.risk_rationale],
+      ['Interview', interview.conducted_at ? `${interview.outcome === 'declined' ? 'Declined' : 'Held'} ${when(interview.conducted_at)}` : null],
+      ['Follow-up actions', actions.length ? `${actions.length} raised, ${open} still open` : 'None raised'],
+    ]} />
+    <p class="govuk-body"><a class="govuk-link" href=${`/episodes/${episode.id}`}>Read the whole episode</a> before you sign off.</p>`;
+}
 
 export function EventPage({ id, event }) {
   const [loaded, setLoaded] = useState(state.episodes.get(id) ?? null);

@@ -23,10 +23,11 @@ function FindChild({ onFound, onAdd }) {
     if (born.error) problems.date_of_birth = born.error;
     setFields(problems);
     if (Object.keys(problems).length) return;
-    // The family name (the last word typed) finds the child; the date of birth narrows it.
-    const words = name.trim().split(/\s+/);
+    // Police find a child by the exact name (the family name alone, or given and family names)
+    // and the date of birth: the server answers them nothing looser.
+    const typed = name.trim().split(/\s+/).join(' ');
     try {
-      const { data } = await get(`/api/v1/children${query({ q: words[words.length - 1], date_of_birth: born.value, limit: 20 })}`);
+      const { data } = await get(`/api/v1/children${query({ q: typed, date_of_birth: born.value, limit: 20 })}`);
       setResults(data.items);
       setChosen(data.items.length === 1 ? data.items[0].id : '');
     } catch (error) {
@@ -48,7 +49,7 @@ function FindChild({ onFound, onAdd }) {
   return html`<${ErrorSummary} errors=${errors} />
     <${Heading} caption="Report a child missing">Find the child<//>
     <form novalidate onSubmit=${search}>
-      <${TextInput} id="search-name" label="Child’s name" hint="Their family name is enough, for example Smith"
+      <${TextInput} id="search-name" label="Child’s name" hint="Their full name, or their family name alone, for example Amy Smith or Smith"
         value=${name} onInput=${setName} error=${fields.q} autocomplete="off" spellcheck="false" />
       <${DateTimeInput} id="search-dob" legend="Date of birth" time=${false} value=${dob} onChange=${setDob}
         error=${fields.date_of_birth} />

@@ -6,51 +6,66 @@ import { Banner, Heading, LinkButton, Loading, Tag, html } from '../components.j
 import { state, takeFlash } from '../state.js';
 import { childName, clockNames, day, openStates, socialWorkStates, stateColours, stateNames, timeLeft, when } from '../words.js';
 
-function useLists(requests) {
+export function useLists(requests, deps = []) {
   const [lists, setLists] = useState(null);
   const [failure, setFailure] = useState(null);
   useEffect(() => {
     let live = true;
     Promise.all(requests.map((path) => get(path)))
-      .then((replies) => live && setLists(replies.map((r) => r.data.items)))
+      .then((replies) => live && setLists(replies.map((r) => r.data.items ?? r.data)))
       .catch((error) => live && error.status !== 401 && setFailure(error.message));
     return () => {
       live = false;
     };
-  }, []);
+  }, deps);
   return [lists, failure];
 }
 
-function ClockList({ id, items, overdue, empty }) {
+// Clocks, most overdue first. `action(item)` adds a link under an item (the manager's assign).
+export function ClockList({ id, items, empty, action }) {
   if (!items.length) return html`<p class="govuk-body" id=${id}>${empty}</p>`;
+  const me = state.session?.user;
+  const childPages = me && me.role !== 'police';
   return html`<ul class="hw-work-list" id=${id}>
     ${items.map((item) => html`<li class="hw-work-list__item" key=${item.clock_id}>
       <h3 class="govuk-heading-s govuk-!-margin-bottom-1">
         ${item.episode_id
           ? html`<a class="govuk-link" href=${`/episodes/${item.episode_id}`}>${childName(item.child)}</a>`
-          : childName(item.child)}
+          : childPages && item.child?.id
+            ? html`<a class="govuk-link" href=${`/children/${item.child.id}`}>${childName(item.child)}</a>`
+            : childName(item.child)}
       </h3>
       <p class="govuk-body govuk-!-margin-bottom-1">${clockNames[item.kind] ?? item.kind}</p>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
-        <${Tag} colour=${overdue ? 'govuk-tag--red' : 'govuk-tag--yellow'}>${timeLeft(item.due_at)}<//>
-        ${' '}Due ${when(item.due_at)}${item.holder?.username && item.holder.user_id !== state.session?.user.id ? ` · held by ${item.holder.username}` : ''}
+        <${Tag} colour=${new Date(item.due_at).getTime() <= Date.now() ? 'govuk-tag--red' : 'govuk-tag--yellow'}>${timeLeft(item.due_at)}<//>
+        ${' '}Due ${when(item.due_at)}${holderText(item, me)}
       </p>
+      ${action && action(item)}
     </li>`)}
   </ul>`;
 }
 
-function EpisodeList({ id, items, empty }) {
+function holderText(item, me) {
+  if (item.holder?.user_id && item.holder.user_id === me?.id) return '';
+  if (item.holder?.username) return ` · held by ${item.holder.username}${item.holder.team ? ` (${item.holder.team})` : ''}`;
+  if (me && (me.role === 'manager' || me.role === 'cse_champion')) return ' · not assigned to anyone';
+  return '';
+}
+
+// Episodes; `heading(e)` names each (the child, unless the page is the child's own).
+export function EpisodeList({ id, items, empty, action, heading = (e) => childName(e.child) }) {
   if (!items.length) return html`<p class="govuk-body" id=${id}>${empty}</p>`;
   return html`<ul class="hw-work-list" id=${id}>
     ${items.map((e) => html`<li class="hw-work-list__item" key=${e.id}>
       <h3 class="govuk-heading-s govuk-!-margin-bottom-1">
-        <a class="govuk-link" href=${`/episodes/${e.id}`}>${childName(e.child)}</a>
+        <a class="govuk-link" href=${`/episodes/${e.id}`}>${heading(e)}</a>
       </h3>
       <p class="govuk-body-s govuk-!-margin-bottom-0">
         <${Tag} colour=${stateColours[e.state]}>${stateNames[e.state]}<//>
         ${' '}Reported ${e.missing_or_away === 'away' ? 'away' : 'missing'} ${when(e.reported_at)} · risk ${e.risk_level} · reference ${e.police_reference}
         ${e.child?.date_of_birth ? ` · born ${day(e.child.date_of_birth)}` : ''}
       </p>
+      ${action && action(e)}
     </li>`)}
   </ul>`;
 }
@@ -76,10 +91,10 @@ export function MyWork() {
     ${!lists && !failure && html`<${Loading} />`}
     ${lists && html`<div id="my-work-lists">
       <h2 class="govuk-heading-m">Overdue</h2>
-      <${ClockList} id="overdue-list" items=${lists[0]} overdue=${true}
+      <${ClockList} id="overdue-list" items=${lists[0]}
         empty=${mine ? 'Nothing you hold is overdue.' : 'Nothing in your authority is overdue.'} />
       <h2 class="govuk-heading-m">Due in the next 24 hours</h2>
-      <${ClockList} id="due-soon-list" items=${lists[1]} overdue=${false} empty="Nothing falls due in the next 24 hours." />
+      <${ClockList} id="due-soon-list" items=${lists[1]} empty="Nothing falls due in the next 24 hours." />
       <h2 class="govuk-heading-m">Your episodes</h2>
       <${EpisodeList} id="mine-list" items=${lists[2]} empty="No open episode is assigned to you." />
       <h2 class="govuk-heading-m">Waiting for a social worker</h2>
@@ -101,9 +116,9 @@ export function PoliceWork() {
     ${!lists && !failure && html`<${Loading} />`}
     ${lists && html`<div id="police-lists">
       <h2 class="govuk-heading-m">Overdue police work</h2>
-      <${ClockList} id="overdue-list" items=${lists[0]} overdue=${true} empty="No police clock of your force is overdue." />
+      <${ClockList} id="overdue-list" items=${lists[0]} empty="No police clock of your force is overdue." />
       <h2 class="govuk-heading-m">Due in the next 24 hours</h2>
-      <${ClockList} id="due-soon-list" items=${lists[1]} overdue=${false} empty="Nothing falls due in the next 24 hours." />
+      <${ClockList} id="due-soon-list" items=${lists[1]} empty="Nothing falls due in the next 24 hours." />
       <h2 class="govuk-heading-m">Open episodes</h2>
       <${EpisodeList} id="open-list" items=${lists[2]} empty="Your force has no open episode." />
     </div>`}`;

@@ -39,6 +39,7 @@ struct overdue_filter {
     std::optional<std::string> worker_id;
     std::optional<std::string> team_id; // clocks held by a worker of this team
     bool due_soon{false};
+    bool open{false}; // every open clock, whatever its due time (not with due_soon)
     time_point now{};
     std::chrono::seconds window{std::chrono::hours{24}};
     int limit{50};

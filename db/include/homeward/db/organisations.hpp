@@ -34,6 +34,10 @@ std::optional<user_row> by_id(unit_of_work& uow, std::string_view id);
 // Is this an active user with one of these roles in one of these organisations?
 bool is_worker_of(unit_of_work& uow, std::string_view user_id,
                   const std::vector<std::string>& organisation_ids, const std::vector<role>& roles);
+// Whom an episode of the organisation can be given to: its active social workers and managers
+// (of the team, when given), by team name (those of no team last) then username.
+std::vector<user_row> workers_of(unit_of_work& uow, std::string_view organisation_id,
+                                 const std::optional<std::string>& team_id);
 
 } // namespace homeward::db::users
 

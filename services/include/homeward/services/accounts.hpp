@@ -7,6 +7,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace homeward::services {
@@ -17,5 +19,10 @@ user_row update_my_account(const environment& env, const actor& who,
                            const boost::json::object& body);
 
 std::vector<db::team_row> teams_of_my_organisation(const environment& env, const actor& who);
+
+// Whom a manager or the CSE champion can give an episode to: the active social workers and
+// managers of their organisation (of one team, by its id, when `team` is given). Others: forbidden.
+std::vector<user_row> workers_of_my_organisation(const environment& env, const actor& who,
+                                                 const std::optional<std::string>& team);
 
 } // namespace homeward::services

@@ -16,6 +16,7 @@ struct overdue_query {
     std::optional<std::string> worker_id;
     std::optional<std::string> team; // a team's id: clocks held by its workers
     bool due_soon{false};
+    bool open{false}; // every open clock, soonest due first (not with due_soon)
     int limit{50};
     std::optional<std::string> cursor;
 };
@@ -28,7 +29,7 @@ struct overdue_view {
 
 // Most overdue first. Social workers: the clocks they hold; managers and the champion: their
 // authority's; police: their force's police clocks. With due_soon: what falls due within the
-// policy's due-soon window instead.
+// policy's due-soon window instead; with open: every open clock, late or not (soonest due first).
 page<overdue_view> overdue_queue(const environment& env, const actor& who,
                                  const overdue_query& query);
 
