@@ -15,7 +15,7 @@
 
 #include <cstdint>
 
-namespace homeward::services_testing {
+namespace homeward::testing {
 namespace {
 
 using workflow::episode_state;
@@ -27,9 +27,8 @@ protected:
         if (HasFatalFailure()) {
             return;
         }
-        w_ = make_world();
         // Real use: a child created and read, an episode taken to its close, a refusal.
-        episode_ = episode_in(w_, episode_state::closed);
+        episode_ = episode_in(episode_state::closed);
         services::get_episode(env_, w_.police, episode_);
         failure_of([&] { services::get_episode(env_, w_.other_social_worker, episode_); });
         const auto verdict = services::verify_audit(env_);
@@ -39,11 +38,10 @@ protected:
 
     // The seq of the latest entry about this episode whose outcome is `outcome`.
     std::int64_t entry_of(std::string_view outcome) {
-        return scalar("select max(seq) from audit_log where entity_id = " + quoted(episode_) +
-                      " and outcome = " + quoted(outcome));
+        return scalar("select max(seq) from audit_log where entity_id = " + literal(episode_) +
+                      " and outcome = " + literal(outcome));
     }
 
-    world w_;
     std::string episode_;
 };
 
@@ -68,13 +66,13 @@ TEST_F(audit_verification, the_chain_verifies_intact_after_real_use_cases) {
 }
 
 TEST_F(audit_verification, use_cases_and_refusals_are_audited_with_actor_and_outcome) {
-    EXPECT_GE(count_where("audit_log", "entity_id = " + quoted(episode_) +
+    EXPECT_GE(count_where("audit_log", "entity_id = " + literal(episode_) +
                                            " and outcome = 'success' and actor_id::text = " +
-                                           quoted(w_.police.user_id)),
+                                           literal(w_.police.user_id)),
               2); // the report and the return (and the read)
-    EXPECT_GE(count_where("audit_log", "entity_id = " + quoted(episode_) +
+    EXPECT_GE(count_where("audit_log", "entity_id = " + literal(episode_) +
                                            " and outcome = 'not_found' and actor_id::text = " +
-                                           quoted(w_.other_social_worker.user_id)),
+                                           literal(w_.other_social_worker.user_id)),
               1);
 }
 
@@ -84,7 +82,7 @@ TEST_F(audit_verification, an_altered_entry_is_caught_at_its_seq) {
     const auto where = " where seq = " + std::to_string(altered);
     const auto original = text("select outcome from audit_log" + where);
     restore_on_exit restore{
-        [&] { execute("update audit_log set outcome = " + quoted(original) + where); }};
+        [&] { execute("update audit_log set outcome = " + literal(original) + where); }};
     execute("update audit_log set outcome = 'denied'" + where);
 
     const auto verdict = services::verify_audit(env_);
@@ -98,7 +96,7 @@ TEST_F(audit_verification, an_altered_detail_is_caught_at_its_seq) {
     const auto where = " where seq = " + std::to_string(altered);
     const auto original = text("select detail::text from audit_log" + where);
     restore_on_exit restore{
-        [&] { execute("update audit_log set detail = " + quoted(original) + "::jsonb" + where); }};
+        [&] { execute("update audit_log set detail = " + literal(original) + "::jsonb" + where); }};
     execute("update audit_log set detail = detail || '{\"note\": \"edited\"}'::jsonb" + where);
 
     EXPECT_EQ(services::verify_audit(env_).first_broken, altered);
@@ -163,10 +161,10 @@ TEST_F(audit_verification, the_chain_verifies_again_once_the_rows_are_restored) 
     const auto original = text("select outcome from audit_log" + where);
     execute("update audit_log set outcome = 'error'" + where);
     EXPECT_FALSE(services::verify_audit(env_).intact());
-    execute("update audit_log set outcome = " + quoted(original) + where);
+    execute("update audit_log set outcome = " + literal(original) + where);
     const auto verdict = services::verify_audit(env_);
     EXPECT_TRUE(verdict.intact()) << verdict.problem;
 }
 
 } // namespace
-} // namespace homeward::services_testing
+} // namespace homeward::testing
