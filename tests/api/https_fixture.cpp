@@ -1,12 +1,6 @@
 #include "https_fixture.hpp"
 #include "test_database.hpp"
 
-#include "homeward/api/settings.hpp"
-#include "homeward/db/migrations.hpp"
-#include "homeward/db/repository.hpp"
-#include "homeward/services/passwords.hpp"
-#include "homeward/services/time_text.hpp"
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -15,12 +9,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
 #include <cstdlib>
 #include <filesystem>
-#include <random>
-#include <sstream>
 
 namespace homeward::testing {
 namespace {
@@ -29,23 +20,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
-
-std::string& password_hash() {
-    static std::string hash;
-    return hash;
-}
-
-workflow::indicator_catalogue& catalogue() {
-    static workflow::indicator_catalogue loaded = api::load_catalogue(HOMEWARD_SOURCE_DATA_DIR);
-    return loaded;
-}
-
-std::string random_code(const std::string& prefix) {
-    static std::mt19937_64 random{std::random_device{}()};
-    std::ostringstream code;
-    code << prefix << std::hex << std::uppercase << (random() & 0xFFFFFFFFFFULL);
-    return code.str();
-}
 
 } // namespace
 
@@ -118,19 +92,14 @@ std::string https_test::cert_dir() {
     return dir;
 }
 
-void https_test::SetUpTestSuite() {
-    db::migrate(database_url());
-    if (password_hash().empty()) {
-        password_hash() = services::hash_password(password());
-    }
-}
-
-void https_test::TearDownTestSuite() {}
+https_test::https_test()
+    : env_{std::make_unique<services::environment>(make_environment(clock_))} {}
 
 void https_test::SetUp() {
-    now_ = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())
-               .time_since_epoch()
-               .count();
+    database_test::SetUp();
+    if (HasFatalFailure()) {
+        return;
+    }
     restart(test_rules(), {});
 }
 
@@ -151,11 +120,6 @@ void https_test::TearDown() {
 
 void https_test::restart(services::session_rules rules, api::server_options options) {
     TearDown();
-    pool_ = std::make_unique<db::connection_pool>(database_url(), 8);
-    env_ = std::make_unique<services::environment>(
-        services::environment{*pool_, workflow::england_policy(), catalogue(), [this] {
-                                  return workflow::time_point{std::chrono::seconds{now_.load()}};
-                              }});
     router_ = std::make_unique<api::router>(*env_, rules);
     options.port = 0;
     options.tls_cert = cert_dir() + "/cert.pem";
@@ -166,33 +130,15 @@ void https_test::restart(services::session_rules rules, api::server_options opti
     thread_ = std::thread{[this] { server_->run(false); }};
 }
 
-void https_test::clear_login_attempts() {
-    db::unit_of_work uow{*pool_};
-    uow.tx().exec0("delete from login_attempts");
-    uow.commit();
-}
+void https_test::clear_login_attempts() { execute("delete from login_attempts"); }
 
 void https_test::abandon_queued_webhooks() {
-    db::unit_of_work uow{*pool_};
-    uow.tx().exec0("update outbox set status = 'dead', dead_at = now() where status = 'pending'");
-    uow.commit();
+    execute("update outbox set status = 'dead', dead_at = now() where status = 'pending'");
 }
 
-std::string https_test::make_org(const std::string& kind) {
-    const auto code = random_code(kind == "police" ? "P" : "LA");
-    db::unit_of_work uow{*pool_};
-    db::insert_organisation(uow, code, "Organisation " + code, kind);
-    uow.commit();
-    return code;
-}
-
-test_user https_test::make_user(const std::string& role, const std::string& org_code) {
-    db::unit_of_work uow{*pool_};
-    const auto organisation = db::find_organisation_by_code(uow, org_code);
-    const auto username = random_code(role + "-");
-    const auto id = db::insert_user(uow, username, password_hash(), role, organisation->id);
-    uow.commit();
-    return {id, username, log_in(username)};
+test_user https_test::make_user(workflow::role role, const test_org& organisation) {
+    const auto made = testing::make_user(role, organisation);
+    return {made.user_id, made.username, log_in(made.username)};
 }
 
 std::string https_test::log_in(const std::string& username) {
@@ -203,19 +149,28 @@ std::string https_test::log_in(const std::string& username) {
     return reply.status == 201 ? std::string{reply.json().at("token").as_string()} : "";
 }
 
-std::string https_test::at(std::chrono::seconds offset) const {
-    return services::format_rfc3339(workflow::time_point{std::chrono::seconds{now_.load()}} +
-                                    offset);
+namespace {
+
+json::object child_body(const test_org& responsible) {
+    return {{"given_name", "Sam"},           {"family_name", "Taylor"},
+            {"date_of_birth", "2011-05-04"}, {"sex", "unknown"},
+            {"looked_after", true},          {"responsible_authority", responsible.code}};
 }
 
-std::string https_test::make_child(const test_user& by, const std::string& responsible,
-                                   const std::string& host) {
-    json::object body{{"given_name", "Sam"},           {"family_name", "Taylor"},
-                      {"date_of_birth", "2011-05-04"}, {"sex", "unknown"},
-                      {"looked_after", true},          {"responsible_authority", responsible}};
-    if (!host.empty()) {
-        body["host_authority"] = host;
-    }
+} // namespace
+
+std::string https_test::make_child(const test_user& by, const test_org& responsible) {
+    return post_child(by, child_body(responsible));
+}
+
+std::string https_test::make_child(const test_user& by, const test_org& responsible,
+                                   const test_org& host) {
+    auto body = child_body(responsible);
+    body["host_authority"] = host.code;
+    return post_child(by, body);
+}
+
+std::string https_test::post_child(const test_user& by, const json::object& body) {
     const auto reply = post(by, "/api/v1/children", json::serialize(body));
     EXPECT_EQ(reply.status, 201U) << reply.body;
     return reply.status == 201 ? std::string{reply.json().at("id").as_string()} : "";

@@ -30,19 +30,22 @@ class api_over_https : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
-        force = make_org("police");
-        other_force = make_org("police");
-        authority = make_org("local_authority");
-        host = make_org("local_authority");
-        other = make_org("local_authority");
-        police = make_user("police", force);
-        worker = make_user("social_worker", authority);
-        manager = make_user("manager", authority);
-        champion = make_user("cse_champion", authority);
-        admin = make_user("admin", authority);
-        host_worker = make_user("social_worker", host);
-        outsider = make_user("social_worker", other);
-        other_police = make_user("police", other_force);
+        if (HasFatalFailure()) {
+            return;
+        }
+        force = make_org(workflow::organisation_kind::police);
+        other_force = make_org(workflow::organisation_kind::police);
+        authority = make_org(workflow::organisation_kind::local_authority);
+        host = make_org(workflow::organisation_kind::local_authority);
+        other = make_org(workflow::organisation_kind::local_authority);
+        police = make_user(workflow::role::police, force);
+        worker = make_user(workflow::role::social_worker, authority);
+        manager = make_user(workflow::role::manager, authority);
+        champion = make_user(workflow::role::cse_champion, authority);
+        admin = make_user(workflow::role::admin, authority);
+        host_worker = make_user(workflow::role::social_worker, host);
+        outsider = make_user(workflow::role::social_worker, other);
+        other_police = make_user(workflow::role::police, other_force);
         child = make_child(worker, authority, host);
     }
 
@@ -78,7 +81,7 @@ protected:
                 {"police_intelligence", "Silver car seen"}};
     }
 
-    std::string force, other_force, authority, host, other;
+    test_org force, other_force, authority, host, other;
     test_user police, worker, manager, champion, admin, host_worker, outsider, other_police;
     std::string child;
 };
@@ -303,7 +306,7 @@ TEST_F(api_over_https, an_idempotent_report_retried_returns_the_first_episode) {
 }
 
 TEST_F(api_over_https, five_failed_log_ins_lock_the_account_and_the_right_password_then_gets_429) {
-    const auto user = make_user("manager", authority);
+    const auto user = make_user(workflow::role::manager, authority);
     for (int i = 0; i < 5; ++i) {
         const auto reply =
             https_call(port_, "POST", "/api/v1/session",

@@ -80,8 +80,8 @@ protected:
 };
 
 TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
-    const auto org = make_org("local_authority");
-    const auto user = make_user("manager", org);
+    const auto org = make_org(workflow::organisation_kind::local_authority);
+    const auto user = make_user(workflow::role::manager, org);
     // The real process keeps the default per-address limit; earlier tests' failed log-ins from
     // 127.0.0.1 must not count against this one.
     clear_login_attempts();
@@ -116,15 +116,15 @@ TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
 
 TEST_F(serve_process, serve_sends_notifications_to_a_registered_webhook) {
     abandon_queued_webhooks();
-    const auto force = make_org("police");
-    const auto authority = make_org("local_authority");
-    const auto admin = make_user("admin", authority);
-    const auto worker = make_user("social_worker", authority);
-    const auto police = make_user("police", force);
+    const auto force = make_org(workflow::organisation_kind::police);
+    const auto authority = make_org(workflow::organisation_kind::local_authority);
+    const auto admin = make_user(workflow::role::admin, authority);
+    const auto worker = make_user(workflow::role::social_worker, authority);
+    const auto police = make_user(workflow::role::police, force);
     receiver organisation_system{cert_dir()};
     request_options options;
     options.token = admin.token;
-    ASSERT_EQ(https_call(port_, "PUT", "/api/v1/organisations/" + authority + "/webhook",
+    ASSERT_EQ(https_call(port_, "PUT", "/api/v1/organisations/" + authority.code + "/webhook",
                          json::serialize(
                              json::object{{"url", organisation_system.url()},
                                           {"secret", "a-shared-secret-of-at-least-32-characters"}}),

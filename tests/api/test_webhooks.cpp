@@ -45,13 +45,16 @@ class webhooks : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
         abandon_queued_webhooks();
-        force = make_org("police");
-        authority = make_org("local_authority");
-        police = make_user("police", force);
-        worker = make_user("social_worker", authority);
-        manager = make_user("manager", authority);
-        admin = make_user("admin", authority);
+        force = make_org(workflow::organisation_kind::police);
+        authority = make_org(workflow::organisation_kind::local_authority);
+        police = make_user(workflow::role::police, force);
+        worker = make_user(workflow::role::social_worker, authority);
+        manager = make_user(workflow::role::manager, authority);
+        admin = make_user(workflow::role::admin, authority);
         child = make_child(worker, authority);
         rules.first_retry = 30s;
         rules.max_retry = 3600s;
@@ -66,7 +69,8 @@ protected:
     }
 
     void register_receiver(const receiver& r) {
-        const auto reply = put_webhook(admin, authority, {{"url", r.url()}, {"secret", secret}});
+        const auto reply =
+            put_webhook(admin, authority.code, {{"url", r.url()}, {"secret", secret}});
         ASSERT_EQ(reply.status, 200U) << reply.body;
     }
 
@@ -79,7 +83,7 @@ protected:
     // The authority's messages as the admin sees them, newest first.
     json::array deliveries(const std::string& status = "", const std::string& organisation = "") {
         std::string target = "/api/v1/webhook-deliveries?limit=500&organisation=" +
-                             (organisation.empty() ? authority : organisation);
+                             (organisation.empty() ? authority.code : organisation);
         if (!status.empty()) {
             target += "&status=" + status;
         }
@@ -96,7 +100,7 @@ protected:
         return ids;
     }
 
-    std::string force, authority;
+    test_org force, authority;
     test_user police, worker, manager, admin;
     std::string child;
     services::delivery_rules rules;
@@ -132,12 +136,12 @@ TEST_F(webhooks, a_delivery_is_signed_so_that_the_receiver_can_verify_it) {
     EXPECT_NE(
         request.headers.at("homeward-signature"),
         expected_signature("another-secret-of-at-least-32-characters", timestamp, request.body));
-    EXPECT_EQ(timestamp, std::to_string(now_.load()));
+    EXPECT_EQ(timestamp, std::to_string(clock_.now().time_since_epoch().count()));
     EXPECT_EQ(request.headers.at("homeward-topic"), "notification.episode_reported");
     EXPECT_EQ(request.headers.at("content-type"), "application/json");
     const auto body = json::parse(request.body).as_object();
     EXPECT_EQ(body.at("delivery_id").as_string(), request.headers.at("homeward-delivery"));
-    EXPECT_EQ(body.at("organisation").as_string(), authority);
+    EXPECT_EQ(body.at("organisation").as_string(), authority.code);
     EXPECT_EQ(body.at("topic").as_string(), "notification.episode_reported");
     EXPECT_EQ(body.at("data").at("episode_id"), episode.at("id"));
     EXPECT_EQ(body.at("data").at("kind").as_string(), "episode_reported");
@@ -269,11 +273,12 @@ TEST_F(webhooks, a_receiver_that_never_answers_is_cut_off_and_tried_again_later)
 }
 
 TEST_F(webhooks, a_receiver_that_is_down_does_not_hold_up_other_organisations) {
-    const auto neighbour = make_org("local_authority");
-    const auto neighbour_worker = make_user("social_worker", neighbour);
+    const auto neighbour = make_org(workflow::organisation_kind::local_authority);
+    const auto neighbour_worker = make_user(workflow::role::social_worker, neighbour);
     receiver neighbour_system{cert_dir()};
     ASSERT_EQ(
-        put_webhook(admin, neighbour, {{"url", neighbour_system.url()}, {"secret", secret}}).status,
+        put_webhook(admin, neighbour.code, {{"url", neighbour_system.url()}, {"secret", secret}})
+            .status,
         200U);
     {
         receiver organisation_system{cert_dir()};
@@ -288,7 +293,7 @@ TEST_F(webhooks, a_receiver_that_is_down_does_not_hold_up_other_organisations) {
     deliver();
 
     EXPECT_EQ(neighbour_system.requests().size(), 1U);
-    EXPECT_EQ(deliveries("delivered", neighbour).size(), 1U);
+    EXPECT_EQ(deliveries("delivered", neighbour.code).size(), 1U);
     std::multiset<std::int64_t> attempts;
     for (const auto& message : deliveries()) {
         EXPECT_EQ(message.at("status").as_string(), "pending");
@@ -320,18 +325,18 @@ TEST_F(webhooks, two_delivery_workers_at_once_send_each_message_once) {
 
 TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_422) {
     EXPECT_EQ(
-        put_webhook(manager, authority, {{"url", "https://example.org/h"}, {"secret", secret}})
+        put_webhook(manager, authority.code, {{"url", "https://example.org/h"}, {"secret", secret}})
             .status,
         403U);
     const auto plain =
-        put_webhook(admin, authority, {{"url", "http://example.org/h"}, {"secret", secret}});
+        put_webhook(admin, authority.code, {{"url", "http://example.org/h"}, {"secret", secret}});
     EXPECT_EQ(plain.status, 422U);
     EXPECT_THAT(plain.body, HasSubstr("https"));
     const auto short_secret =
-        put_webhook(admin, authority, {{"url", "https://example.org/h"}, {"secret", "short"}});
+        put_webhook(admin, authority.code, {{"url", "https://example.org/h"}, {"secret", "short"}});
     EXPECT_EQ(short_secret.status, 422U);
     EXPECT_EQ(short_secret.json().at("errors").at(0).at("field").as_string(), "secret");
-    EXPECT_EQ(put_webhook(admin, authority, {{"url", "not a url"}, {"secret", secret}}).status,
+    EXPECT_EQ(put_webhook(admin, authority.code, {{"url", "not a url"}, {"secret", secret}}).status,
               422U);
     EXPECT_EQ(
         put_webhook(admin, "NO-SUCH-ORG", {{"url", "https://example.org/h"}, {"secret", secret}})
@@ -339,7 +344,7 @@ TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_
         404U);
 
     const auto set =
-        put_webhook(admin, authority, {{"url", "https://example.org/h"}, {"secret", secret}});
+        put_webhook(admin, authority.code, {{"url", "https://example.org/h"}, {"secret", secret}});
     ASSERT_EQ(set.status, 200U) << set.body;
     EXPECT_EQ(set.json().at("configured").as_bool(), true);
     EXPECT_EQ(set.json().at("url").as_string(), "https://example.org/h");
@@ -349,10 +354,10 @@ TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_
 
     request_options options;
     options.token = admin.token;
-    EXPECT_EQ(
-        https_call(port_, "DELETE", "/api/v1/organisations/" + authority + "/webhook", "", options)
-            .status,
-        204U);
+    EXPECT_EQ(https_call(port_, "DELETE", "/api/v1/organisations/" + authority.code + "/webhook",
+                         "", options)
+                  .status,
+              204U);
     report(police, make_child(worker, authority));
     EXPECT_EQ(deliveries().size(), 1U) << "no webhook, no message";
     advance(60s);
