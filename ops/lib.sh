@@ -10,7 +10,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 REQUIRED_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config clang-format git openssl
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-    libpqxx-dev libssl-dev libargon2-dev libgtest-dev libgmock-dev
+    libpqxx-dev libssl-dev libargon2-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
     postgresql-15 postgresql-contrib
 )
 

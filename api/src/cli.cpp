@@ -1,5 +1,7 @@
 #include "homeward/api/cli.hpp"
 
+#include "homeward/api/email_client.hpp"
+#include "homeward/api/log.hpp"
 #include "homeward/api/router.hpp"
 #include "homeward/api/server.hpp"
 #include "homeward/api/settings.hpp"
@@ -9,13 +11,13 @@
 #include "homeward/services/administration.hpp"
 #include "homeward/services/audit.hpp"
 #include "homeward/services/clocks.hpp"
+#include "homeward/services/emails.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/webhooks.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <pqxx/except>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -25,6 +27,8 @@
 #include <set>
 #include <string_view>
 #include <thread>
+
+#include <sys/resource.h>
 
 namespace homeward::api {
 namespace {
@@ -39,9 +43,11 @@ Commands:
   migrate                      bring the database schema up to date (safe to run again)
   org add --code CODE --name NAME --kind police|local_authority
                                add an organisation
-  user add --username U --role ROLE --org CODE --password-stdin
+  user add --username U --role ROLE --org CODE --password-stdin [--team NAME] [--email ADDR]
                                add a user; the password is read from standard input
-                               (roles: police, social_worker, manager, cse_champion, admin)
+                               (roles: police, social_worker, manager, cse_champion, admin);
+                               --team puts them in their organisation's team of that name
+                               (made if new), --email is where their email alerts go
   audit verify                 check the audit trail end to end; exit 1 if any entry is broken
   check-database               connect and print the server version
 
@@ -51,7 +57,7 @@ Options:
 
 Settings come from the environment (HOMEWARD_CONFIG_FILE may name a file of NAME=value lines):
   HOMEWARD_DATABASE_URL   libpq connection string or URI (required)
-  HOMEWARD_DB_POOL_SIZE   database connections (default 8)
+  HOMEWARD_DB_POOL_SIZE   serve's database connections (default 8)
   HOMEWARD_POLICY         england (default), scotland, or the path of a JSON policy file
   HOMEWARD_DATA_DIR       folder of cse_indicators.json
   HOMEWARD_SWEEP_SECONDS  how often serve's clock sweeper runs (default 60)
@@ -60,7 +66,15 @@ Settings come from the environment (HOMEWARD_CONFIG_FILE may name a file of NAME
   HOMEWARD_WEBHOOK_CA_FILE       extra CA certificates trusted for webhook receivers
   HOMEWARD_LISTEN         HOST:PORT to serve on (default 127.0.0.1:8443)
   HOMEWARD_TLS_CERT       PEM certificate chain
-  HOMEWARD_TLS_KEY        PEM private key
+  HOMEWARD_TLS_KEY        PEM private key (SIGHUP makes serve read both files again)
+  HOMEWARD_IO_THREADS     threads doing TLS and HTTP (default 2)
+  HOMEWARD_WORKER_THREADS threads running request handlers (default HOMEWARD_DB_POOL_SIZE)
+  HOMEWARD_MAX_CONNECTIONS              open connections in all (default 10000)
+  HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS  open connections from one address (default 2000)
+  HOMEWARD_METRICS_TOKEN  bearer token a scraper must present for /metrics (unset: 404)
+
+Every command logs JSON lines (ts, level, event, fields) on standard output; a command that
+fails says why in one line on standard error.
 
 Exit codes: 0 done, 1 failed, 2 bad argument or setting.
 )";
@@ -76,14 +90,17 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// --name value pairs (and bare --flags listed in `flags`); every name must be known.
+// --name value pairs (and bare --flags listed in `flags`); every name must be known, and every
+// one of `names` and `flags` given (`optional` names may be left out).
 std::map<std::string, std::string> options(const std::vector<std::string>& args, std::size_t from,
                                            const std::set<std::string>& names,
-                                           const std::set<std::string>& flags = {}) {
+                                           const std::set<std::string>& flags = {},
+                                           const std::set<std::string>& optional = {}) {
     std::map<std::string, std::string> found;
     for (std::size_t i = from; i < args.size(); ++i) {
         const auto& arg = args[i];
-        if (!arg.starts_with("--") || (!names.contains(arg) && !flags.contains(arg))) {
+        if (!arg.starts_with("--") ||
+            (!names.contains(arg) && !flags.contains(arg) && !optional.contains(arg))) {
             throw usage_error("unknown argument '" + arg + "'");
         }
         if (flags.contains(arg)) {
@@ -108,14 +125,6 @@ std::map<std::string, std::string> options(const std::vector<std::string>& args,
     return found;
 }
 
-std::mutex log_mutex;
-
-// One JSON line on the command's output.
-void log(std::ostream& out, const boost::json::object& line) {
-    const std::lock_guard lock{log_mutex};
-    out << boost::json::serialize(line) << std::endl;
-}
-
 double milliseconds_since(std::chrono::steady_clock::time_point started) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
         .count();
@@ -132,17 +141,15 @@ public:
     periodic(const periodic&) = delete;
     periodic& operator=(const periodic&) = delete;
 
-    void start(std::ostream& out, std::string failure_message) {
-        thread_ = std::thread{[this, &out, failure_message = std::move(failure_message)] {
+    void start(std::string failure_event) {
+        thread_ = std::thread{[this, failure_event = std::move(failure_event)] {
             std::unique_lock lock{mutex_};
             while (!stopping_) {
                 lock.unlock();
                 try {
                     pass_(stopping_);
                 } catch (const std::exception& error) {
-                    log(out, {{"level", "error"},
-                              {"msg", failure_message},
-                              {"error", first_line(error.what())}});
+                    process_log().error(failure_event, {{"error", first_line(error.what())}});
                 }
                 lock.lock();
                 wake_.wait_for(lock, interval_, [this] { return stopping_.load(); });
@@ -176,16 +183,20 @@ private:
     std::thread thread_;
 };
 
+// What every command that uses the database is wired with: settings, catalogue, pool and the
+// services' environment. `serve` uses it too, with the configured pool size.
 struct runtime {
     settings config;
     workflow::indicator_catalogue catalogue;
     db::connection_pool pool;
     services::environment env;
 
-    explicit runtime(settings loaded)
+    // One-off commands need two connections; serve one per worker.
+    runtime(settings loaded, std::size_t connections)
         : config(std::move(loaded)), catalogue(load_catalogue(config.data_dir)),
-          pool(config.database_url, 2), env{pool, config.policy, catalogue, &services::system_now} {
-    }
+          pool(config.database_url, connections), env{pool, config.policy, catalogue,
+                                                      &services::system_now} {}
+    explicit runtime(settings loaded) : runtime(std::move(loaded), 2) {}
 };
 
 // A new request id per command, so its audit entries can be found together.
@@ -194,9 +205,26 @@ std::string command_request_id(std::string_view command) {
            std::to_string(services::system_now().time_since_epoch().count());
 }
 
-int serve(std::ostream& out) {
-    const auto config = load_settings(process_environment(), true);
-    const auto catalogue = load_catalogue(config.data_dir);
+// Open connections each hold a descriptor: the soft limit (often 1,024) is raised to the hard
+// one, as servers commonly do, so that the connection caps rather than EMFILE bound them.
+// Returns the limit now in force.
+std::uint64_t raise_descriptor_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return 0;
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            limit = raised;
+        }
+    }
+    return limit.rlim_cur;
+}
+
+int serve() {
+    auto config = load_settings(process_environment(), true);
     const int schema = db::current_schema_version(config.database_url);
     if (schema != db::latest_schema_version()) {
         throw std::runtime_error("the database schema is at version " + std::to_string(schema) +
@@ -204,95 +232,156 @@ int serve(std::ostream& out) {
                                  std::to_string(db::latest_schema_version()) +
                                  ": run homeward migrate");
     }
-    db::connection_pool pool{config.database_url, config.pool_size};
-    services::environment env{pool, config.policy, catalogue, &services::system_now};
-    router handler{env};
+    const auto pool_size = config.pool_size;
+    runtime rt{std::move(config), pool_size};
+    const auto& cfg = rt.config;
+    services::session_rules session_rules;
+    session_rules.idle = cfg.session_idle;
+    router handler{rt.env, session_rules};
     server_options options;
-    options.host = config.listen_host;
-    options.port = config.listen_port;
-    options.tls_cert = config.tls_cert;
-    options.tls_key = config.tls_key;
-    options.worker_threads = static_cast<int>(config.pool_size);
+    options.host = cfg.listen_host;
+    options.port = cfg.listen_port;
+    options.tls_cert = cfg.tls_cert;
+    options.tls_key = cfg.tls_key;
+    options.io_threads = cfg.io_threads;
+    options.worker_threads = cfg.worker_threads;
+    // Every connection holds a descriptor. Capped below the descriptor limit, a flood is refused
+    // at the cap, promptly, instead of exhausting descriptors: at EMFILE a pending connection
+    // waits unanswered in the backlog, and the database pool, webhook delivery and a certificate
+    // reload fail with it. What is kept back covers those, the standard streams, the listener and
+    // the event loop's own descriptors.
+    const std::uint64_t descriptors = raise_descriptor_limit();
+    const std::uint64_t reserved = 32 + cfg.pool_size;
+    options.max_connections = cfg.max_connections;
+    if (descriptors != 0 && descriptors < cfg.max_connections + reserved) {
+        options.max_connections =
+            descriptors > reserved + 1 ? static_cast<std::size_t>(descriptors - reserved) : 1;
+    }
+    options.max_connections_per_address =
+        std::min(cfg.max_connections_per_address, options.max_connections);
+    options.metrics_token = cfg.metrics_token;
     std::unique_ptr<server> https;
     try {
         https = std::make_unique<server>(options, handler);
-    } catch (const boost::system::system_error& bad) {
+    } catch (const std::exception& bad) {
         throw setting_error("HOMEWARD_TLS_CERT/HOMEWARD_TLS_KEY: cannot use them: " +
-                            std::string{bad.what()});
+                            first_line(bad.what()));
     }
     std::uint16_t port = 0;
     try {
         port = https->listen();
     } catch (const boost::system::system_error& bad) {
-        throw setting_error("HOMEWARD_LISTEN: cannot listen on " + config.listen_host + ":" +
-                            std::to_string(config.listen_port) + ": " + bad.code().message());
+        throw setting_error("HOMEWARD_LISTEN: cannot listen on " + cfg.listen_host + ":" +
+                            std::to_string(cfg.listen_port) + ": " + bad.code().message());
     }
-    https->on_ready([&out, &config, port] {
-        out << "{\"level\":\"info\",\"msg\":\"listening\",\"url\":\"https://" << config.listen_host
-            << ":" << port << "\",\"policy\":\"" << config.policy.name << "\"}" << std::endl;
+    https->on_ready([&cfg, &options, port, descriptors, reserved] {
+        process_log().info("listening",
+                           {{"url", "https://" + cfg.listen_host + ":" + std::to_string(port)},
+                            {"policy", cfg.policy.name},
+                            {"io_threads", cfg.io_threads},
+                            {"worker_threads", cfg.worker_threads},
+                            {"db_pool_size", cfg.pool_size},
+                            {"max_connections", options.max_connections},
+                            {"max_connections_per_address", options.max_connections_per_address},
+                            {"descriptor_limit", descriptors},
+                            {"metrics", cfg.metrics_token.empty() ? "off" : "bearer token"}});
+        if (options.max_connections < cfg.max_connections) {
+            process_log().warn("connection_cap_lowered",
+                               {{"configured", cfg.max_connections},
+                                {"in_force", options.max_connections},
+                                {"descriptor_limit", descriptors},
+                                {"reserved_descriptors", reserved},
+                                {"hint", "raise the descriptor limit (ulimit -n, LimitNOFILE=)"}});
+        }
     });
     // The clock sweeper and the webhook delivery worker: each at start and then every interval,
     // until the server has drained. A pass that fails (the database down) is logged and retried.
-    periodic sweeper{config.sweep_interval, [&](const std::atomic<bool>&) {
+    periodic sweeper{cfg.sweep_interval, [&](const std::atomic<bool>&) {
                          const auto started = std::chrono::steady_clock::now();
-                         const auto swept = services::sweep_clocks(env);
-                         log(out, {{"level", "info"},
-                                   {"msg", "sweep"},
-                                   {"due_soon", swept.due_soon},
-                                   {"overdue", swept.overdue},
-                                   {"duration_ms", milliseconds_since(started)}});
+                         const auto swept = services::sweep_clocks(rt.env);
+                         process_log().info("sweep",
+                                            {{"due_soon", swept.due_soon},
+                                             {"overdue", swept.overdue},
+                                             {"duration_ms", milliseconds_since(started)}});
                      }};
     services::delivery_rules delivery;
-    delivery.max_attempts = config.webhook_max_attempts;
-    webhook_client client{{config.webhook_ca_file, std::chrono::seconds{10}}};
-    periodic deliverer{config.webhook_interval, [&](const std::atomic<bool>& stopping) {
-                           const auto started = std::chrono::steady_clock::now();
-                           const auto sent = services::deliver_webhooks(
-                               env, delivery,
-                               [&](const services::webhook_request& r) { return client.send(r); },
-                               &stopping);
-                           if (sent.delivered + sent.retrying + sent.dead > 0) {
-                               log(out, {{"level", "info"},
-                                         {"msg", "webhooks"},
-                                         {"delivered", sent.delivered},
-                                         {"retrying", sent.retrying},
-                                         {"dead", sent.dead},
-                                         {"duration_ms", milliseconds_since(started)}});
-                           }
-                       }};
-    sweeper.start(out, "sweep failed");
-    deliverer.start(out, "webhook delivery failed");
+    delivery.max_attempts = cfg.webhook_max_attempts;
+    webhook_client client{{cfg.webhook_ca_file, std::chrono::seconds{10}}};
+    periodic deliverer{
+        cfg.webhook_interval, [&](const std::atomic<bool>& stopping) {
+            const auto started = std::chrono::steady_clock::now();
+            const auto sent = services::deliver_webhooks(
+                rt.env, delivery,
+                [&](const services::webhook_request& r) { return client.send(r); }, &stopping);
+            if (sent.delivered + sent.retrying + sent.dead > 0) {
+                process_log().info("webhooks", {{"delivered", sent.delivered},
+                                                {"retrying", sent.retrying},
+                                                {"dead", sent.dead},
+                                                {"duration_ms", milliseconds_since(started)}});
+            }
+        }};
+    // Email alerts, when a relay is configured: queued with their notifications, sent here.
+    services::delivery_rules email_rules;
+    email_rules.max_attempts = cfg.email_max_attempts;
+    email_client mailer{{cfg.smtp_url, cfg.smtp_from, cfg.smtp_username, cfg.smtp_password,
+                         cfg.smtp_ca_file, std::chrono::seconds{30}}};
+    periodic emailer{
+        cfg.email_interval, [&](const std::atomic<bool>& stopping) {
+            const auto started = std::chrono::steady_clock::now();
+            const auto sent = services::deliver_emails(
+                rt.env, email_rules, cfg.public_url,
+                [&](const services::email_message& m) { return mailer.send(m); }, &stopping);
+            if (sent.sent + sent.retrying + sent.dead > 0) {
+                process_log().info("emails", {{"sent", sent.sent},
+                                              {"retrying", sent.retrying},
+                                              {"dead", sent.dead},
+                                              {"duration_ms", milliseconds_since(started)}});
+            }
+        }};
+    sweeper.start("sweep_failed");
+    deliverer.start("webhook_delivery_failed");
+    if (!cfg.smtp_url.empty()) {
+        emailer.start("email_delivery_failed");
+    }
     https->run(true);
     sweeper.request_stop();
     deliverer.request_stop();
+    emailer.request_stop();
     sweeper.stop();
     deliverer.stop();
-    out << "{\"level\":\"info\",\"msg\":\"stopped\"}" << std::endl;
+    emailer.stop();
+    process_log().info("stopped");
     return 0;
 }
 
-int migrate(std::ostream& out) {
+int migrate() {
     const auto config = load_settings(process_environment(), false);
     const auto report = db::migrate(config.database_url);
     for (const auto& name : report.applied) {
-        out << "applied " << name << '\n';
+        process_log().info("migration_applied", {{"migration", name}});
     }
-    out << "schema at version " << report.to_version
-        << (report.applied.empty() ? " (already up to date)" : "") << '\n';
+    process_log().info("schema_up_to_date",
+                       {{"schema_version", report.to_version}, {"applied", report.applied.size()}});
     return 0;
 }
 
-int org_add(const std::vector<std::string>& args, std::ostream& out) {
+int org_add(const std::vector<std::string>& args) {
     const auto given = options(args, 2, {"--code", "--name", "--kind"});
     runtime rt{load_settings(process_environment(), false)};
     const auto id = services::add_organisation(rt.env, given.at("--code"), given.at("--name"),
                                                given.at("--kind"), command_request_id("org-add"));
-    out << "organisation " << given.at("--code") << " added (id " << id << ")\n";
+    process_log().info("organisation_added",
+                       {{"code", given.at("--code")}, {"kind", given.at("--kind")}, {"id", id}});
     return 0;
 }
 
-int user_add(const std::vector<std::string>& args, std::istream& in, std::ostream& out) {
-    const auto given = options(args, 2, {"--username", "--role", "--org"}, {"--password-stdin"});
+int user_add(const std::vector<std::string>& args, std::istream& in) {
+    const auto given = options(args, 2, {"--username", "--role", "--org"}, {"--password-stdin"},
+                               {"--team", "--email"});
+    const auto optional_value = [&](const std::string& name) {
+        const auto it = given.find(name);
+        return it == given.end() ? std::nullopt : std::optional<std::string>{it->second};
+    };
     std::string password;
     std::getline(in, password);
     if (!password.empty() && password.back() == '\r') {
@@ -303,34 +392,44 @@ int user_add(const std::vector<std::string>& args, std::istream& in, std::ostrea
     }
     runtime rt{load_settings(process_environment(), false)};
     const auto id = services::add_user(rt.env, given.at("--username"), given.at("--role"),
-                                       given.at("--org"), password, command_request_id("user-add"));
-    out << "user " << given.at("--username") << " added (id " << id << ")\n";
+                                       given.at("--org"), password, command_request_id("user-add"),
+                                       optional_value("--team"), optional_value("--email"));
+    // Never the password: it was read from standard input and goes nowhere but into the hash.
+    process_log().info("user_added", {{"username", given.at("--username")},
+                                      {"role", given.at("--role")},
+                                      {"organisation", given.at("--org")},
+                                      {"team", optional_value("--team")},
+                                      {"id", id}});
     return 0;
 }
 
-int audit_verify(std::ostream& out, std::ostream& err) {
+int audit_verify(std::ostream& err) {
     runtime rt{load_settings(process_environment(), false)};
     const auto verdict = services::verify_audit(rt.env);
     if (verdict.intact()) {
-        out << "audit trail intact: " << verdict.entries << " entries\n";
+        process_log().info("audit_trail_intact", {{"entries", verdict.entries}});
         return 0;
     }
+    process_log().error("audit_trail_broken",
+                        {{"entry", *verdict.first_broken}, {"problem", verdict.problem}});
     err << "homeward: audit trail broken at entry " << *verdict.first_broken << ": "
         << verdict.problem << '\n';
     return 1;
 }
 
-int check_database(std::ostream& out) {
+int check_database() {
     runtime rt{load_settings(process_environment(), false)};
     const auto lease = rt.pool.acquire();
-    out << "database reachable; schema at version "
-        << db::current_schema_version(rt.config.database_url) << " (this homeward knows "
-        << db::latest_schema_version() << ")\n";
+    process_log().info("database_reachable",
+                       {{"schema_version", db::current_schema_version(rt.config.database_url)},
+                        {"known_version", db::latest_schema_version()}});
     return 0;
 }
 
 int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
              std::ostream& err) {
+    // Every command logs through the process log, as JSON lines on its output.
+    const log_redirect to_output{out};
     const std::string command = args.empty() ? "" : args[0];
     const std::string sub = args.size() > 1 ? args[1] : "";
     if (command.empty()) {
@@ -347,25 +446,25 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
     }
     if (command == "serve") {
         options(args, 1, {});
-        return serve(out);
+        return serve();
     }
     if (command == "migrate") {
         options(args, 1, {});
-        return migrate(out);
+        return migrate();
     }
     if (command == "org" && sub == "add") {
-        return org_add(args, out);
+        return org_add(args);
     }
     if (command == "user" && sub == "add") {
-        return user_add(args, in, out);
+        return user_add(args, in);
     }
     if (command == "audit" && sub == "verify") {
         options(args, 2, {});
-        return audit_verify(out, err);
+        return audit_verify(err);
     }
     if (command == "check-database") {
         options(args, 1, {});
-        return check_database(out);
+        return check_database();
     }
     throw usage_error("unknown command '" + command + (sub.empty() ? "" : " " + sub) +
                       "' (see homeward --help)");

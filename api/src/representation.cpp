@@ -183,6 +183,40 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const delivery_it
         {"replays", d.replays}};
 }
 
+void tag_invoke(const json::value_from_tag&, json::value& out, const user_row& u) {
+    out = json::object{{"id", u.id},
+                       {"username", u.username},
+                       {"role", workflow::to_string(u.user_role)},
+                       {"organisation", u.organisation_code},
+                       {"team", u.team_id ? json::value(json::object{{"id", *u.team_id},
+                                                                     {"name", text_json(u.team)}})
+                                          : json::value(nullptr)},
+                       {"email", text_json(u.email)},
+                       {"email_alerts", u.email_alerts},
+                       {"active", u.active}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const team_row& t) {
+    out = json::object{{"id", t.id}, {"name", t.name}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const child_review& r) {
+    out = json::object{{"kind", r.kind},
+                       {"held_at", workflow::format_rfc3339(r.held_at)},
+                       {"cse_risk", enum_json(r.risk)},
+                       {"notes", r.notes},
+                       {"recorded_by", r.recorded_by}};
+}
+
+namespace children {
+void tag_invoke(const json::value_from_tag&, json::value& out, const child_at_risk& item) {
+    auto child = json::value_from(item.child).as_object();
+    child["cse_risk"] = workflow::to_string(item.risk);
+    child["assessed_at"] = workflow::format_rfc3339(item.assessed_at);
+    out = std::move(child);
+}
+} // namespace children
+
 } // namespace db
 
 namespace services {
@@ -286,18 +320,23 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const child_view&
     child["repeat_missing"] = view.repeat_missing;
     child["repeat_window_days"] = view.repeat_window_days;
     child["clocks"] = json::value_from(view.clocks);
+    child["reviews"] = json::value_from(view.reviews);
     out = std::move(child);
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const session_view& s) {
-    out = json::object{{"token", s.token},
-                       {"expires_at", workflow::format_rfc3339(s.expires_at)},
-                       {"idle_timeout_seconds", s.idle_timeout_seconds},
-                       {"user",
-                        {{"id", s.user.id},
-                         {"username", s.user.username},
-                         {"role", workflow::to_string(s.user.user_role)},
-                         {"organisation", s.user.organisation_code}}}};
+    json::object session{{"expires_at", workflow::format_rfc3339(s.expires_at)},
+                         {"idle_timeout_seconds", s.idle_timeout_seconds},
+                         {"user",
+                          {{"id", s.user.id},
+                           {"username", s.user.username},
+                           {"role", workflow::to_string(s.user.user_role)},
+                           {"organisation", s.user.organisation_code}}}};
+    // The token only where it was just made (a session answered to a script); never again.
+    if (!s.token.empty()) {
+        session["token"] = s.token;
+    }
+    out = std::move(session);
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_view& line) {
@@ -319,6 +358,23 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_vie
         {"authority", text_json(c.authority)}};
 }
 
+void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_summary& summary) {
+    json::array kinds;
+    for (const auto& k : summary.by_kind) {
+        kinds.push_back(
+            json::object{{"kind", k.kind}, {"overdue", k.overdue}, {"due_soon", k.due_soon}});
+    }
+    json::array workers;
+    for (const auto& w : summary.by_worker) {
+        workers.push_back(json::object{{"user_id", text_json(w.user_id)},
+                                       {"username", text_json(w.username)},
+                                       {"team", text_json(w.team)},
+                                       {"overdue", w.overdue},
+                                       {"due_soon", w.due_soon}});
+    }
+    out = json::object{{"by_kind", std::move(kinds)}, {"by_worker", std::move(workers)}};
+}
+
 template <typename Item>
 void tag_invoke(const json::value_from_tag&, json::value& out, const page<Item>& list) {
     out = json::object{
@@ -328,6 +384,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const page<Item>&
 
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<episode_summary>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<child_record>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<child_at_risk>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<overdue_view>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<notification_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);

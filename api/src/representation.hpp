@@ -25,7 +25,16 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const webhook_row& webhook);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const delivery_item& delivery);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const user_row& user);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const team_row& team);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const child_review& review);
 } // namespace homeward::db
+
+namespace homeward::db::children {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const child_at_risk& item);
+} // namespace homeward::db::children
 
 namespace homeward::services {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
@@ -40,6 +49,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const session_view& session);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const overdue_view& line);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const overdue_summary& summary);
 
 // A page: {items, next_cursor}.
 template <typename Item>

@@ -5,10 +5,12 @@
 
 #include "homeward/api/router.hpp"
 
+#include "homeward/api/log.hpp"
 #include "http.hpp"
 #include "metrics.hpp"
 
 #include "homeward/services/errors.hpp"
+#include "homeward/services/oversight.hpp"
 #include "homeward/services/sessions.hpp"
 #include "homeward/workflow/input.hpp"
 #include "homeward/workflow/time_text.hpp"
@@ -73,8 +75,8 @@ unsigned status_of(failure_kind kind) {
 const std::vector<route>& route_table() {
     static const std::vector<route> table = [] {
         std::vector<route> all;
-        for (auto* routes_of : {&health_routes, &session_routes, &child_routes, &episode_routes,
-                                &oversight_routes, &webhook_routes}) {
+        for (auto* routes_of : {&health_routes, &session_routes, &account_routes, &child_routes,
+                                &episode_routes, &oversight_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }
@@ -127,19 +129,6 @@ std::optional<std::string> bearer_token(const http_request& request) {
     return std::string{header.substr(7)};
 }
 
-std::mutex log_mutex;
-
-void log_line(const json::object& line) {
-    const std::string text = json::serialize(line);
-    std::lock_guard lock{log_mutex};
-    std::cout << text << '\n' << std::flush;
-}
-
-std::string utc_now() {
-    return workflow::format_rfc3339(
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
-
 } // namespace
 
 router::router(const services::environment& env, services::session_rules rules)
@@ -148,6 +137,8 @@ router::router(const services::environment& env, services::session_rules rules)
 router::~router() = default;
 
 metrics& router::counters() { return *metrics_; }
+
+void router::probe_readiness() { metrics_->set_database_ready(services::database_ready(env_)); }
 
 const std::vector<route_info>& router::routes() {
     static const std::vector<route_info> infos = [] {
@@ -167,7 +158,7 @@ http_response router::refuse(const http_request& request, unsigned status,
     response.set("X-Request-Id", new_request_id());
     response.keep_alive(false);
     response.prepare_payload();
-    metrics_->record_request(std::string{request.method_string()}, "(refused)", status, 0);
+    metrics_->record_request(request.method_string(), "(refused)", status, 0);
     return response;
 }
 
@@ -201,6 +192,9 @@ http_response router::handle(const http_request& request, const std::string& cli
                 }
             }
         }
+        if (on_route) {
+            on_route(found != nullptr ? found->openapi_path : std::string_view{"(unmatched)"});
+        }
         if (found == nullptr) {
             throw refusal{path_known ? 405U : 404U,
                           path_known ? "this method is not allowed here" : "no such resource"};
@@ -223,11 +217,9 @@ http_response router::handle(const http_request& request, const std::string& cli
                            refused.fields(), refused.allowed_events());
     } catch (const std::exception& error) {
         // Unexpected: the log says what happened; the client only gets the request id.
-        log_line({{"ts", utc_now()},
-                  {"level", "error"},
-                  {"request_id", c.request_id},
-                  {"route", c.route},
-                  {"error", error.what()}});
+        process_log().error(
+            "request_failed",
+            {{"request_id", c.request_id}, {"route", c.route}, {"error", error.what()}});
         response = problem(request.version(), 500,
                            "an unexpected error occurred; quote request id " + c.request_id);
     }
@@ -242,17 +234,15 @@ http_response router::handle(const http_request& request, const std::string& cli
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    metrics_->record_request(std::string{request.method_string()}, c.route, response.result_int(),
-                             seconds);
-    log_line({{"ts", utc_now()},
-              {"level", "info"},
-              {"request_id", c.request_id},
-              {"method", request.method_string()},
-              {"route", c.route},
-              {"status", response.result_int()},
-              {"duration_ms", seconds * 1000.0},
-              {"user_id", c.who ? json::value(c.who->user_id) : json::value(nullptr)},
-              {"client", client_address}});
+    metrics_->record_request(request.method_string(), c.route, response.result_int(), seconds);
+    process_log().info("request",
+                       {{"request_id", c.request_id},
+                        {"method", method_label(request.method_string())},
+                        {"route", c.route},
+                        {"status", response.result_int()},
+                        {"duration_ms", seconds * 1000.0},
+                        {"user_id", c.who ? log_value{c.who->user_id} : log_value{nullptr}},
+                        {"client", client_address}});
     return response;
 }
 

@@ -1,5 +1,6 @@
 #include "homeward/api/server.hpp"
 
+#include "homeward/api/log.hpp"
 #include "metrics.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -15,17 +16,29 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <array>
 #include <atomic>
-#include <iostream>
+#include <csignal>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace homeward::api {
@@ -41,11 +54,13 @@ using asio::use_awaitable;
 constexpr auto no_throw = asio::as_tuple(use_awaitable);
 
 // Mozilla's intermediate profile: TLS 1.2 and 1.3, ECDHE with AES-GCM or ChaCha20.
-void configure_tls(ssl::context& context, const server_options& options) {
-    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                        ssl::context::no_compression | ssl::context::single_dh_use);
-    SSL_CTX* native = context.native_handle();
+std::shared_ptr<ssl::context> make_tls_context(const server_options& options) {
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                         ssl::context::no_tlsv1_1 | ssl::context::no_compression |
+                         ssl::context::single_dh_use);
+    SSL_CTX* native = context->native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
     SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION);
     if (SSL_CTX_set_cipher_list(native,
@@ -57,8 +72,122 @@ void configure_tls(ssl::context& context, const server_options& options) {
         throw std::runtime_error("the TLS cipher configuration was refused by OpenSSL");
     }
     SSL_CTX_set1_groups_list(native, "X25519:prime256v1:secp384r1");
-    context.use_certificate_chain_file(options.tls_cert);
-    context.use_private_key_file(options.tls_key, ssl::context::pem);
+    context->use_certificate_chain_file(options.tls_cert);
+    context->use_private_key_file(options.tls_key, ssl::context::pem);
+    // A renewed certificate with the old key (or the reverse) must not replace a working pair.
+    if (SSL_CTX_check_private_key(native) != 1) {
+        throw std::runtime_error("the private key does not match the certificate");
+    }
+    return context;
+}
+
+// "CN=example.org" and "Mar  1 12:00:00 2027 GMT": enough for an operator to see which
+// certificate is in use.
+std::pair<std::string, std::string> describe_certificate(ssl::context& context) {
+    X509* certificate = SSL_CTX_get0_certificate(context.native_handle());
+    if (certificate == nullptr) {
+        return {"", ""};
+    }
+    std::array<char, 256> subject{};
+    X509_NAME_oneline(X509_get_subject_name(certificate), subject.data(),
+                      static_cast<int>(subject.size()));
+    std::string not_after;
+    if (BIO* text = BIO_new(BIO_s_mem()); text != nullptr) {
+        if (ASN1_TIME_print(text, X509_get0_notAfter(certificate)) == 1) {
+            char* data = nullptr;
+            const long size = BIO_get_mem_data(text, &data);
+            not_after.assign(data, static_cast<std::size_t>(size));
+        }
+        BIO_free(text);
+    }
+    return {subject.data(), not_after};
+}
+
+// The decoded path when the target is one segment ("/healthz" → "healthz"), parsed as the router
+// parses it, so that "/%6detrics" is recognised as "/metrics" here exactly as it is there.
+std::optional<std::string> single_segment(std::string_view target) {
+    const auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed || parsed->segments().size() != 1) {
+        return std::nullopt;
+    }
+    return std::string{parsed->segments().front()};
+}
+
+// Compares the presented token with the configured one in constant time: both are hashed first,
+// so that neither the content nor the length of the secret leaks through timing.
+bool same_secret(std::string_view presented, std::string_view expected) {
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> a{};
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> b{};
+    SHA256(reinterpret_cast<const unsigned char*>(presented.data()), presented.size(), a.data());
+    SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b.data());
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<std::string_view> bearer_token(const http_request& request) {
+    const auto header = request[http::field::authorization];
+    if (header.size() <= 7 || !beast::iequals(header.substr(0, 7), "Bearer ")) {
+        return std::nullopt;
+    }
+    return std::string_view{header.data() + 7, header.size() - 7};
+}
+
+struct framing_refusal {
+    unsigned status;
+    std::string detail;
+};
+
+// What a request's header must satisfy before its body is read (RFC 9112): a body framed one way
+// only, and exactly one Host. Anything else is answered and the connection closed, because a
+// proxy in front may have framed the same bytes differently (request smuggling).
+std::optional<framing_refusal> framing_problem(const http::request_header<>& header) {
+    if (method_label(header.method_string()) == "other") {
+        return framing_refusal{501, "the method " + std::string{header.method_string()} +
+                                        " is not implemented"};
+    }
+    const bool has_length = header.find(http::field::content_length) != header.end();
+    std::vector<std::string> codings;
+    bool has_coding_field = false;
+    const auto [first, last] = header.equal_range(http::field::transfer_encoding);
+    for (auto field = first; field != last; ++field) {
+        has_coding_field = true;
+        for (const auto coding : http::token_list{field->value()}) {
+            codings.emplace_back(coding);
+        }
+    }
+    if (has_coding_field && has_length) {
+        // RFC 9112 6.1: Transfer-Encoding overrides Content-Length, and a request with both is a
+        // smuggling attempt or a broken client; either way it is refused.
+        return framing_refusal{400, "a request must not have both Transfer-Encoding and "
+                                    "Content-Length"};
+    }
+    if (has_coding_field && (codings.empty() || !beast::iequals(codings.back(), "chunked"))) {
+        // RFC 9112 6.3: without chunked as the final coding the body's length is unknowable.
+        return framing_refusal{400, "Transfer-Encoding must end with chunked"};
+    }
+    if (codings.size() > 1) {
+        return framing_refusal{501, "only the chunked transfer coding is implemented"};
+    }
+    const auto hosts = header.count(http::field::host);
+    if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
+        // RFC 9112 3.2.
+        return framing_refusal{400, "an HTTP/1.1 request must have exactly one Host header"};
+    }
+    return std::nullopt;
+}
+
+// The key connections are counted under for the per-address cap: the IPv4 address, or the /64 of
+// an IPv6 address (one subscriber is typically given a whole /64).
+std::string address_key(const asio::ip::address& address) {
+    if (address.is_v6()) {
+        const auto v6 = address.to_v6();
+        if (v6.is_v4_mapped()) {
+            return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+        }
+        auto bytes = v6.to_bytes();
+        std::fill(bytes.begin() + 8, bytes.end(), 0);
+        return asio::ip::address_v6{bytes}.to_string() + "/64";
+    }
+    return address.to_string();
 }
 
 } // namespace
@@ -71,7 +200,17 @@ struct server::impl {
     std::atomic<int> in_flight{0};
     std::atomic<bool> draining{false};
     std::function<void()> ready;
-    ssl::context tls{ssl::context::tls_server};
+
+    // The context new handshakes use; replaced whole by a reload. Each connection keeps a share
+    // of the one it started with, so a reload never touches an open connection.
+    std::mutex tls_mutex;
+    std::shared_ptr<ssl::context> tls;
+
+    // Open connections, in all and by address key, for the caps.
+    std::mutex connections_mutex;
+    std::size_t open_connections{0};
+    std::unordered_map<std::string, std::size_t> connections_by_address;
+
     asio::io_context io{options.io_threads};
     asio::thread_pool workers{static_cast<std::size_t>(options.worker_threads)};
     tcp::acceptor acceptor{io};
@@ -79,12 +218,140 @@ struct server::impl {
     // otherwise run at once (close() racing a new async_accept). They share this strand.
     asio::strand<asio::io_context::executor_type> accept_strand{asio::make_strand(io)};
 
-    impl(server_options opts, router& r) : options(std::move(opts)), handler(r) {
-        configure_tls(tls, options);
+    impl(server_options opts, router& r)
+        : options(std::move(opts)), handler(r), tls(make_tls_context(options)) {}
+
+    std::shared_ptr<ssl::context> current_tls() {
+        const std::lock_guard lock{tls_mutex};
+        return tls;
+    }
+
+    // One admitted connection's place under the caps, given back when the connection ends.
+    class connection_slot {
+    public:
+        connection_slot(impl& server, std::string key) : server_(&server), key_(std::move(key)) {}
+        connection_slot(connection_slot&& other) noexcept
+            : server_(std::exchange(other.server_, nullptr)), key_(std::move(other.key_)) {}
+        connection_slot& operator=(connection_slot&&) = delete;
+        connection_slot(const connection_slot&) = delete;
+        connection_slot& operator=(const connection_slot&) = delete;
+        ~connection_slot() {
+            if (server_ != nullptr) {
+                server_->release(key_);
+            }
+        }
+
+    private:
+        impl* server_;
+        std::string key_;
+    };
+
+    // A slot for a new connection from `key`, or why there is none ("global_cap", "address_cap").
+    std::variant<connection_slot, std::string_view> admit(const std::string& key) {
+        const std::lock_guard lock{connections_mutex};
+        if (open_connections >= options.max_connections) {
+            return std::string_view{"global_cap"};
+        }
+        auto& from_address = connections_by_address[key];
+        if (from_address >= options.max_connections_per_address) {
+            return std::string_view{"address_cap"};
+        }
+        ++from_address;
+        ++open_connections;
+        return connection_slot{*this, key};
+    }
+
+    void release(const std::string& key) {
+        const std::lock_guard lock{connections_mutex};
+        --open_connections;
+        if (const auto it = connections_by_address.find(key);
+            it != connections_by_address.end() && --it->second == 0) {
+            connections_by_address.erase(it);
+        }
+    }
+
+    // A request refused by the server itself (framing, size, method, /metrics): answered by the
+    // router's refusal and logged like any request, so that the log misses none.
+    http_response refuse(const http_request& request, const std::string& client, unsigned status,
+                         const std::string& detail) {
+        auto response = handler.refuse(request, status, detail);
+        process_log().info("request_refused",
+                           {{"request_id", std::string_view{response["X-Request-Id"]}},
+                            {"method", method_label(request.method_string())},
+                            {"status", status},
+                            {"reason", detail},
+                            {"client", client}});
+        return response;
+    }
+
+    // The handler, with the one failure the router does not answer itself turned into a 500.
+    http_response handle(const http_request& request, const std::string& client) {
+        try {
+            return handler.handle(request, client);
+        } catch (const std::exception& error) {
+            // The router answers every failure itself; reaching here is a broken invariant.
+            process_log().error("handler_failed", {{"error", error.what()}});
+            return refuse(request, client, 500, "an unexpected error occurred");
+        }
+    }
+
+    // /healthz and /readyz are answered on the I/O thread: they read only memory (readiness is the
+    // probe's last answer), so they never wait for a worker, however busy the workers are.
+    static bool answered_on_io_thread(const http_request& request) {
+        if (request.method() != http::verb::get) {
+            return false;
+        }
+        const auto path = single_segment(request.target());
+        return path && (*path == "healthz" || *path == "readyz");
+    }
+
+    // /metrics only for the scraper holding the configured token; without one it does not exist.
+    std::optional<http_response> guard_metrics(const http_request& request,
+                                               const std::string& client) {
+        const auto path = single_segment(request.target());
+        if (!path || *path != "metrics") {
+            return std::nullopt;
+        }
+        std::optional<http_response> refused;
+        if (options.metrics_token.empty()) {
+            refused = refuse(request, client, 404, "no such resource");
+        } else if (const auto token = bearer_token(request);
+                   !token || !same_secret(*token, options.metrics_token)) {
+            refused = refuse(request, client, 401, "/metrics needs the scraper's bearer token");
+        }
+        if (refused) {
+            // A refusal, not a broken request: the connection may carry on.
+            refused->keep_alive(request.keep_alive());
+        }
+        return refused;
+    }
+
+    awaitable<http_response> respond(const http_request& request, const std::string& client) {
+        if (auto refused = guard_metrics(request, client)) {
+            co_return std::move(*refused);
+        }
+        if (answered_on_io_thread(request)) {
+            co_return handle(request, client);
+        }
+        // The handler blocks on the database, so it runs on the worker pool. co_spawn runs it
+        // there and completes through the associated executor of its completion handler, which
+        // use_awaitable takes from this coroutine: the connection resumes on its own strand, on an
+        // I/O thread, to write the response. (co_await asio::post(workers, use_awaitable) would
+        // not do: an awaitable always resumes on the coroutine's own executor, so the handler
+        // would run on the I/O thread after all.)
+        co_return co_await asio::co_spawn(
+            workers,
+            [this, &request, &client]() -> awaitable<http_response> {
+                co_return handle(request, client);
+            },
+            use_awaitable);
     }
 
     awaitable<void> serve_connection(beast::ssl_stream<beast::tcp_stream> stream,
-                                     std::string client) {
+                                     std::shared_ptr<ssl::context> context, std::string client,
+                                     connection_slot slot) {
+        (void)context; // held so that the context outlives the connection, even after a reload
+        (void)slot;    // held until the connection ends
         handler.counters().connection_opened();
         // A connection is busy (drain waits for it) from accept until it idles between requests.
         struct busy_state {
@@ -119,18 +386,32 @@ struct server::impl {
             beast::get_lowest_layer(stream).expires_after(served == 0 ? options.read_timeout
                                                                       : options.idle_timeout);
             state.set(served == 0 || buffer.size() > 0);
-            auto [read_error, bytes] = co_await http::async_read(stream, buffer, parser, no_throw);
+            // The header first: how the body is framed is checked before any of it is read.
+            auto [read_error, bytes] =
+                co_await http::async_read_header(stream, buffer, parser, no_throw);
             (void)bytes;
             state.set(true);
+            if (!read_error) {
+                if (auto refused = framing_problem(parser.get())) {
+                    auto response = refuse(parser.get(), client, refused->status, refused->detail);
+                    co_await http::async_write(stream, response, no_throw);
+                    break;
+                }
+                if (!parser.is_done()) {
+                    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+                    std::tie(read_error, bytes) =
+                        co_await http::async_read(stream, buffer, parser, no_throw);
+                }
+            }
             if (read_error == http::error::body_limit) {
-                auto response = handler.refuse(parser.get(), 413, "the body is larger than 1 MiB");
+                auto response = refuse(parser.get(), client, 413, "the body is larger than 1 MiB");
                 co_await http::async_write(stream, response, no_throw);
                 co_await linger(stream);
                 break;
             }
             if (read_error == http::error::header_limit) {
                 auto response =
-                    handler.refuse(parser.get(), 400, "the request headers are larger than 16 KiB");
+                    refuse(parser.get(), client, 400, "the request headers are larger than 16 KiB");
                 co_await http::async_write(stream, response, no_throw);
                 break;
             }
@@ -142,25 +423,17 @@ struct server::impl {
                                        read_error != http::error::end_of_stream &&
                                        read_error != http::error::partial_message;
                 if (malformed) {
-                    auto response = handler.refuse(parser.get(), 400, "the request is malformed");
+                    auto response = refuse(parser.get(), client, 400, "the request is malformed");
                     co_await http::async_write(stream, response, no_throw);
                 }
                 break;
             }
             auto request = parser.release();
             beast::get_lowest_layer(stream).expires_never();
-            // The handler blocks on the database: run it on the worker pool, then come back.
-            co_await asio::post(workers.get_executor(), use_awaitable);
-            http_response response;
-            try {
-                response = handler.handle(request, client);
-            } catch (const std::exception& error) {
-                // The router answers every failure itself; reaching here is a broken invariant.
-                std::cerr << "homeward: request handler failed: " << error.what() << '\n';
-                response = handler.refuse(request, 500, "an unexpected error occurred");
-            }
-            co_await asio::post(stream.get_executor(), use_awaitable);
-            if (draining) {
+            auto response = co_await respond(request, client);
+            // The last response a connection may carry says so, instead of the client finding
+            // the connection closed under its next request.
+            if (draining || served + 1 >= options.max_requests_per_connection) {
                 response.keep_alive(false);
             }
             beast::get_lowest_layer(stream).expires_after(options.read_timeout);
@@ -190,29 +463,155 @@ struct server::impl {
         }
     }
 
+    // Runs on accept_strand only, so its bookkeeping needs no lock.
     awaitable<void> accept_loop() {
+        asio::steady_timer backoff{accept_strand};
+        // A failing streak is logged when it starts and when it ends, at most once a minute (a
+        // client holding the server at its descriptor limit must not flood the log either).
+        bool failing = false;
+        bool failure_logged = false;
+        std::uint64_t failures = 0;
+        std::optional<std::chrono::steady_clock::time_point> last_failure_logged;
+        std::uint64_t refused_unlogged = 0;
+        std::optional<std::chrono::steady_clock::time_point> last_refusal_logged;
         while (acceptor.is_open()) {
             auto [error, socket] = co_await acceptor.async_accept(asio::make_strand(io), no_throw);
             if (error) {
                 if (!acceptor.is_open()) {
                     break;
                 }
+                handler.counters().accept_failed();
+                ++failures;
+                const auto now = std::chrono::steady_clock::now();
+                if (!failing && (!last_failure_logged ||
+                                 now - *last_failure_logged >= std::chrono::minutes{1})) {
+                    process_log().error(
+                        "accept_failed",
+                        {{"error", error.message()}, {"retry_ms", options.accept_backoff.count()}});
+                    last_failure_logged = now;
+                    failure_logged = true;
+                }
+                failing = true;
+                // Out of file descriptors (EMFILE, ENFILE) or buffers, accept fails again at once
+                // until connections close: retrying without a pause would spin this I/O thread.
+                backoff.expires_after(options.accept_backoff);
+                co_await backoff.async_wait(no_throw);
                 continue;
             }
-            std::string client;
+            if (failing && failure_logged) {
+                process_log().info("accept_recovered", {{"failed_accepts", failures}});
+                failure_logged = false;
+                failures = 0;
+            }
+            failing = false;
             beast::error_code ignored;
+            const auto remote = socket.remote_endpoint(ignored);
+            const std::string client = ignored ? "unknown" : remote.address().to_string();
+            auto admitted = admit(ignored ? client : address_key(remote.address()));
+            if (const auto* reason = std::get_if<std::string_view>(&admitted)) {
+                // Over a cap: closed at once with a TCP reset (SO_LINGER 0), before any TLS, so a
+                // flood costs no handshakes and leaves no sockets in TIME_WAIT; the client sees
+                // the connection reset straight away.
+                socket.set_option(asio::socket_base::linger(true, 0), ignored);
+                socket.close(ignored);
+                handler.counters().connection_refused(*reason);
+                ++refused_unlogged;
+                const auto now = std::chrono::steady_clock::now();
+                // Logged on the first refusal and then at most once a minute, with a count: a
+                // flood must not become a flood of log lines.
+                if (!last_refusal_logged || now - *last_refusal_logged >= std::chrono::minutes{1}) {
+                    process_log().warn(
+                        "connections_refused",
+                        {{"reason", *reason},
+                         {"client", client},
+                         {"refused", refused_unlogged},
+                         {"max_connections", options.max_connections},
+                         {"max_connections_per_address", options.max_connections_per_address}});
+                    last_refusal_logged = now;
+                    refused_unlogged = 0;
+                }
+                continue;
+            }
             // Responses go out as several TLS records: without this, Nagle's algorithm and the
             // client's delayed ACK hold each response back by ~40 ms.
             socket.set_option(tcp::no_delay(true), ignored);
-            const auto remote = socket.remote_endpoint(ignored);
-            client = ignored ? "unknown" : remote.address().to_string();
             auto executor = socket.get_executor();
-            asio::co_spawn(
-                executor,
-                serve_connection(
-                    beast::ssl_stream<beast::tcp_stream>{beast::tcp_stream{std::move(socket)}, tls},
-                    std::move(client)),
-                asio::detached);
+            auto context = current_tls();
+            beast::ssl_stream<beast::tcp_stream> stream{beast::tcp_stream{std::move(socket)},
+                                                        *context};
+            asio::co_spawn(executor,
+                           serve_connection(std::move(stream), std::move(context), client,
+                                            std::move(std::get<connection_slot>(admitted))),
+                           asio::detached);
+        }
+    }
+
+    // Pings the database every readiness_interval on a worker, so that /readyz can answer from
+    // memory on the I/O thread. A change is logged once, not at every ping.
+    awaitable<void> readiness_loop() {
+        asio::steady_timer timer{io};
+        while (!draining) {
+            timer.expires_after(options.readiness_interval);
+            auto [error] = co_await timer.async_wait(no_throw);
+            if (error || draining) {
+                co_return;
+            }
+            co_await asio::co_spawn(
+                workers,
+                [this]() -> awaitable<void> {
+                    probe_readiness();
+                    co_return;
+                },
+                use_awaitable);
+        }
+    }
+
+    void probe_readiness() {
+        const auto before = handler.counters().database_ready();
+        handler.probe_readiness();
+        const auto after = handler.counters().database_ready();
+        if (after && before != after) {
+            if (*after) {
+                process_log().info("database_reachable");
+            } else {
+                process_log().error("database_unreachable");
+            }
+        }
+    }
+
+    awaitable<void> watch_signals(asio::signal_set& signals) {
+        for (;;) {
+            auto [error, number] = co_await signals.async_wait(no_throw);
+            if (error) {
+                co_return;
+            }
+            if (number == SIGHUP) {
+                // Reading files is blocking work: it goes to a worker.
+                asio::post(workers, [this] { reload_certificate(); });
+            } else {
+                begin_drain();
+            }
+        }
+    }
+
+    bool reload_certificate() {
+        try {
+            auto fresh = make_tls_context(options);
+            const auto [subject, not_after] = describe_certificate(*fresh);
+            {
+                const std::lock_guard lock{tls_mutex};
+                tls = std::move(fresh);
+            }
+            process_log().info("certificate_reloaded", {{"certificate", options.tls_cert},
+                                                        {"subject", subject},
+                                                        {"not_after", not_after}});
+            return true;
+        } catch (const std::exception& bad) {
+            process_log().error("certificate_reload_failed", {{"certificate", options.tls_cert},
+                                                              {"key", options.tls_key},
+                                                              {"error", bad.what()},
+                                                              {"kept", "the certificate in use"}});
+            return false;
         }
     }
 
@@ -260,12 +659,13 @@ void server::run(bool handle_signals) {
     if (handle_signals) {
         signals.add(SIGINT);
         signals.add(SIGTERM);
-        signals.async_wait([this](beast::error_code error, int) {
-            if (!error) {
-                impl_->begin_drain();
-            }
-        });
+        signals.add(SIGHUP);
+        asio::co_spawn(io, impl_->watch_signals(signals), asio::detached);
     }
+    // Readiness is known before the first connection is accepted, so /readyz never has to ask the
+    // database itself.
+    impl_->probe_readiness();
+    asio::co_spawn(io, impl_->readiness_loop(), asio::detached);
     asio::co_spawn(impl_->accept_strand, impl_->accept_loop(), asio::detached);
     if (impl_->ready) {
         asio::post(io, impl_->ready);
@@ -282,5 +682,11 @@ void server::run(bool handle_signals) {
 }
 
 void server::stop() { impl_->begin_drain(); }
+
+bool server::reload_certificate() { return impl_->reload_certificate(); }
+
+bool server::running_on_io_thread() const {
+    return impl_->io.get_executor().running_in_this_thread();
+}
 
 } // namespace homeward::api

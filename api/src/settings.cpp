@@ -1,5 +1,7 @@
 #include "homeward/api/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +56,21 @@ std::size_t parse_count(const std::string& text, const std::string& name, std::s
                             std::to_string(high) + " (got '" + text + "')");
     }
     return value;
+}
+
+// A bearer token (RFC 6750's token68 characters) long enough not to be guessed. The message never
+// repeats the value: it is a secret.
+std::string parse_metrics_token(const std::string& token) {
+    const auto allowed = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+               std::string_view{"-._~+/="}.find(c) != std::string_view::npos;
+    };
+    if (token.size() < 32 || token.size() > 256 ||
+        !std::all_of(token.begin(), token.end(), allowed)) {
+        throw setting_error("HOMEWARD_METRICS_TOKEN: must be 32 to 256 letters, digits or -._~+/= "
+                            "(e.g. openssl rand -hex 32)");
+    }
+    return token;
 }
 
 } // namespace
@@ -147,6 +164,70 @@ settings load_settings(const setting_source& source, bool serving) {
             if (!std::filesystem::is_regular_file(path)) {
                 throw setting_error(std::string{name} + ": no such file " + path);
             }
+        }
+        if (const auto threads = get("HOMEWARD_IO_THREADS")) {
+            result.io_threads =
+                static_cast<int>(parse_count(*threads, "HOMEWARD_IO_THREADS", 1, 64));
+        }
+        // Without its own setting, one worker per pooled connection: more would only wait for a
+        // connection, fewer would leave connections idle.
+        result.worker_threads = static_cast<int>(result.pool_size);
+        if (const auto threads = get("HOMEWARD_WORKER_THREADS")) {
+            result.worker_threads =
+                static_cast<int>(parse_count(*threads, "HOMEWARD_WORKER_THREADS", 1, 1024));
+        }
+        if (const auto cap = get("HOMEWARD_MAX_CONNECTIONS")) {
+            result.max_connections = parse_count(*cap, "HOMEWARD_MAX_CONNECTIONS", 1, 1000000);
+        }
+        if (const auto cap = get("HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS")) {
+            result.max_connections_per_address =
+                parse_count(*cap, "HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS", 1, 1000000);
+        }
+        if (result.max_connections_per_address > result.max_connections) {
+            throw setting_error("HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS: must not exceed "
+                                "HOMEWARD_MAX_CONNECTIONS (" +
+                                std::to_string(result.max_connections_per_address) + " > " +
+                                std::to_string(result.max_connections) + ")");
+        }
+        if (const auto token = get("HOMEWARD_METRICS_TOKEN")) {
+            result.metrics_token = parse_metrics_token(*token);
+        }
+        if (const auto idle = get("HOMEWARD_SESSION_IDLE_SECONDS")) {
+            result.session_idle = std::chrono::seconds{
+                static_cast<long>(parse_count(*idle, "HOMEWARD_SESSION_IDLE_SECONDS", 1, 86400))};
+        }
+        result.public_url = get("HOMEWARD_PUBLIC_URL").value_or("https://" + listen);
+        if (!result.public_url.starts_with("https://")) {
+            throw setting_error("HOMEWARD_PUBLIC_URL: must start with https:// (got '" +
+                                result.public_url + "')");
+        }
+        while (result.public_url.ends_with('/')) {
+            result.public_url.pop_back();
+        }
+        if (const auto url = get("HOMEWARD_SMTP_URL")) {
+            if (!url->starts_with("smtp://") && !url->starts_with("smtps://")) {
+                throw setting_error("HOMEWARD_SMTP_URL: must be smtp://HOST:PORT (STARTTLS) or "
+                                    "smtps://HOST:PORT");
+            }
+            result.smtp_url = *url;
+            result.smtp_from = require("HOMEWARD_SMTP_FROM");
+            if (result.smtp_from.find('@') == std::string::npos ||
+                result.smtp_from.find_first_of(" <>\r\n") != std::string::npos) {
+                throw setting_error("HOMEWARD_SMTP_FROM: must be an address, e.g. "
+                                    "homeward@council.example");
+            }
+            result.smtp_username = get("HOMEWARD_SMTP_USERNAME").value_or("");
+            result.smtp_password = get("HOMEWARD_SMTP_PASSWORD").value_or("");
+            if (const auto ca_file = get("HOMEWARD_SMTP_CA_FILE")) {
+                if (!std::filesystem::is_regular_file(*ca_file)) {
+                    throw setting_error("HOMEWARD_SMTP_CA_FILE: no such file " + *ca_file);
+                }
+                result.smtp_ca_file = *ca_file;
+            }
+        }
+        if (const auto interval = get("HOMEWARD_EMAIL_SECONDS")) {
+            result.email_interval = std::chrono::seconds{
+                static_cast<long>(parse_count(*interval, "HOMEWARD_EMAIL_SECONDS", 1, 3600))};
         }
     }
     return result;

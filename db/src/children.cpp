@@ -34,8 +34,26 @@ const statement search_sql{"children_search",
                                                         "(lower(c.family_name) like $1 || '%' or "
                                                         "lower(c.given_name) like $1 || '%') and " +
                                child_scope("c", 2, 3) +
-                               " order by lower(c.family_name), lower(c.given_name), c.id limit "
-                               "$4"};
+                               " and ($5::int is null or c.date_of_birth = date '1970-01-01' + "
+                               "$5::int) order by lower(c.family_name), lower(c.given_name), c.id "
+                               "limit $4"};
+// The latest assessment of each child in scope: the later of their last held interview and their
+// last reassessment.
+const statement at_risk_sql{
+    "children_at_risk",
+    "select " CHILD_COLUMNS("c") ", latest.risk, extract(epoch from latest.at)::bigint from "
+                                 "children c cross join lateral (select a.risk, a.at from (select "
+                                 "i.cse_risk risk, i.conducted_at at from interviews i join "
+                                 "episodes e on e.id = i.episode_id where e.child_id = c.id and "
+                                 "i.outcome = 'held' union all select r.cse_risk, r.held_at from "
+                                 "child_reviews r where r.child_id = c.id and r.kind = "
+                                 "'cse_reassessment') a order by a.at desc limit 1) latest where " +
+        child_scope("c", 1, 2) +
+        " and latest.risk = any($3::text[]) order by latest.at desc, c.id limit $4"};
+const statement reviews_sql{
+    "children_reviews",
+    "select child_id::text, kind, extract(epoch from held_at)::bigint, cse_risk, notes, "
+    "recorded_by::text from child_reviews where child_id = $1::uuid order by held_at desc, id"};
 
 std::vector<time_point> times(const pqxx::result& result) {
     std::vector<time_point> list;
@@ -127,7 +145,7 @@ std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_i
 }
 
 std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,
-                                 int limit) {
+                                 int limit, std::optional<std::chrono::sys_days> born) {
     // LIKE's own wildcards in what the user typed match themselves.
     std::string pattern;
     for (const char c : prefix) {
@@ -138,9 +156,49 @@ std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, con
     }
     std::vector<child_record> list;
     for (const auto& row :
-         run(uow, search_sql, pattern, text_of(who.who), who.organisation_id, limit)) {
+         run(uow, search_sql, pattern, text_of(who.who), who.organisation_id, limit,
+             born ? std::optional<int>{static_cast<int>(born->time_since_epoch().count())}
+                  : std::nullopt)) {
         fields f{row};
         list.push_back(read_child(f));
+    }
+    return list;
+}
+
+std::vector<child_at_risk> at_risk(unit_of_work& uow, const scope& who,
+                                   const std::vector<cse_risk>& levels, int limit) {
+    std::vector<std::string> names;
+    for (const auto level : levels) {
+        names.push_back(text_of(level));
+    }
+    std::vector<child_at_risk> list;
+    for (const auto& row :
+         run(uow, at_risk_sql, text_of(who.who), who.organisation_id, text_array(names), limit)) {
+        fields f{row};
+        child_at_risk item;
+        item.child = read_child(f);
+        item.risk = f.value<cse_risk>(workflow::parse_cse_risk);
+        item.assessed_at = f.time();
+        list.push_back(std::move(item));
+    }
+    return list;
+}
+
+std::vector<child_review> reviews(unit_of_work& uow, std::string_view child_id) {
+    std::vector<child_review> list;
+    if (!workflow::is_uuid(child_id)) {
+        return list;
+    }
+    for (const auto& row : run(uow, reviews_sql, std::string{child_id})) {
+        fields f{row};
+        child_review review;
+        review.child_id = f.text();
+        review.kind = f.text();
+        review.held_at = f.time();
+        review.risk = f.optional_value<cse_risk>(workflow::parse_cse_risk);
+        review.notes = f.text();
+        review.recorded_by = f.text();
+        list.push_back(std::move(review));
     }
     return list;
 }

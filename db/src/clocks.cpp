@@ -53,7 +53,7 @@ const statement insert_review_sql{
 std::string overdue_sql(std::string_view scope_predicate) {
     return "select c.id, c.episode_id::text, ch.id::text, ch.given_name, ch.family_name, c.kind, "
            "nullif(c.subject, ''), extract(epoch from c.due_at)::bigint, c.holder_user_id::text, "
-           "u.username, o.code from (select c.* from clocks c where c.met_at is null and "
+           "u.username, tm.name, o.code from (select c.* from clocks c where c.met_at is null and "
            "c.stopped_at is null and " +
            std::string{scope_predicate} +
            " and ($3::text is null or c.kind = $3) and ($5::uuid is null or "
@@ -61,9 +61,12 @@ std::string overdue_sql(std::string_view scope_predicate) {
            "$6::uuid) and (case when $7 then c.due_at > to_timestamp($4::bigint) and c.due_at <= "
            "to_timestamp($4::bigint) + make_interval(secs => $8) else c.due_at <= "
            "to_timestamp($4::bigint) end) and ($9::bigint is null or (c.due_at, c.id) > "
-           "(to_timestamp($9::bigint), $10::bigint)) order by c.due_at, c.id limit $11) c "
+           "(to_timestamp($9::bigint), $10::bigint)) and ($12::uuid is null or exists (select 1 "
+           "from users w where w.id = c.holder_user_id and w.team_id = $12::uuid)) order by "
+           "c.due_at, c.id limit $11) c "
            "join children ch on ch.id = c.child_id left join users u on u.id = c.holder_user_id "
-           "left join organisations o on o.id = c.holder_organisation_id order by c.due_at, c.id";
+           "left join teams tm on tm.id = u.team_id left join organisations o on o.id = "
+           "c.holder_organisation_id order by c.due_at, c.id";
 }
 // $1 the caller's organisation, $2 the caller.
 const statement overdue_police_sql{
@@ -75,6 +78,46 @@ const statement overdue_worker_sql{
 const statement overdue_authority_sql{
     "clocks_overdue_authority",
     overdue_sql("c.holder_organisation_id = $1::uuid and $2::uuid is not null")};
+
+std::string summary_sql(std::string_view scope_predicate) {
+    return "select c.kind, c.holder_user_id::text, u.username, tm.name, count(*) filter (where "
+           "c.due_at <= to_timestamp($4::bigint)), count(*) filter (where c.due_at > "
+           "to_timestamp($4::bigint)) from clocks c left join users u on u.id = c.holder_user_id "
+           "left join teams tm on tm.id = u.team_id where c.met_at is null and c.stopped_at is "
+           "null and " +
+           std::string{scope_predicate} +
+           " and ($3::text is null or c.kind = $3) and ($5::uuid is null or "
+           "c.holder_organisation_id = $5::uuid) and ($6::uuid is null or c.holder_user_id = "
+           "$6::uuid) and c.due_at <= to_timestamp($4::bigint) + make_interval(secs => $7) and "
+           "($8::uuid is null or u.team_id = $8::uuid) group by c.kind, c.holder_user_id, "
+           "u.username, tm.name order by c.kind, u.username nulls first";
+}
+const statement summary_police_sql{
+    "clocks_summary_police",
+    summary_sql("c.holder_organisation_id = $1::uuid and c.kind in ('safe_and_well', "
+                "'long_missing') and $2::uuid is not null")};
+const statement summary_worker_sql{
+    "clocks_summary_worker", summary_sql("c.holder_user_id = $2::uuid and $1::uuid is not null")};
+const statement summary_authority_sql{
+    "clocks_summary_authority",
+    summary_sql("c.holder_organisation_id = $1::uuid and $2::uuid is not null")};
+
+// Which of a role's statements applies; null for a role that holds no clocks (admins).
+const statement* for_role(role r, const statement& police, const statement& worker,
+                          const statement& authority) {
+    switch (r) {
+    case role::police:
+        return &police;
+    case role::social_worker:
+        return &worker;
+    case role::manager:
+    case role::cse_champion:
+        return &authority;
+    case role::admin:
+        break;
+    }
+    return nullptr;
+}
 
 std::string claim_sql(std::string_view due, std::string_view marks) {
     return "with due as (select id from clocks where met_at is null and stopped_at is null and " +
@@ -176,26 +219,16 @@ std::string insert_review(unit_of_work& uow, const child_review& review) {
 }
 
 std::vector<overdue_item> overdue(unit_of_work& uow, const scope& who, const overdue_filter& f) {
-    const statement* s = nullptr;
-    switch (who.who) {
-    case role::police:
-        s = &overdue_police_sql;
-        break;
-    case role::social_worker:
-        s = &overdue_worker_sql;
-        break;
-    case role::manager:
-    case role::cse_champion:
-        s = &overdue_authority_sql;
-        break;
-    case role::admin:
+    const auto* s =
+        for_role(who.who, overdue_police_sql, overdue_worker_sql, overdue_authority_sql);
+    if (s == nullptr) {
         return {};
     }
     std::vector<overdue_item> items;
     for (const auto& row :
          run(uow, *s, who.organisation_id, who.user_id, f.kind, epoch(f.now), f.authority_id,
              f.worker_id, f.due_soon, static_cast<double>(f.window.count()), epoch(f.after_due),
-             f.after_id, f.limit)) {
+             f.after_id, f.limit, f.team_id)) {
         fields r{row};
         overdue_item item;
         item.clock_id = r.big();
@@ -208,10 +241,34 @@ std::vector<overdue_item> overdue(unit_of_work& uow, const scope& who, const ove
         item.due_at = r.time();
         item.holder_user_id = r.optional_text();
         item.holder_username = r.optional_text();
+        item.holder_team = r.optional_text();
         item.authority = r.optional_text();
         items.push_back(std::move(item));
     }
     return items;
+}
+
+std::vector<summary_row> summary(unit_of_work& uow, const scope& who, const overdue_filter& f) {
+    const auto* s =
+        for_role(who.who, summary_police_sql, summary_worker_sql, summary_authority_sql);
+    if (s == nullptr) {
+        return {};
+    }
+    std::vector<summary_row> rows;
+    for (const auto& row :
+         run(uow, *s, who.organisation_id, who.user_id, f.kind, epoch(f.now), f.authority_id,
+             f.worker_id, static_cast<double>(f.window.count()), f.team_id)) {
+        fields r{row};
+        summary_row line;
+        line.kind = r.text();
+        line.holder_user_id = r.optional_text();
+        line.holder_username = r.optional_text();
+        line.holder_team = r.optional_text();
+        line.overdue = r.big();
+        line.due_soon = r.big();
+        rows.push_back(std::move(line));
+    }
+    return rows;
 }
 
 std::vector<claimed_clock> claim(unit_of_work& uow, bool overdue, time_point now,

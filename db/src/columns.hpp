@@ -18,3 +18,12 @@
       ".last_seen_at)::bigint, " e ".last_seen_location, " e ".risk_level, " e ".absence_kind, "   \
       "extract(epoch from " e ".returned_at)::bigint, " e ".police_reference, " e                  \
       ".assigned_worker_id::text"
+
+// A user's columns, as read_user reads them: the user u, their organisation o, their team t
+// (left-joined).
+#define USER_COLUMNS                                                                               \
+    "u.id::text, u.username, u.role, u.organisation_id::text, o.code, u.active, u.team_id::text, " \
+    "t.name, u.email, u.email_alerts"
+#define USER_FROM                                                                                  \
+    "users u join organisations o on o.id = u.organisation_id left join teams t on t.id = "        \
+    "u.team_id "

@@ -93,10 +93,15 @@ const statement list_sql{
     "select " SUMMARY_COLUMNS("e", "c") " from episodes e join children c on c.id = e.child_id "
                                         "where " +
         episode_scope("e", 1, 2) +
-        " and ($3::text is null or e.state = $3) and ($4::uuid is null or e.child_id = $4::uuid) "
-        "and ($5::uuid is null or e.responsible_authority_id = $5::uuid or e.host_authority_id = "
-        "$5::uuid) and ($6::bigint is null or (e.reported_at, e.id) < (to_timestamp($6), "
-        "$7::uuid)) order by e.reported_at desc, e.id desc limit $8"};
+        " and (cardinality($3::text[]) = 0 or e.state = any($3::text[])) and ($4::uuid is null or "
+        "e.child_id = $4::uuid) and ($5::uuid is null or e.responsible_authority_id = $5::uuid or "
+        "e.host_authority_id = $5::uuid) and ($6::bigint is null or (e.reported_at, e.id) < "
+        "(to_timestamp($6), $7::uuid)) and ($9::uuid is null or e.assigned_worker_id = $9::uuid) "
+        "and (not $10 or e.assigned_worker_id is null) and (not $11 or (e.signed_off_at is null "
+        "and e.state not in ('closed', 'cancelled') and exists (select 1 from interviews i where "
+        "i.episode_id = e.id and i.cse_risk in ('medium', 'high')))) and ($12::uuid is null or "
+        "exists (select 1 from users w where w.id = e.assigned_worker_id and w.team_id = "
+        "$12::uuid)) order by e.reported_at desc, e.id desc limit $8"};
 
 // Every event's write: the state, the version and the event's own columns in one UPDATE (the
 // schema's checks tie columns to states, so they must change together), and the history entry
@@ -369,9 +374,14 @@ bool reopen(unit_of_work& uow, const move& m, const std::string& reason) {
 
 std::vector<episode_summary> list(unit_of_work& uow, const scope& who, const filter& f) {
     std::vector<episode_summary> items;
+    std::vector<std::string> states;
+    for (const auto state : f.states) {
+        states.push_back(text_of(state));
+    }
     for (const auto& row :
-         run(uow, list_sql, text_of(who.who), who.organisation_id, text_of(f.state), f.child_id,
-             f.authority_id, epoch(f.after_reported_at), f.after_id, f.limit)) {
+         run(uow, list_sql, text_of(who.who), who.organisation_id, text_array(states), f.child_id,
+             f.authority_id, epoch(f.after_reported_at), f.after_id, f.limit, f.assigned_worker_id,
+             f.unassigned, f.awaiting_sign_off, f.team_id)) {
         fields reader{row};
         items.push_back(read_summary(reader));
     }

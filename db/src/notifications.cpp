@@ -5,12 +5,18 @@
 namespace homeward::db::notifications {
 namespace {
 
-// A notification raised for the first time also queues its webhook, in one statement.
+// A notification raised for the first time also queues its webhook, and an email to each of its
+// recipients who asked for them (never admins: they see no case notifications), in one statement.
 const statement raise_sql{
     "notifications_raise",
     "with note as (insert into notifications (organisation_id, recipient_role, recipient_user_id, "
     "kind, episode_id, child_id, title, body, dedupe_key) values ($1::uuid, $2, $3::uuid, $4, "
-    "$5::uuid, $6::uuid, $7, $8::jsonb, $9) on conflict (dedupe_key) do nothing returning *) "
+    "$5::uuid, $6::uuid, $7, $8::jsonb, $9) on conflict (dedupe_key) do nothing returning *), "
+    "emails as (insert into email_outbox (notification_id, user_id) select note.id, u.id from "
+    "note join users u on u.organisation_id = note.organisation_id where u.active and u.email is "
+    "not null and u.email_alerts and u.role <> 'admin' and (note.recipient_role is null or "
+    "u.role = note.recipient_role) and (note.recipient_user_id is null or u.id = "
+    "note.recipient_user_id)) "
     "insert into outbox (organisation_id, topic, payload) select note.organisation_id, "
     "'notification.' || note.kind, jsonb_build_object('notification_id', note.id, 'kind', "
     "note.kind, 'title', note.title, 'recipient_role', note.recipient_role, 'recipient_user_id', "

@@ -1,5 +1,6 @@
 #include "homeward/db/organisations.hpp"
 
+#include "columns.hpp"
 #include "sql.hpp"
 
 namespace homeward::db {
@@ -13,12 +14,20 @@ const statement organisation_by_code_sql{
     "select id::text, code, name, kind from organisations where code = $1"};
 
 const statement insert_user_sql{
-    "users_insert", "insert into users (username, password_hash, role, "
-                    "organisation_id) values ($1, $2, $3, $4::uuid) returning id::text"};
-const statement user_by_id_sql{
-    "users_by_id", "select u.id::text, u.username, u.role, u.organisation_id::text, o.code, "
-                   "u.active from users u join organisations o on o.id = u.organisation_id "
-                   "where u.id = $1::uuid"};
+    "users_insert", "insert into users (username, password_hash, role, organisation_id, team_id, "
+                    "email) values ($1, $2, $3, $4::uuid, $5::uuid, $6) returning id::text"};
+const statement user_by_id_sql{"users_by_id",
+                               "select " USER_COLUMNS " from " USER_FROM "where u.id = $1::uuid"};
+const statement set_alerts_sql{
+    "users_set_alerts", "update users set email = $2, email_alerts = $3 where id = $1::uuid"};
+const statement ensure_team_sql{
+    "teams_ensure",
+    "with added as (insert into teams (organisation_id, name) values ($1::uuid, $2) on conflict "
+    "(organisation_id, name) do nothing returning id) select id::text from added union all "
+    "select id::text from teams where organisation_id = $1::uuid and name = $2"};
+const statement teams_of_sql{"teams_of_organisation",
+                             "select id::text, organisation_id::text, name from teams where "
+                             "organisation_id = $1::uuid order by name"};
 const statement is_worker_of_sql{
     "users_is_worker_of", "select exists (select 1 from users where id = $1::uuid and active and "
                           "role = any($3::text[]) and organisation_id = any($2::uuid[]))"};
@@ -33,6 +42,10 @@ user_row read_user(fields& f) {
     user.organisation_id = f.text();
     user.organisation_code = f.text();
     user.active = f.boolean();
+    user.team_id = f.optional_text();
+    user.team = f.optional_text();
+    user.email = f.optional_text();
+    user.email_alerts = f.boolean();
     return user;
 }
 
@@ -67,10 +80,17 @@ std::optional<organisation_row> by_code(unit_of_work& uow, std::string_view code
 namespace users {
 
 std::string insert(unit_of_work& uow, std::string_view username, std::string_view password_hash,
-                   role user_role, std::string_view organisation_id) {
+                   role user_role, std::string_view organisation_id,
+                   const std::optional<std::string>& team_id,
+                   const std::optional<std::string>& email) {
     return run(uow, insert_user_sql, std::string{username}, std::string{password_hash},
-               text_of(user_role), std::string{organisation_id})[0][0]
+               text_of(user_role), std::string{organisation_id}, team_id, email)[0][0]
         .as<std::string>();
+}
+
+void set_email_alerts(unit_of_work& uow, std::string_view user_id,
+                      const std::optional<std::string>& email, bool alerts) {
+    run(uow, set_alerts_sql, std::string{user_id}, email, alerts);
 }
 
 std::optional<user_row> by_id(unit_of_work& uow, std::string_view id) {
@@ -98,4 +118,26 @@ bool is_worker_of(unit_of_work& uow, std::string_view user_id,
 }
 
 } // namespace users
+
+namespace teams {
+
+std::string ensure(unit_of_work& uow, std::string_view organisation_id, std::string_view name) {
+    return run(uow, ensure_team_sql, std::string{organisation_id}, std::string{name})[0][0]
+        .as<std::string>();
+}
+
+std::vector<team_row> of_organisation(unit_of_work& uow, std::string_view organisation_id) {
+    std::vector<team_row> list;
+    for (const auto& row : run(uow, teams_of_sql, std::string{organisation_id})) {
+        fields f{row};
+        team_row team;
+        team.id = f.text();
+        team.organisation_id = f.text();
+        team.name = f.text();
+        list.push_back(std::move(team));
+    }
+    return list;
+}
+
+} // namespace teams
 } // namespace homeward::db

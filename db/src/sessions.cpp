@@ -1,17 +1,15 @@
 #include "homeward/db/sessions.hpp"
 
+#include "columns.hpp"
 #include "sql.hpp"
 
 namespace homeward::db::sessions {
 namespace {
 
-#define USER_COLUMNS "u.id::text, u.username, u.role, u.organisation_id::text, o.code, u.active"
-
 const statement account_sql{"sessions_account",
                             "select " USER_COLUMNS
                             ", u.password_hash, extract(epoch from u.locked_until)::bigint "
-                            "from users u join organisations o on o.id = u.organisation_id "
-                            "where lower(u.username) = lower($1)"};
+                            "from " USER_FROM "where lower(u.username) = lower($1)"};
 const statement record_attempt_sql{"sessions_record_attempt",
                                    "insert into login_attempts (username, client_address, at, "
                                    "succeeded) values ($1, $2, to_timestamp($3), $4)"};
@@ -37,16 +35,14 @@ const statement find_and_touch_sql{
     "sessions s set last_seen_at = to_timestamp($2) from found where s.token_hash = "
     "found.token_hash and found.revoked_at is null and found.expires_at > to_timestamp($2) and "
     "found.last_seen_at > to_timestamp($2) - make_interval(secs => $3) and found.last_seen_at < "
-    "to_timestamp($2) - interval '60 seconds') select " USER_COLUMNS
-    ", extract(epoch from found.created_at)::bigint, extract(epoch from "
+    "to_timestamp($2) - least(interval '60 seconds', make_interval(secs => $3 / 2))) "
+    "select " USER_COLUMNS ", extract(epoch from found.created_at)::bigint, extract(epoch from "
     "found.last_seen_at)::bigint, extract(epoch from found.expires_at)::bigint, extract(epoch "
-    "from found.revoked_at)::bigint from found join users u on u.id = found.user_id join "
-    "organisations o on o.id = u.organisation_id"};
+    "from found.revoked_at)::bigint from found join " USER_FROM "on true where u.id = "
+    "found.user_id"};
 const statement revoke_sql{"sessions_revoke",
                            "update sessions set revoked_at = to_timestamp($2) where token_hash = "
                            "$1 and revoked_at is null"};
-
-#undef USER_COLUMNS
 
 pqxx::binarystring bytes(std::string_view text) { return {text.data(), text.size()}; }
 

@@ -65,8 +65,17 @@ std::string add_organisation(const environment& env, std::string_view code, std:
 
 std::string add_user(const environment& env, std::string_view username, std::string_view role,
                      std::string_view organisation_code, std::string_view password,
-                     std::string_view request_id) {
+                     std::string_view request_id, const std::optional<std::string>& team,
+                     const std::optional<std::string>& email) {
     const auto parsed_role = workflow::parse_role(role);
+    if (team && (team->find_first_not_of(" \t") == std::string::npos || team->size() > 100 ||
+                 !workflow::is_clean_text(*team))) {
+        invalid("team", "must be a name of 1 to 100 characters");
+    }
+    if (email && (email->size() > 254 || email->find('@') == std::string::npos ||
+                  email->find_first_of(" \t\r\n<>,;") != std::string::npos)) {
+        invalid("email", "must be an email address, e.g. jo.bloggs@council.example");
+    }
     if (username.empty() || username.size() > 128 ||
         username.find_first_of(" \t\r\n") != std::string_view::npos) {
         invalid("username", "must be 1 to 128 characters without spaces");
@@ -95,7 +104,11 @@ std::string add_user(const environment& env, std::string_view username, std::str
                                         : "this role belongs to a local authority");
         }
         try {
-            id = db::users::insert(uow, username, hash, *parsed_role, organisation->id);
+            const auto team_id =
+                team ? std::optional{db::teams::ensure(uow, organisation->id, *team)}
+                     : std::nullopt;
+            id = db::users::insert(uow, username, hash, *parsed_role, organisation->id, team_id,
+                                   email);
         } catch (const db::duplicate&) {
             invalid("username", "is already taken");
         }

@@ -10,6 +10,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace homeward::services {
 namespace {
 
@@ -62,27 +64,41 @@ void announce(db::unit_of_work& uow, const db::clocks::claimed_clock& clock, boo
 
 } // namespace
 
+namespace {
+
+// The filter the queue and its summary share, checked: 400 naming each parameter at fault.
+db::clocks::overdue_filter filter_of(const environment& env, db::unit_of_work& uow,
+                                     const overdue_query& query) {
+    db::clocks::overdue_filter filter;
+    filter.now = env.now();
+    filter.window = env.policy.due_soon_window;
+    filter.due_soon = query.due_soon;
+    filter.limit = query.limit;
+    if (query.kind) {
+        if (!workflow::parse_clock_kind(*query.kind)) {
+            refuse_query({{"kind", "is not a kind of clock"}});
+        }
+        filter.kind = query.kind;
+    }
+    filter.worker_id = id_in_query("worker_id", query.worker_id);
+    filter.team_id = id_in_query("team", query.team);
+    if (query.authority) {
+        filter.authority_id = organisation_in_query(uow, "authority", *query.authority);
+    }
+    return filter;
+}
+
+constexpr std::initializer_list<role> clock_roles{role::police, role::social_worker, role::manager,
+                                                  role::cse_champion};
+
+} // namespace
+
 page<overdue_view> overdue_queue(const environment& env, const actor& who,
                                  const overdue_query& query) {
     return run_audited(env, who, {"overdue.read", "clock", ""}, [&](db::unit_of_work& uow) {
-        require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
-                     "read the overdue queue");
+        require_role(who, clock_roles, "read the overdue queue");
         check_limit(query.limit);
-        db::clocks::overdue_filter filter;
-        filter.now = env.now();
-        filter.window = env.policy.due_soon_window;
-        filter.due_soon = query.due_soon;
-        filter.limit = query.limit;
-        if (query.kind) {
-            if (!workflow::parse_clock_kind(*query.kind)) {
-                refuse_query({{"kind", "is not a kind of clock"}});
-            }
-            filter.kind = query.kind;
-        }
-        filter.worker_id = id_in_query("worker_id", query.worker_id);
-        if (query.authority) {
-            filter.authority_id = organisation_in_query(uow, "authority", *query.authority);
-        }
+        auto filter = filter_of(env, uow, query);
         if (query.cursor) {
             const auto cursor = parse_cursor(*query.cursor, cursor_key::number);
             filter.after_due = cursor.at;
@@ -102,6 +118,36 @@ page<overdue_view> overdue_queue(const environment& env, const actor& who,
         return page_of(std::move(lines), query.limit, [](const overdue_view& last) {
             return cursor_text(last.item.due_at, std::to_string(last.item.clock_id));
         });
+    });
+}
+
+overdue_summary summarise_overdue(const environment& env, const actor& who,
+                                  const overdue_query& query) {
+    return run_audited(env, who, {"overdue.summary", "clock", ""}, [&](db::unit_of_work& uow) {
+        require_role(who, clock_roles, "read the overdue queue");
+        const auto filter = filter_of(env, uow, query);
+        overdue_summary summary;
+        for (const auto& row : db::clocks::summary(uow, scope_of(who), filter)) {
+            auto kind = std::find_if(summary.by_kind.begin(), summary.by_kind.end(),
+                                     [&](const auto& k) { return k.kind == row.kind; });
+            if (kind == summary.by_kind.end()) {
+                kind = summary.by_kind.insert(summary.by_kind.end(), {row.kind, 0, 0});
+            }
+            kind->overdue += row.overdue;
+            kind->due_soon += row.due_soon;
+            auto worker =
+                std::find_if(summary.by_worker.begin(), summary.by_worker.end(),
+                             [&](const auto& w) { return w.user_id == row.holder_user_id; });
+            if (worker == summary.by_worker.end()) {
+                worker = summary.by_worker.insert(
+                    summary.by_worker.end(),
+                    {row.holder_user_id, row.holder_username, row.holder_team, 0, 0});
+            }
+            worker->overdue += row.overdue;
+            worker->due_soon += row.due_soon;
+        }
+        audit_success(uow, who, {"overdue.summary", "clock", ""});
+        return summary;
     });
 }
 

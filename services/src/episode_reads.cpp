@@ -56,14 +56,43 @@ page<episode_summary> list_episodes(const environment& env, const actor& who,
         std::vector<field_error> errors;
         db::episodes::filter filter;
         if (query.state) {
-            filter.state = workflow::parse_episode_state(*query.state);
-            if (!filter.state) {
-                errors.push_back({"state", "is not a state of an episode"});
+            std::size_t start = 0;
+            while (start <= query.state->size()) {
+                const auto comma = query.state->find(',', start);
+                const auto name = query.state->substr(
+                    start, comma == std::string::npos ? std::string::npos : comma - start);
+                if (const auto state = workflow::parse_episode_state(name)) {
+                    filter.states.push_back(*state);
+                } else {
+                    errors.push_back({"state", "is not a state of an episode, or a list of them "
+                                               "separated by commas"});
+                    break;
+                }
+                if (comma == std::string::npos) {
+                    break;
+                }
+                start = comma + 1;
             }
         }
         if (query.child_id && !workflow::is_uuid(*query.child_id)) {
             errors.push_back({"child_id", "is not an id"});
         }
+        if (query.assigned == "me") {
+            filter.assigned_worker_id = who.user_id;
+        } else if (query.assigned == "none") {
+            filter.unassigned = true;
+        } else if (query.assigned) {
+            errors.push_back({"assigned", "must be me or none"});
+        }
+        if (query.awaiting_sign_off && *query.awaiting_sign_off != "true" &&
+            *query.awaiting_sign_off != "false") {
+            errors.push_back({"awaiting_sign_off", "must be true or false"});
+        }
+        filter.awaiting_sign_off = query.awaiting_sign_off == "true";
+        if (query.team && !workflow::is_uuid(*query.team)) {
+            errors.push_back({"team", "is not a team's id"});
+        }
+        filter.team_id = query.team;
         filter.child_id = query.child_id;
         if (query.limit < 1 || query.limit > 500) {
             errors.push_back({"limit", "must be from 1 to 500"});

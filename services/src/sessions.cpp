@@ -25,10 +25,25 @@ actor actor_of(const db::user_row& user, std::string_view request_id) {
             user.user_role,
             user.organisation_id,
             user.organisation_code,
-            std::string{request_id}};
+            std::string{request_id},
+            std::nullopt};
 }
 
 } // namespace
+
+std::string_view to_string(session_end reason) {
+    switch (reason) {
+    case session_end::idle:
+        return "idle";
+    case session_end::expired:
+        return "expired";
+    case session_end::signed_out:
+        return "signed_out";
+    case session_end::none:
+        break;
+    }
+    return "none";
+}
 
 session_view log_in(const environment& env, std::string_view username, std::string_view password,
                     std::string_view client_address, std::string_view request_id,
@@ -96,15 +111,39 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
     try {
         db::unit_of_work uow{env.pool};
         const auto session = db::sessions::find_and_touch(uow, sha256(token), now, rules.idle);
-        if (!session || session->revoked_at || !session->user.active ||
-            now >= session->expires_at || now >= session->last_seen_at + rules.idle) {
-            throw failure(failure_kind::unauthenticated, "no valid session: log in again");
+        if (!session || !session->user.active) {
+            throw session_ended(session_end::none, "no valid session: log in again");
+        }
+        if (session->revoked_at) {
+            throw session_ended(session_end::signed_out,
+                                "the session was signed out: log in again");
+        }
+        if (now >= session->expires_at) {
+            throw session_ended(session_end::expired,
+                                "the session reached its time limit: log in again");
+        }
+        if (now >= session->last_seen_at + rules.idle) {
+            throw session_ended(session_end::idle,
+                                "the session ended after a time without activity: log in again");
         }
         uow.commit();
-        return actor_of(session->user, request_id);
+        auto who = actor_of(session->user, request_id);
+        who.session_expires_at = session->expires_at;
+        return who;
     } catch (const db::unavailable& down) {
         throw failure(failure_kind::unavailable, down.what());
     }
+}
+
+session_view describe_session(const actor& who, const session_rules& rules) {
+    db::user_row user;
+    user.id = who.user_id;
+    user.username = who.username;
+    user.user_role = who.role;
+    user.organisation_id = who.organisation_id;
+    user.organisation_code = who.organisation_code;
+    return {"", who.session_expires_at.value_or(workflow::time_point{}), rules.idle.count(),
+            std::move(user)};
 }
 
 void log_out(const environment& env, const actor& who, std::string_view token) {

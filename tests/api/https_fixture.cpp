@@ -100,7 +100,9 @@ void https_test::SetUp() {
     if (HasFatalFailure()) {
         return;
     }
-    restart(test_rules(), {});
+    api::server_options options;
+    options.metrics_token = metrics_token();
+    restart(test_rules(), options);
 }
 
 services::session_rules https_test::test_rules() {
@@ -124,7 +126,6 @@ void https_test::restart(services::session_rules rules, api::server_options opti
     options.port = 0;
     options.tls_cert = cert_dir() + "/cert.pem";
     options.tls_key = cert_dir() + "/key.pem";
-    options.worker_threads = 8;
     server_ = std::make_unique<api::server>(options, *router_);
     port_ = server_->listen();
     thread_ = std::thread{[this] { server_->run(false); }};

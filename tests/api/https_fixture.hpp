@@ -75,6 +75,8 @@ protected:
     // (to long-gone receivers) before this test's own.
     void abandon_queued_webhooks();
     static std::string password() { return std::string{test_password()}; }
+    // The bearer token the default server requires for /metrics.
+    static std::string metrics_token() { return "test-metrics-token-0123456789abcdef"; }
     static std::string database_url();
     static std::string cert_dir();
 

@@ -5,6 +5,7 @@
 #include "test_database.hpp"
 #include <gmock/gmock.h>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -84,7 +85,9 @@ TEST_F(command_line, no_command_or_an_unknown_one_exits_2) {
 TEST_F(command_line, migrate_again_is_a_no_op) {
     const auto again = run({"migrate"});
     EXPECT_EQ(again.code, 0);
-    EXPECT_THAT(again.out, HasSubstr("already up to date"));
+    EXPECT_THAT(again.out, HasSubstr("\"event\":\"schema_up_to_date\""));
+    EXPECT_THAT(again.out, HasSubstr("\"applied\":0"));
+    EXPECT_THAT(again.out, ::testing::Not(HasSubstr("migration_applied")));
     EXPECT_EQ(query("select count(*) from schema_migrations"),
               query("select max(version) from schema_migrations"));
 }
@@ -188,7 +191,7 @@ TEST_F(command_line, audit_verify_passes_on_the_real_trail_and_fails_on_an_alter
         0);
     const auto intact = run({"audit", "verify"});
     EXPECT_EQ(intact.code, 0) << intact.err;
-    EXPECT_THAT(intact.out, HasSubstr("audit trail intact"));
+    EXPECT_THAT(intact.out, HasSubstr("\"event\":\"audit_trail_intact\""));
 
     const auto seq = query("select max(seq) from audit_log");
     const auto action = query("select action from audit_log where seq = " + seq);
@@ -197,7 +200,40 @@ TEST_F(command_line, audit_verify_passes_on_the_real_trail_and_fails_on_an_alter
     query("update audit_log set action = '" + action + "' where seq = " + seq);
     EXPECT_EQ(broken.code, 1);
     EXPECT_THAT(broken.err, HasSubstr("broken at entry " + seq));
+    EXPECT_THAT(broken.out, HasSubstr("\"event\":\"audit_trail_broken\",\"entry\":" + seq));
     EXPECT_EQ(run({"audit", "verify"}).code, 0);
+}
+
+TEST_F(command_line, every_command_logs_json_lines_and_never_the_password) {
+    const auto code = unique_code("LOG");
+    const std::string password = "a long and secret password";
+    std::string output;
+    for (const auto& result :
+         {run({"org", "add", "--code", code, "--name", "Logged", "--kind", "local_authority"}),
+          run({"user", "add", "--username", "u-" + code, "--role", "manager", "--org", code,
+               "--password-stdin"},
+              password + "\n"),
+          run({"migrate"}), run({"audit", "verify"}), run({"check-database"})}) {
+        EXPECT_EQ(result.code, 0) << result.err;
+        EXPECT_EQ(result.err, "");
+        output += result.out;
+    }
+    EXPECT_EQ(line_count(output), 5) << output;
+    std::istringstream lines{output};
+    std::vector<std::string> events;
+    for (std::string line; std::getline(lines, line);) {
+        boost::json::error_code error;
+        const auto value = boost::json::parse(line, error);
+        ASSERT_FALSE(error) << line;
+        const auto& object = value.as_object();
+        EXPECT_TRUE(object.contains("ts") && object.contains("level")) << line;
+        events.emplace_back(object.at("event").as_string());
+    }
+    EXPECT_EQ(events,
+              (std::vector<std::string>{"organisation_added", "user_added", "schema_up_to_date",
+                                        "audit_trail_intact", "database_reachable"}));
+    EXPECT_THAT(output, HasSubstr("\"code\":\"" + code + "\""));
+    EXPECT_THAT(output, ::testing::Not(HasSubstr(password)));
 }
 
 } // namespace

@@ -372,7 +372,9 @@ TEST_F(api_over_https, health_readiness_metrics_and_openapi_are_served) {
     EXPECT_EQ(https_call(port_, "GET", "/healthz").status, 200U);
     EXPECT_EQ(https_call(port_, "GET", "/readyz").status, 200U);
     report(police, child);
-    const auto metrics = https_call(port_, "GET", "/metrics");
+    request_options scraper;
+    scraper.token = metrics_token();
+    const auto metrics = https_call(port_, "GET", "/metrics", "", scraper);
     EXPECT_THAT(metrics.body, HasSubstr("homeward_http_requests_total{"));
     EXPECT_THAT(metrics.body, HasSubstr("homeward_transitions_total{event=\"report\"}"));
     EXPECT_THAT(metrics.body, HasSubstr("homeward_db_pool_connections{state=\"in_use\"}"));

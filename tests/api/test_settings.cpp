@@ -137,5 +137,71 @@ TEST(settings, a_missing_catalogue_names_the_data_dir_setting) {
     EXPECT_THROW(load_catalogue("/nonexistent"), setting_error);
 }
 
+std::map<std::string, std::string> serving_with(std::map<std::string, std::string> extra) {
+    static const auto cert = temp_file("hw_cert_serving.pem", "x");
+    std::map<std::string, std::string> values{{"HOMEWARD_DATABASE_URL", "postgresql:///x"},
+                                              {"HOMEWARD_TLS_CERT", cert},
+                                              {"HOMEWARD_TLS_KEY", cert}};
+    for (auto& [name, value] : extra) {
+        values[name] = value;
+    }
+    return values;
+}
+
+TEST(settings, threads_caps_and_metrics_default_to_2_io_workers_per_connection_10000_2000_off) {
+    const auto config = load_settings(from(serving_with({{"HOMEWARD_DB_POOL_SIZE", "12"}})), true);
+    EXPECT_EQ(config.io_threads, 2);
+    EXPECT_EQ(config.worker_threads, 12); // one per pooled connection unless set
+    EXPECT_EQ(config.max_connections, 10000U);
+    EXPECT_EQ(config.max_connections_per_address, 2000U);
+    EXPECT_EQ(config.metrics_token, "");
+}
+
+TEST(settings, threads_caps_and_the_metrics_token_are_read) {
+    const std::string token(40, 'k');
+    const auto config =
+        load_settings(from(serving_with({{"HOMEWARD_IO_THREADS", "4"},
+                                         {"HOMEWARD_WORKER_THREADS", "16"},
+                                         {"HOMEWARD_MAX_CONNECTIONS", "500"},
+                                         {"HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS", "50"},
+                                         {"HOMEWARD_METRICS_TOKEN", token}})),
+                      true);
+    EXPECT_EQ(config.io_threads, 4);
+    EXPECT_EQ(config.worker_threads, 16);
+    EXPECT_EQ(config.max_connections, 500U);
+    EXPECT_EQ(config.max_connections_per_address, 50U);
+    EXPECT_EQ(config.metrics_token, token);
+}
+
+TEST(settings, bad_thread_counts_and_caps_are_named) {
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"HOMEWARD_IO_THREADS", "0"},
+             {"HOMEWARD_IO_THREADS", "65"},
+             {"HOMEWARD_WORKER_THREADS", "many"},
+             {"HOMEWARD_MAX_CONNECTIONS", "0"},
+             {"HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS", "-1"}}) {
+        EXPECT_THAT(message_of(from(serving_with({{name, value}})), true),
+                    ::testing::StartsWith(name + ": must be a whole number"))
+            << name << "=" << value;
+    }
+}
+
+TEST(settings, a_per_address_cap_above_the_global_cap_is_refused) {
+    EXPECT_THAT(message_of(from(serving_with({{"HOMEWARD_MAX_CONNECTIONS", "100"},
+                                              {"HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS", "200"}})),
+                           true),
+                ::testing::StartsWith("HOMEWARD_MAX_CONNECTIONS_PER_ADDRESS: must not exceed"));
+}
+
+TEST(settings, a_short_or_malformed_metrics_token_is_refused_without_repeating_it) {
+    for (const std::string& token : {std::string{"short-token"}, std::string(31, 'a'),
+                                     std::string(32, 'a') + " spaced", std::string(257, 'a')}) {
+        const auto message =
+            message_of(from(serving_with({{"HOMEWARD_METRICS_TOKEN", token}})), true);
+        EXPECT_THAT(message, ::testing::StartsWith("HOMEWARD_METRICS_TOKEN: must be 32 to 256"));
+        EXPECT_THAT(message, ::testing::Not(HasSubstr(token)));
+    }
+}
+
 } // namespace
 } // namespace homeward::api

@@ -447,9 +447,9 @@ TEST_F(episodes_repository, a_list_is_newest_first_filtered_and_paged_after_its_
 
     db::episodes::filter by_state;
     by_state.child_id = child_;
-    by_state.state = episode_state::cancelled;
+    by_state.states = {episode_state::cancelled};
     EXPECT_TRUE(db::episodes::list(uow, scope_of(w_.police), by_state).empty());
-    by_state.state = episode_state::missing;
+    by_state.states = {episode_state::missing};
     EXPECT_EQ(db::episodes::list(uow, scope_of(w_.police), by_state).size(), 3U);
 
     const auto summary = first_page.front();

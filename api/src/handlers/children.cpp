@@ -14,11 +14,20 @@ http_response create(request_context& c) {
     return json_response(c, 201, services::create_child(c.env, c.caller(), c.body()));
 }
 
+// By name (q, and date_of_birth for an exact lookup), or by CSE risk (cse_risk).
 http_response search(request_context& c) {
     const auto limit = c.limit();
-    return json_response(
-        c, 200,
-        services::search_children(c.env, c.caller(), c.query_text("q").value_or(""), limit));
+    if (const auto levels = c.query_text("cse_risk")) {
+        if (c.query_text("q")) {
+            throw refusal{
+                400, "give q or cse_risk, not both", {{"cse_risk", "cannot be given with q"}}};
+        }
+        return json_response(c, 200, services::children_at_risk(c.env, c.caller(), *levels, limit));
+    }
+    return json_response(c, 200,
+                         services::search_children(c.env, c.caller(),
+                                                   c.query_text("q").value_or(""), limit,
+                                                   c.query_text("date_of_birth")));
 }
 
 http_response read(request_context& c) {

@@ -37,6 +37,9 @@ http_response list(request_context& c) {
     query.state = c.query_text("state");
     query.child_id = c.query_text("child_id");
     query.authority = c.query_text("authority");
+    query.assigned = c.query_text("assigned");
+    query.awaiting_sign_off = c.query_text("awaiting_sign_off");
+    query.team = c.query_text("team");
     query.cursor = c.query_text("cursor");
     query.limit = c.limit();
     return json_response(c, 200, services::list_episodes(c.env, c.caller(), query));

@@ -12,11 +12,12 @@ namespace {
 
 using v = boost::beast::http::verb;
 
-http_response overdue(request_context& c) {
+services::overdue_query overdue_query_of(const request_context& c) {
     services::overdue_query query;
     query.kind = c.query_text("kind");
     query.authority = c.query_text("authority");
     query.worker_id = c.query_text("worker_id");
+    query.team = c.query_text("team");
     query.cursor = c.query_text("cursor");
     query.limit = c.limit();
     const auto due_soon = c.query_text("due_soon");
@@ -25,7 +26,16 @@ http_response overdue(request_context& c) {
             400, "due_soon must be true or false", {{"due_soon", "must be true or false"}}};
     }
     query.due_soon = due_soon == "true";
-    return json_response(c, 200, services::overdue_queue(c.env, c.caller(), query));
+    return query;
+}
+
+http_response overdue(request_context& c) {
+    return json_response(c, 200, services::overdue_queue(c.env, c.caller(), overdue_query_of(c)));
+}
+
+http_response overdue_summary(request_context& c) {
+    return json_response(c, 200,
+                         services::summarise_overdue(c.env, c.caller(), overdue_query_of(c)));
 }
 
 http_response indicators(request_context& c) {
@@ -59,6 +69,11 @@ std::vector<route> oversight_routes() {
     return {
         {v::get, {"api", "v1", "indicators"}, "/api/v1/indicators", true, &indicators},
         {v::get, {"api", "v1", "overdue"}, "/api/v1/overdue", true, &overdue},
+        {v::get,
+         {"api", "v1", "overdue", "summary"},
+         "/api/v1/overdue/summary",
+         true,
+         &overdue_summary},
         {v::get, {"api", "v1", "audit"}, "/api/v1/audit", true, &audit},
         {v::get, {"api", "v1", "notifications"}, "/api/v1/notifications", true, &notifications},
         {v::post,

@@ -34,6 +34,10 @@ http_response create(request_context& c) {
                                           c.client_address, c.request_id, c.rules));
 }
 
+http_response describe(request_context& c) {
+    return json_response(c, 200, services::describe_session(c.caller(), c.rules));
+}
+
 http_response remove(request_context& c) {
     const auto header = c.request[http::field::authorization];
     services::log_out(c.env, c.caller(), std::string{header.substr(7)});
@@ -45,6 +49,7 @@ http_response remove(request_context& c) {
 std::vector<route> session_routes() {
     return {
         {v::post, {"api", "v1", "session"}, "/api/v1/session", false, &create},
+        {v::get, {"api", "v1", "session"}, "/api/v1/session", true, &describe},
         {v::delete_, {"api", "v1", "session"}, "/api/v1/session", true, &remove},
     };
 }

@@ -3,13 +3,12 @@
 // audit rows one whole episode lifecycle writes. Run by ops/bench/transitions.
 
 #include "homeward/db/migrations.hpp"
+#include "homeward/db/organisations.hpp"
 #include "homeward/db/pool.hpp"
-#include "homeward/db/repository.hpp"
-#include "homeward/services/administration.hpp"
 #include "homeward/services/children.hpp"
 #include "homeward/services/episodes.hpp"
 #include "homeward/services/passwords.hpp"
-#include "homeward/services/time_text.hpp"
+#include "homeward/workflow/time_text.hpp"
 
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
@@ -28,6 +27,8 @@ using namespace homeward;
 using namespace std::chrono_literals;
 namespace json = boost::json;
 using clock_type = std::chrono::steady_clock;
+using workflow::episode_event;
+using workflow::role;
 
 struct world {
     services::actor police;
@@ -36,44 +37,44 @@ struct world {
     std::string child_id;
 };
 
-services::actor make_actor(db::connection_pool& pool, const std::string& hash,
-                           const std::string& role, const std::string& org_id,
-                           const std::string& name) {
+services::actor make_actor(db::connection_pool& pool, const std::string& hash, role r,
+                           const std::string& org_id, const std::string& name) {
     db::unit_of_work uow{pool};
-    const auto id = db::insert_user(uow, name, hash, role, org_id);
+    const auto id = db::users::insert(uow, name, hash, r, org_id);
     uow.commit();
-    return {id, name, *workflow::parse_role(role), org_id, "bench"};
+    return {id, name, r, org_id, "", "bench"};
 }
 
 world make_world(const services::environment& env, const std::string& suffix) {
     const auto hash = services::hash_password("benchmark password");
     db::unit_of_work uow{env.pool};
-    const auto force = db::insert_organisation(uow, "BP" + suffix, "Bench Police", "police");
-    const auto council =
-        db::insert_organisation(uow, "BC" + suffix, "Bench Council", "local_authority");
+    const auto force = db::organisations::insert(uow, "BP" + suffix, "Bench Police",
+                                                 workflow::organisation_kind::police);
+    const auto council = db::organisations::insert(uow, "BC" + suffix, "Bench Council",
+                                                   workflow::organisation_kind::local_authority);
     uow.commit();
     world w;
-    w.police = make_actor(env.pool, hash, "police", force, "bench-police-" + suffix);
-    w.worker = make_actor(env.pool, hash, "social_worker", council, "bench-worker-" + suffix);
-    w.champion = make_actor(env.pool, hash, "cse_champion", council, "bench-champion-" + suffix);
+    w.police = make_actor(env.pool, hash, role::police, force, "bench-police-" + suffix);
+    w.worker = make_actor(env.pool, hash, role::social_worker, council, "bench-worker-" + suffix);
+    w.champion =
+        make_actor(env.pool, hash, role::cse_champion, council, "bench-champion-" + suffix);
     const auto child = services::create_child(
         env, w.worker,
         json::parse(R"({"given_name":"Bench","family_name":"Child","date_of_birth":"2012-01-01",
                        "sex":"unknown","looked_after":true,"responsible_authority":"BC)" +
                     suffix + R"("})")
             .as_object());
-    w.child_id = std::string{child.at("id").as_string()};
+    w.child_id = child.id;
     return w;
 }
 
 std::string report(const services::environment& env, const world& w) {
-    const auto last_seen = services::format_rfc3339(env.now() - 2h);
+    const auto last_seen = workflow::format_rfc3339(env.now() - 2h);
     json::object body{{"child_id", w.child_id},       {"last_seen_at", last_seen},
                       {"last_seen_location", "Here"}, {"circumstances", "Benchmark"},
                       {"risk_level", "low"},          {"police_reference", "B"},
                       {"missing_or_away", "missing"}};
-    return std::string{
-        services::report_episode(env, w.police, body, std::nullopt).at("id").as_string()};
+    return services::report_episode(env, w.police, body, std::nullopt).episode.id;
 }
 
 double percentile(std::vector<double> values, double p) {
@@ -115,7 +116,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < iterations; ++i) {
         json::object body{{"risk_level", i % 2 == 0 ? "high" : "low"}, {"reason", "bench"}};
         const auto started = clock_type::now();
-        services::regrade_risk(env, w.police, {episode, std::nullopt, body, ""});
+        services::send_event(env, w.police,
+                             {episode_event::regrade_risk, episode, std::nullopt, body, ""});
         latencies.push_back(
             std::chrono::duration<double, std::milli>(clock_type::now() - started).count());
     }
@@ -131,7 +133,8 @@ int main(int argc, char** argv) {
         threads.emplace_back([&, own = report(env, w)] {
             for (int i = 0; !stop; ++i) {
                 json::object body{{"risk_level", i % 2 == 0 ? "high" : "low"}, {"reason", "bench"}};
-                services::regrade_risk(env, w.police, {own, std::nullopt, body, ""});
+                services::send_event(env, w.police,
+                                     {episode_event::regrade_risk, own, std::nullopt, body, ""});
                 ++done;
             }
         });
@@ -149,20 +152,20 @@ int main(int argc, char** argv) {
     const auto before = audit_rows(url);
     const auto id = report(env, w);
     const auto now = [&](std::chrono::minutes ago) {
-        return json::value(services::format_rfc3339(env.now() - ago));
+        return json::value(workflow::format_rfc3339(env.now() - ago));
     };
-    const auto send = [&](services::event_use_case use_case, const services::actor& who,
-                          json::object body) {
-        return use_case(env, who, {id, std::nullopt, std::move(body), ""});
+    const auto send = [&](episode_event event, const services::actor& who, json::object body,
+                          std::string action_id = "") {
+        return services::send_event(env, who,
+                                    {event, id, std::nullopt, std::move(body), action_id});
     };
-    send(&services::record_return, w.police,
+    send(episode_event::record_return, w.police,
          {{"returned_at", now(90min)}, {"found_location", "Park"}, {"returned_to", "Carer"}});
-    send(&services::record_safe_and_well, w.police,
-         {{"conducted_at", now(80min)}, {"notes", "ok"}});
-    send(&services::assign_worker, w.worker, {{"worker_id", w.worker.user_id}});
-    send(&services::offer_interview, w.worker,
+    send(episode_event::safe_and_well, w.police, {{"conducted_at", now(80min)}, {"notes", "ok"}});
+    send(episode_event::assign, w.worker, {{"worker_id", w.worker.user_id}});
+    send(episode_event::offer_interview, w.worker,
          {{"offered_at", now(70min)}, {"scheduled_for", now(60min)}, {"independent", true}});
-    send(&services::record_interview, w.worker,
+    send(episode_event::record_interview, w.worker,
          {{"conducted_at", now(50min)},
           {"location", "School"},
           {"where_stayed", "Friend"},
@@ -171,18 +174,15 @@ int main(int argc, char** argv) {
           {"indicators", json::array{"staying_out_late"}},
           {"cse_risk", "medium"},
           {"child_views", "ok"}});
-    const auto raised = send(&services::raise_action, w.worker,
+    const auto raised = send(episode_event::raise_action, w.worker,
                              {{"type", "safety_plan"},
                               {"description", "Plan"},
                               {"owner_id", w.worker.user_id},
-                              {"due_at", json::value(services::format_rfc3339(env.now() + 48h))}});
-    services::complete_action(env, w.worker,
-                              {id,
-                               std::nullopt,
-                               {{"outcome", "done"}},
-                               std::string{raised.at("action").at("id").as_string()}});
-    send(&services::sign_off, w.champion, {{"note", "ok"}});
-    send(&services::close_episode, w.worker, {{"summary", "ok"}});
+                              {"due_at", json::value(workflow::format_rfc3339(env.now() + 48h))}});
+    send(episode_event::complete_action, w.worker, {{"outcome", "done"}},
+         raised.created_action->id);
+    send(episode_event::sign_off, w.champion, {{"note", "ok"}});
+    send(episode_event::close, w.worker, {{"summary", "ok"}});
     services::get_episode(env, w.worker, id);
     const auto after = audit_rows(url);
     std::cout << "audit_rows_per_lifecycle=" << (after - before)

@@ -9,10 +9,12 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace homeward::api {
@@ -40,6 +42,14 @@ public:
     // For the server: a request was refused before it could be routed (413, 400, ...).
     http_response refuse(const http_request& request, unsigned status, const std::string& detail);
     metrics& counters();
+    // Pings the database and keeps the answer, which /readyz then gives without waiting for the
+    // database. Blocks: the server calls it on a worker, periodically.
+    void probe_readiness();
+
+    // Tests only: called on the thread that handles a request, once its route is known (the
+    // OpenAPI template, or "(unmatched)"), before anything else is done with it. Empty in
+    // production. Set it while no request is in progress.
+    std::function<void(std::string_view route)> on_route{};
 
 private:
     const services::environment& env_;

@@ -36,6 +36,30 @@ struct settings {
     std::chrono::seconds webhook_interval{5}; // how often the outbox is checked for due messages
     int webhook_max_attempts{12};             // then a message is dead until replayed
     std::string webhook_ca_file;              // extra CAs trusted for receivers; empty: system
+
+    // serve only. Request handlers block on the database, so they run on worker threads (by
+    // default one per pooled connection); the I/O threads only do TLS and HTTP.
+    int io_threads{2};
+    int worker_threads{8};
+    // Open connections, in all and from one address (an IPv6 /64 counts as one address). The
+    // defaults let a load test's 1,000 keep-alive connections from one host through.
+    std::size_t max_connections{10000};
+    std::size_t max_connections_per_address{2000};
+    // The bearer token a Prometheus scraper presents for /metrics; empty: /metrics answers 404.
+    std::string metrics_token;
+    // A session ends after this long without a request (and after 12 hours in all).
+    std::chrono::seconds session_idle{std::chrono::minutes{30}};
+    // Where users reach the application: the links in email alerts.
+    std::string public_url;
+    // Email alerts: the SMTP relay (smtp:// with STARTTLS, or smtps://); empty: no email is sent
+    // (alerts stay queued until a relay is given).
+    std::string smtp_url;
+    std::string smtp_from;
+    std::string smtp_username;
+    std::string smtp_password;
+    std::string smtp_ca_file;
+    std::chrono::seconds email_interval{5};
+    int email_max_attempts{8};
 };
 
 // Reads what every command needs (the database, policy, data); with `serving`, also the listen

@@ -22,8 +22,21 @@ std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view chi
 // other.
 std::vector<time_point> report_times_locked(unit_of_work& uow, std::string_view child_id);
 std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id);
-// Children whose given or family name starts with the text (case apart), by family name.
+// Children whose given or family name starts with the text (case apart), by family name; with a
+// date of birth, only children born that day.
 std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,
-                                 int limit);
+                                 int limit, std::optional<std::chrono::sys_days> born = {});
+
+// A child with the CSE risk their latest assessment found (an interview held or a reassessment).
+struct child_at_risk {
+    child_record child;
+    cse_risk risk{cse_risk::none};
+    time_point assessed_at{};
+};
+// Children in scope whose latest assessment found one of these levels, most recent first.
+std::vector<child_at_risk> at_risk(unit_of_work& uow, const scope& who,
+                                   const std::vector<cse_risk>& levels, int limit);
+// The child's reviews (multi-agency reviews and CSE reassessments), newest first.
+std::vector<child_review> reviews(unit_of_work& uow, std::string_view child_id);
 
 } // namespace homeward::db::children

@@ -37,6 +37,7 @@ struct overdue_filter {
     std::optional<std::string> kind;
     std::optional<std::string> authority_id;
     std::optional<std::string> worker_id;
+    std::optional<std::string> team_id; // clocks held by a worker of this team
     bool due_soon{false};
     time_point now{};
     std::chrono::seconds window{std::chrono::hours{24}};
@@ -45,6 +46,18 @@ struct overdue_filter {
     std::optional<std::int64_t> after_id;
 };
 std::vector<overdue_item> overdue(unit_of_work& uow, const scope& who, const overdue_filter& f);
+
+// Open clocks overdue and due soon, counted by kind and holder, in the caller's scope (as
+// overdue()); the filter's kind, authority, worker and team apply, its cursor and limit do not.
+struct summary_row {
+    std::string kind;
+    std::optional<std::string> holder_user_id;
+    std::optional<std::string> holder_username;
+    std::optional<std::string> holder_team;
+    std::int64_t overdue{0};
+    std::int64_t due_soon{0};
+};
+std::vector<summary_row> summary(unit_of_work& uow, const scope& who, const overdue_filter& f);
 
 // The sweeper's claim: open clocks that have become due soon (or overdue) and were not yet
 // announced, marked announced in the same statement. Rows another sweeper holds are skipped.

@@ -55,9 +55,15 @@ bool cancel(unit_of_work& uow, const move& m, const std::string& reason);
 bool reopen(unit_of_work& uow, const move& m, const std::string& reason);
 
 struct filter {
-    std::optional<episode_state> state;
+    std::vector<episode_state> states; // any of these; all when empty
     std::optional<std::string> child_id;
     std::optional<std::string> authority_id;
+    std::optional<std::string> assigned_worker_id;
+    bool unassigned{false};
+    // Interviewed at CSE risk medium or high, open, and not yet signed off by the champion.
+    bool awaiting_sign_off{false};
+    // Assigned to a worker of this team.
+    std::optional<std::string> team_id;
     int limit{50};
     std::optional<time_point> after_reported_at; // cursor: strictly after (reported_at, id)
     std::optional<std::string> after_id;

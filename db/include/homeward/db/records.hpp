@@ -49,6 +49,16 @@ struct user_row {
     std::string organisation_id;
     std::string organisation_code;
     bool active{true};
+    std::optional<std::string> team_id;
+    std::optional<std::string> team; // its name
+    std::optional<std::string> email;
+    bool email_alerts{true};
+};
+
+struct team_row {
+    std::string id;
+    std::string organisation_id;
+    std::string name;
 };
 
 // ---- children -----------------------------------------------------------------------------
@@ -288,6 +298,7 @@ struct overdue_item {
     time_point due_at{};
     std::optional<std::string> holder_user_id;
     std::optional<std::string> holder_username;
+    std::optional<std::string> holder_team;
     std::optional<std::string> authority; // the holder organisation's code
 };
 

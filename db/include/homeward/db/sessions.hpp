@@ -33,8 +33,9 @@ struct session_row {
     std::optional<time_point> revoked_at;
 };
 // The session and its user, in one statement that also moves the idle clock to `now` when the
-// session is still good (at most once a minute: a write per request would cost more than the
-// 30-minute idle limit needs). The row returned is as it was before the move.
+// session is still good (at most once a minute, or half the idle limit when that is shorter: a
+// write per request would cost more than the 30-minute idle limit needs). The row returned is as it
+// was before the move.
 std::optional<session_row> find_and_touch(unit_of_work& uow, std::string_view token_hash,
                                           time_point now, std::chrono::seconds idle);
 void revoke(unit_of_work& uow, std::string_view token_hash, time_point at);

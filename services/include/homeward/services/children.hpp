@@ -25,8 +25,14 @@ child_view record_repeat_review(const environment& env, const actor& who, std::s
 // default); medium or high tells the champion. Returns the child.
 child_view record_cse_reassessment(const environment& env, const actor& who, std::string_view id,
                                    const boost::json::object& body);
-// Children whose given or family name starts with the query.
+// Children whose given or family name starts with the query; with a date of birth (YYYY-MM-DD),
+// only those born that day.
 page<child_record> search_children(const environment& env, const actor& who, std::string_view query,
-                                   int limit);
+                                   int limit, const std::optional<std::string>& date_of_birth = {});
+
+// Children whose latest CSE assessment found one of these levels (a comma-separated list of
+// none, low, medium, high), most recently assessed first.
+page<child_at_risk> children_at_risk(const environment& env, const actor& who,
+                                     const std::string& levels, int limit);
 
 } // namespace homeward::services

@@ -14,6 +14,7 @@ struct overdue_query {
     std::optional<std::string> kind;
     std::optional<std::string> authority; // organisation code
     std::optional<std::string> worker_id;
+    std::optional<std::string> team; // a team's id: clocks held by its workers
     bool due_soon{false};
     int limit{50};
     std::optional<std::string> cursor;
@@ -30,6 +31,27 @@ struct overdue_view {
 // policy's due-soon window instead.
 page<overdue_view> overdue_queue(const environment& env, const actor& who,
                                  const overdue_query& query);
+
+// The queue counted: overdue and due-soon work by kind and by worker (a manager's team page), in
+// the same scope as the queue. Unassigned work counts under a worker of no name.
+struct overdue_summary {
+    struct kind_count {
+        std::string kind;
+        long long overdue{0};
+        long long due_soon{0};
+    };
+    struct worker_count {
+        std::optional<std::string> user_id;
+        std::optional<std::string> username;
+        std::optional<std::string> team;
+        long long overdue{0};
+        long long due_soon{0};
+    };
+    std::vector<kind_count> by_kind;
+    std::vector<worker_count> by_worker;
+};
+overdue_summary summarise_overdue(const environment& env, const actor& who,
+                                  const overdue_query& query);
 
 struct sweep_report {
     int due_soon{0};

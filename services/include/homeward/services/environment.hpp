@@ -7,6 +7,7 @@
 #include "homeward/workflow/types.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ struct actor {
     std::string organisation_id;
     std::string organisation_code;
     std::string request_id;
+    // For a caller signed in with a session: when it ends at the latest.
+    std::optional<workflow::time_point> session_expires_at{};
 };
 
 // The system clock, to the second.

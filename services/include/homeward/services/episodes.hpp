@@ -36,9 +36,12 @@ episode_view get_episode(const environment& env, const actor& who, std::string_v
 history_view episode_history(const environment& env, const actor& who, std::string_view id);
 
 struct episode_query {
-    std::optional<std::string> state;
+    std::optional<std::string> state; // one state, or several separated by commas
     std::optional<std::string> child_id;
-    std::optional<std::string> authority; // organisation code
+    std::optional<std::string> authority;         // organisation code
+    std::optional<std::string> assigned;          // "me" or "none"
+    std::optional<std::string> awaiting_sign_off; // "true": CSE risk medium/high, not signed off
+    std::optional<std::string> team;              // a team's id: assigned to one of its workers
     int limit{50};
     std::optional<std::string> cursor;
 };

@@ -5,6 +5,7 @@
 // that address is refused (429) until the window passes.
 
 #include "homeward/services/environment.hpp"
+#include "homeward/services/errors.hpp"
 #include "homeward/services/views.hpp"
 
 #include <chrono>
@@ -28,9 +29,27 @@ session_view log_in(const environment& env, std::string_view username, std::stri
                     std::string_view client_address, std::string_view request_id,
                     const session_rules& rules = {});
 
-// The caller behind a bearer token, or failure(unauthenticated). Refreshes the idle clock.
+// Why a session is no longer valid, for the sign-in page to say so.
+enum class session_end { none, idle, expired, signed_out };
+std::string_view to_string(session_end reason);
+
+// failure(unauthenticated) that says why the session is not valid.
+class session_ended : public failure {
+public:
+    session_ended(session_end reason, std::string detail)
+        : failure(failure_kind::unauthenticated, std::move(detail)), reason_(reason) {}
+    session_end reason() const { return reason_; }
+
+private:
+    session_end reason_;
+};
+
+// The caller behind a session token, or session_ended. Refreshes the idle clock.
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
                    const session_rules& rules = {});
+
+// The caller's session as `GET /api/v1/session` shows it: who, and when it ends (no token).
+session_view describe_session(const actor& who, const session_rules& rules = {});
 
 // Ends the session: the token is dead from then on.
 void log_out(const environment& env, const actor& who, std::string_view token);

@@ -3,6 +3,7 @@
 // one place. Each view says for whom it was made (`audience`), so that the writer can leave out
 // what that role may not read (police never read the child's own account).
 
+#include "homeward/db/children.hpp"
 #include "homeward/db/outbox.hpp"
 #include "homeward/db/records.hpp"
 #include "homeward/workflow/events.hpp"
@@ -24,8 +25,10 @@ using db::history_record;
 using db::interview_record;
 using db::notification_item;
 using db::overdue_item;
+using db::team_row;
 using db::user_row;
 using db::webhook_row;
+using db::children::child_at_risk;
 using workflow::time_point;
 
 // A clock as its holder sees it, classified at the time it was read.
@@ -65,6 +68,7 @@ struct child_view {
     bool repeat_missing{false};
     int repeat_window_days{0};
     std::vector<clock_view> clocks; // the child's own: repeat-missing review, CSE reassessment
+    std::vector<db::child_review> reviews; // multi-agency reviews and reassessments, newest first
 };
 
 // A page of a list, and where the next one starts (unset on the last page).

@@ -1,0 +1,2 @@
+// A pure layer that opens a file: the layering check must refuse it.
+#include <fstream>
