@@ -21,11 +21,10 @@ const statement episodes_of_sql{"children_episodes_of",
                                                                     "= $1::uuid and " +
                                     episode_scope("e", 2, 3) +
                                     " order by e.reported_at desc, e.id desc"};
-const statement report_times_locked_sql{
-    "children_report_times_locked",
-    "with child as (select id from children where id = $1::uuid for update) select extract(epoch "
-    "from e.reported_at)::bigint from episodes e join child on e.child_id = child.id where "
-    "e.state <> 'cancelled' order by e.reported_at"};
+// No key update: the report's own episode already holds the child's key share (its foreign key),
+// and so may a concurrent report's; a stronger lock would deadlock the two.
+const statement lock_sql{"children_lock",
+                         "select 1 from children where id = $1::uuid for no key update"};
 const statement report_times_sql{
     "children_report_times", "select extract(epoch from reported_at)::bigint from episodes where "
                              "child_id = $1::uuid and state <> 'cancelled' order by reported_at"};
@@ -137,7 +136,10 @@ std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view chi
 }
 
 std::vector<time_point> report_times_locked(unit_of_work& uow, std::string_view child_id) {
-    return times(run(uow, report_times_locked_sql, std::string{child_id}));
+    // The lock in a statement of its own: a statement sees only what was committed when it began,
+    // so the count, in the next one, sees every report committed before the lock was had.
+    run(uow, lock_sql, std::string{child_id});
+    return times(run(uow, report_times_sql, std::string{child_id}));
 }
 
 std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id) {

@@ -31,7 +31,9 @@ std::string epoch_text(time_point at) { return std::to_string(at.time_since_epoc
 // repeat-missing review clock opens and the authority's managers and champion are told.
 void note_repeat_missing(const environment& env, db::unit_of_work& uow, const db::episode_row& row,
                          time_point now) {
-    const auto reports = db::children::report_times(uow, row.child_id);
+    // Locked: two reports of one child at once count one after the other, so that the one that
+    // reaches the threshold sees the other.
+    const auto reports = db::children::report_times_locked(uow, row.child_id);
     if (workflow::recent_reports(env.policy, reports, now) != env.policy.repeat_threshold) {
         return;
     }

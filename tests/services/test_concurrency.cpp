@@ -159,6 +159,32 @@ TEST_F(concurrent_use_cases, twenty_retries_of_one_idempotent_report_make_one_ep
     EXPECT_EQ(count_where("notifications", "episode_id::text = " + literal(id)), 2);
 }
 
+// The third report in the window opens the multi-agency review. Two reports at once that bring
+// the count to three must still open it, once: the second counts after the first.
+TEST_F(concurrent_use_cases, two_reports_at_once_that_make_a_child_repeat_missing_open_one_review) {
+    const auto child = make_child();
+    report(child);
+    outcomes seen;
+    run_together(2, [&] {
+        try {
+            seen.success(services::report_episode(env_, w_.police, bodies_.report(child), {}));
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 2);
+    EXPECT_EQ(count_where("clocks", "child_id = " + literal(child) +
+                                        " and kind = 'repeat_missing_review' and episode_id is "
+                                        "null"),
+              1);
+    EXPECT_EQ(count_where("notifications",
+                          "child_id = " + literal(child) + " and kind = 'repeat_missing'"),
+              2); // the manager and the champion
+}
+
 TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writers) {
     const auto first = episode_in(episode_state::missing);
     const auto second = episode_in(episode_state::missing);
