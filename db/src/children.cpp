@@ -30,8 +30,9 @@ const statement report_times_sql{
                              "child_id = $1::uuid and state <> 'cancelled' order by reported_at"};
 const statement search_sql{"children_search",
                            "select " CHILD_COLUMNS("c") " from children c where "
-                                                        "(lower(c.family_name) like $1 || '%' or "
-                                                        "lower(c.given_name) like $1 || '%') and " +
+                                                        "(lower(c.family_name) like lower($1) || "
+                                                        "'%' or lower(c.given_name) like lower($1) "
+                                                        "|| '%') and " +
                                child_scope("c", 2, 3) +
                                " and ($5::int is null or c.date_of_birth = date '1970-01-01' + "
                                "$5::int) order by lower(c.family_name), lower(c.given_name), c.id "
@@ -154,7 +155,7 @@ std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, con
         if (c == '%' || c == '_' || c == '\\') {
             pattern += '\\';
         }
-        pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        pattern += c; // lowered by PostgreSQL, which knows letters beyond ASCII
     }
     std::vector<child_record> list;
     for (const auto& row :
