@@ -188,5 +188,26 @@ TEST(representation, a_history_entry_says_who_in_which_role_moved_the_episode_fr
     EXPECT_EQ(items[1].at("detail").at("found_location"), "Park");
 }
 
+// The token is written only where it was just made; a session described later never shows it.
+TEST(representation, a_session_carries_its_token_only_when_just_made) {
+    services::session_view session;
+    session.token = "a-token-just-made";
+    session.expires_at = noon + 12h;
+    session.idle_timeout_seconds = 1800;
+    session.user.id = "3f0b6c1e-0000-4000-8000-000000000005";
+    session.user.username = "sw.jones";
+    session.user.user_role = role::social_worker;
+    session.user.organisation_code = "LEEDS";
+    auto out = json::value_from(session).as_object();
+    EXPECT_EQ(out.at("token"), "a-token-just-made");
+    EXPECT_EQ(out.at("expires_at"), "2026-11-29T00:00:00Z");
+    EXPECT_EQ(out.at("user").at("role"), "social_worker");
+    EXPECT_EQ(out.at("user").at("organisation"), "LEEDS");
+    session.token.clear();
+    out = json::value_from(session).as_object();
+    EXPECT_FALSE(out.contains("token"));
+    EXPECT_EQ(out.at("idle_timeout_seconds"), 1800);
+}
+
 } // namespace
 } // namespace homeward::testing

@@ -6,7 +6,9 @@
 #include "fixture.hpp"
 
 #include "homeward/db/children.hpp"
+#include "homeward/db/clocks.hpp"
 #include "homeward/db/episodes.hpp"
+#include "homeward/db/interviews.hpp"
 
 #include <gmock/gmock.h>
 
@@ -208,6 +210,63 @@ TEST_F(children_repository, a_locked_count_of_reports_waits_for_a_concurrent_rep
         << "the second count did not wait for the first report";
     first.commit();
     EXPECT_EQ(counted.get(), 3U) << "the first report, committed meanwhile, is counted";
+}
+
+// The CSE risk a child is at is what their latest assessment found: a held interview or a
+// later reassessment.
+TEST_F(children_repository, a_child_is_at_the_risk_their_latest_assessment_found) {
+    const auto now = clock_.now();
+    const auto episode = insert_episode(child_);
+    committed([&](db::unit_of_work& uow) {
+        ASSERT_TRUE(db::episodes::record_return(uow,
+                                                move(episode, 1, workflow::episode_state::missing,
+                                                     workflow::episode_state::returned, w_.police,
+                                                     workflow::episode_event::record_return),
+                                                now - 2h, "Park", "Home", std::nullopt));
+        db::interview_record held;
+        held.outcome = workflow::interview_outcome::held;
+        held.conducted_at = now - 1h;
+        held.recorded_by = w_.social_worker.user_id;
+        held.location = "School";
+        held.harm_disclosed = false;
+        held.indicator_score = 0;
+        held.suggested_cse_risk = workflow::cse_risk::none;
+        held.risk = workflow::cse_risk::medium;
+        db::interviews::save(uow, episode, held, now - 1h);
+    });
+    const auto at_risk = [&](const services::actor& who, std::vector<workflow::cse_risk> levels) {
+        db::unit_of_work uow{shared_pool()};
+        std::vector<std::pair<std::string, workflow::cse_risk>> found;
+        for (const auto& item : db::children::at_risk(uow, scope_of(who), levels, 50)) {
+            found.emplace_back(item.child.id, item.risk);
+            EXPECT_EQ(item.assessed_at, item.risk == workflow::cse_risk::medium ? now - 1h : now);
+        }
+        return found;
+    };
+    using workflow::cse_risk;
+    using found = std::vector<std::pair<std::string, cse_risk>>;
+    EXPECT_EQ(at_risk(w_.manager, {cse_risk::medium, cse_risk::high}),
+              (found{{child_, cse_risk::medium}}));
+    EXPECT_TRUE(at_risk(w_.other_manager, {cse_risk::medium}).empty()) << "another authority's";
+
+    committed([&](db::unit_of_work& uow) {
+        db::clocks::insert_review(uow, {child_, "cse_reassessment", now, cse_risk::low,
+                                        "Reassessed", w_.social_worker.user_id});
+        db::clocks::insert_review(uow, {child_, "repeat_missing_review", now - 30min, std::nullopt,
+                                        "Strategy meeting", w_.manager.user_id});
+    });
+    EXPECT_TRUE(at_risk(w_.manager, {cse_risk::medium, cse_risk::high}).empty())
+        << "the later reassessment found less";
+    EXPECT_EQ(at_risk(w_.host_manager, {cse_risk::low}), (found{{child_, cse_risk::low}}));
+
+    db::unit_of_work uow{shared_pool()};
+    const auto reviews = db::children::reviews(uow, child_);
+    ASSERT_EQ(reviews.size(), 2U);
+    EXPECT_EQ(reviews[0].kind, "cse_reassessment") << "newest first";
+    EXPECT_EQ(reviews[0].risk, cse_risk::low);
+    EXPECT_EQ(reviews[1].kind, "repeat_missing_review");
+    EXPECT_FALSE(reviews[1].risk.has_value());
+    EXPECT_EQ(reviews[1].notes, "Strategy meeting");
 }
 
 TEST_F(children_repository, a_stored_sex_this_version_does_not_know_throws_when_read) {

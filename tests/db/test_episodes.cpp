@@ -7,9 +7,11 @@
 #include "homeward/db/children.hpp"
 #include "homeward/db/episodes.hpp"
 #include "homeward/db/interviews.hpp"
+#include "homeward/db/organisations.hpp"
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <functional>
 #include <ostream>
 #include <stdexcept>
@@ -458,6 +460,73 @@ TEST_F(episodes_repository, a_list_is_newest_first_filtered_and_paged_after_its_
     EXPECT_EQ(summary.state, episode_state::missing);
     EXPECT_EQ(summary.version, 1);
     EXPECT_EQ(summary.risk, workflow::risk_level::medium);
+}
+
+TEST_F(episodes_repository, a_list_filters_by_assignment_team_and_awaiting_sign_off) {
+    using enum episode_state;
+    const auto now = clock_.now();
+    const auto team = committed(
+        [&](db::unit_of_work& uow) { return db::teams::ensure(uow, w_.authority.id, "North"); });
+    execute("update users set team_id = " + literal(team) +
+            " where id = " + literal(w_.social_worker.user_id));
+    const auto assigned = episode_;
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::assign(
+            uow, move(assigned, 1, missing, missing, w_.manager, episode_event::assign),
+            w_.social_worker.user_id);
+    }));
+    const auto unassigned = insert_episode(child_);
+    const auto awaiting = insert_episode(child_);
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::record_return(
+            uow, move(awaiting, 1, missing, returned, w_.police, episode_event::record_return), now,
+            "Park", "Home", std::nullopt);
+    }));
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        db::interview_record held;
+        held.outcome = workflow::interview_outcome::held;
+        held.conducted_at = now;
+        held.recorded_by = w_.social_worker.user_id;
+        held.location = "School";
+        held.harm_disclosed = false;
+        held.indicator_score = 0;
+        held.suggested_cse_risk = workflow::cse_risk::none;
+        held.risk = workflow::cse_risk::medium;
+        db::interviews::save(uow, awaiting, held, now);
+        return db::episodes::move_only(uow,
+                                       move(awaiting, 2, returned, interviewed, w_.social_worker,
+                                            episode_event::record_interview));
+    }));
+
+    db::unit_of_work uow{shared_pool()};
+    const auto listed = [&](db::episodes::filter f) {
+        f.child_id = child_;
+        std::vector<std::string> ids;
+        for (const auto& item : db::episodes::list(uow, scope_of(w_.manager), f)) {
+            ids.push_back(item.id);
+        }
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    const auto sorted = [](std::vector<std::string> ids) {
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    db::episodes::filter by_worker;
+    by_worker.assigned_worker_id = w_.social_worker.user_id;
+    EXPECT_EQ(listed(by_worker), sorted({assigned}));
+    db::episodes::filter nobodys;
+    nobodys.unassigned = true;
+    EXPECT_EQ(listed(nobodys), sorted({unassigned, awaiting}));
+    db::episodes::filter by_team;
+    by_team.team_id = team;
+    EXPECT_EQ(listed(by_team), sorted({assigned}));
+    db::episodes::filter sign_off;
+    sign_off.awaiting_sign_off = true;
+    EXPECT_EQ(listed(sign_off), sorted({awaiting}));
+    db::episodes::filter open_states;
+    open_states.states = {missing, interviewed};
+    EXPECT_EQ(listed(open_states), sorted({assigned, unassigned, awaiting}));
 }
 
 TEST_F(episodes_repository, the_history_lists_every_version_in_order_with_the_actors_name) {

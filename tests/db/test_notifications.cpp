@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 
 #include "homeward/db/notifications.hpp"
+#include "homeward/db/organisations.hpp"
 
 #include <gmock/gmock.h>
 
@@ -102,6 +103,54 @@ TEST_F(notifications_repository, a_webhook_message_is_queued_only_once_and_only_
     raise(without);
     EXPECT_EQ(raised(without), 1);
     EXPECT_EQ(queued_for(w_.other_authority), 0);
+}
+
+// Each recipient who gave an address and left alerts on gets the notification by email too,
+// queued in the statement that raises it: once, and never an admin (who sees no case content).
+TEST_F(notifications_repository, an_email_is_queued_once_for_each_recipient_who_asked_for_them) {
+    const auto user = [&](role r, std::optional<std::string> email, bool alerts = true) {
+        return committed([&](db::unit_of_work& uow) {
+            const auto id =
+                db::users::insert(uow, "user_" + random_hex(8) + "@test", test_password_hash(), r,
+                                  w_.authority.id, std::nullopt, email);
+            db::users::set_email_alerts(uow, id, email, alerts);
+            return id;
+        });
+    };
+    const auto manager = user(role::manager, "manager@example.org");
+    const auto quiet_manager = user(role::manager, "quiet@example.org", false);
+    const auto no_address = user(role::manager, std::nullopt);
+    const auto worker = user(role::social_worker, "worker@example.org");
+    const auto admin = user(role::admin, "admin@example.org");
+    const auto emailed = [&](const db::notification& n) {
+        std::vector<std::string> users;
+        const auto list = text("select string_agg(m.user_id::text, ',' order by m.user_id) from "
+                               "email_outbox m join notifications n on n.id = m.notification_id "
+                               "where n.dedupe_key = " +
+                               literal(n.dedupe_key));
+        std::size_t start = 0;
+        while (start < list.size()) {
+            const auto comma = list.find(',', start);
+            users.push_back(list.substr(start, comma - start));
+            start = comma == std::string::npos ? list.size() : comma + 1;
+        }
+        return users;
+    };
+    using ::testing::UnorderedElementsAre;
+
+    const auto to_managers = note(w_.authority, role::manager);
+    raise(to_managers);
+    raise(to_managers);
+    EXPECT_THAT(emailed(to_managers), UnorderedElementsAre(manager));
+    const auto to_all = note(w_.authority);
+    raise(to_all);
+    EXPECT_THAT(emailed(to_all), UnorderedElementsAre(manager, worker));
+    const auto to_worker = note(w_.authority, std::nullopt, worker);
+    raise(to_worker);
+    EXPECT_THAT(emailed(to_worker), UnorderedElementsAre(worker));
+    EXPECT_EQ(count_where("email_outbox", "user_id in (" + literal(quiet_manager) + ", " +
+                                              literal(no_address) + ", " + literal(admin) + ")"),
+              0);
 }
 
 TEST_F(notifications_repository, each_user_reads_what_is_addressed_to_them_their_role_or_all) {

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <stdexcept>
+#include <tuple>
 
 namespace homeward::testing {
 namespace {
@@ -79,6 +80,43 @@ TEST_F(organisations_repository, a_worker_must_be_active_of_one_of_the_roles_in_
     execute("update users set active = false where id = " +
             literal(w_.second_social_worker.user_id));
     EXPECT_FALSE(is_worker(w_.second_social_worker.user_id)) << "no longer active";
+}
+
+TEST_F(organisations_repository, a_team_is_made_once_per_name_in_its_organisation) {
+    const auto [north, again, south, elsewhere] = committed([&](db::unit_of_work& uow) {
+        return std::tuple{db::teams::ensure(uow, w_.authority.id, "North"),
+                          db::teams::ensure(uow, w_.authority.id, "North"),
+                          db::teams::ensure(uow, w_.authority.id, "South"),
+                          db::teams::ensure(uow, w_.other_authority.id, "North")};
+    });
+    EXPECT_EQ(again, north);
+    EXPECT_NE(elsewhere, north) << "a team belongs to one organisation";
+    db::unit_of_work uow{shared_pool()};
+    const auto teams = db::teams::of_organisation(uow, w_.authority.id);
+    ASSERT_EQ(teams.size(), 2U);
+    EXPECT_EQ(teams[0].id, north);
+    EXPECT_EQ(teams[0].name, "North");
+    EXPECT_EQ(teams[1].id, south);
+}
+
+TEST_F(organisations_repository, a_user_joins_a_team_and_chooses_their_own_email_alerts) {
+    const auto id = committed([&](db::unit_of_work& uow) {
+        const auto team = db::teams::ensure(uow, w_.authority.id, "Duty");
+        return db::users::insert(uow, "user_" + random_hex(8) + "@test", test_password_hash(),
+                                 role::social_worker, w_.authority.id, team,
+                                 std::string{"worker@example.org"});
+    });
+    db::unit_of_work uow{shared_pool()};
+    auto user = db::users::by_id(uow, id);
+    ASSERT_TRUE(user.has_value());
+    EXPECT_EQ(user->team, "Duty");
+    EXPECT_TRUE(user->team_id.has_value());
+    EXPECT_EQ(user->email, "worker@example.org");
+    EXPECT_TRUE(user->email_alerts) << "alerts are on unless turned off";
+    db::users::set_email_alerts(uow, id, std::nullopt, false);
+    user = db::users::by_id(uow, id);
+    EXPECT_FALSE(user->email.has_value());
+    EXPECT_FALSE(user->email_alerts);
 }
 
 // An unknown stored role must never become a role (it once became admin): reading it throws.
