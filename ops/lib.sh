@@ -14,6 +14,9 @@ REQUIRED_PACKAGES=(
     postgresql-15 postgresql-contrib
 )
 
+# What the browser tests add (ops/test only): Debian's Chromium, which playwright-core drives.
+BROWSER_TEST_PACKAGES=(chromium)
+
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 as_root() {
@@ -32,6 +35,14 @@ ensure_packages() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
+}
+
+# The build runs Node.js and npm to build the web application (web/). A machine that already has
+# them (e.g. from NodeSource, whose nodejs bundles npm) is left alone: Debian's `npm` package would
+# conflict with such a nodejs, so it is installed only where there is no npm at all.
+ensure_node() {
+    command -v node >/dev/null 2>&1 || ensure_packages nodejs
+    command -v npm >/dev/null 2>&1 || ensure_packages npm
 }
 
 # build DIR CMAKE_ARGS...: configures once, then builds incrementally.

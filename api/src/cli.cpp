@@ -1,5 +1,7 @@
 #include "homeward/api/cli.hpp"
 
+#include "demo.hpp"
+
 #include "homeward/api/email_client.hpp"
 #include "homeward/api/log.hpp"
 #include "homeward/api/router.hpp"
@@ -50,6 +52,9 @@ Commands:
                                (made if new), --email is where their email alerts go
   audit verify                 check the audit trail end to end; exit 1 if any entry is broken
   check-database               connect and print the server version
+  demo                         add demo organisations, users (printing their passwords once)
+                               and cases in every state, for trying Homeward; refused when the
+                               demo organisations exist already
 
 Options:
   --help                       print this help
@@ -194,8 +199,8 @@ struct runtime {
     // One-off commands need two connections; serve one per worker.
     runtime(settings loaded, std::size_t connections)
         : config(std::move(loaded)), catalogue(load_catalogue(config.data_dir)),
-          pool(config.database_url, connections), env{pool, config.policy, catalogue,
-                                                      &services::system_now} {}
+          pool(config.database_url, connections, std::chrono::seconds{5}, config.statement_timeout),
+          env{pool, config.policy, catalogue, &services::system_now} {}
     explicit runtime(settings loaded) : runtime(std::move(loaded), 2) {}
 };
 
@@ -306,7 +311,8 @@ int serve() {
                      }};
     services::delivery_rules delivery;
     delivery.max_attempts = cfg.webhook_max_attempts;
-    webhook_client client{{cfg.webhook_ca_file, std::chrono::seconds{10}}};
+    webhook_client client{
+        {cfg.webhook_ca_file, std::chrono::seconds{10}, cfg.webhook_allow_private}};
     periodic deliverer{
         cfg.webhook_interval, [&](const std::atomic<bool>& stopping) {
             const auto started = std::chrono::steady_clock::now();
@@ -465,6 +471,11 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
     if (command == "check-database") {
         options(args, 1, {});
         return check_database();
+    }
+    if (command == "demo") {
+        options(args, 1, {});
+        runtime rt{load_settings(process_environment(), false)};
+        return load_demo(rt.env, out);
     }
     throw usage_error("unknown command '" + command + (sub.empty() ? "" : " " + sub) +
                       "' (see homeward --help)");

@@ -75,10 +75,41 @@ json::object interview_json(const db::interview_record& i, role audience) {
     out["suggested_cse_risk"] = enum_json(i.suggested_cse_risk);
     out["risk_rationale"] = text_json(i.risk_rationale);
     out["child_views"] = text_json(i.child_views);
+    out["declined_at"] = time_json(i.declined_at);
     out["declined_reason"] = text_json(i.declined_reason);
     out["attempts"] = text_json(i.attempts);
     out["carers_account"] = text_json(i.carers_account);
     return out;
+}
+
+// What police may read of a history entry's detail, by event: what police wrote themselves and
+// the outcome of social work's events, never the free text written for social work (summaries,
+// notes, reasons) nor the level the indicators suggested.
+json::object police_detail(std::string_view event, const json::value& detail) {
+    static const std::pair<std::string_view, std::initializer_list<std::string_view>> allowed[] = {
+        {"risk", {"from_risk", "to_risk", "reason"}},
+        {"cancel", {"reason"}},
+        {"assign", {"worker_id"}},
+        {"interview-offer", {"further_offer"}},
+        {"interview", {"cse_risk"}},
+        {"actions", {"type", "owner_id"}},
+        {"action-complete", {"action_id"}},
+    };
+    json::object shown;
+    if (!detail.is_object()) {
+        return shown;
+    }
+    for (const auto& [name, keys] : allowed) {
+        if (name != event) {
+            continue;
+        }
+        for (const auto key : keys) {
+            if (const auto* value = detail.as_object().if_contains(key)) {
+                shown[key] = *value;
+            }
+        }
+    }
+    return shown;
 }
 
 } // namespace
@@ -275,6 +306,12 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const episode_vie
     o["interview"] =
         e.interview ? json::value(interview_json(*e.interview, view.audience)) : nullptr;
     o["actions"] = json::value_from(view.actions);
+    if (view.audience == role::police) {
+        // Police see each action (type, description, owner, due, status), not its outcome.
+        for (auto& action : o["actions"].as_array()) {
+            action.as_object()["outcome"] = nullptr;
+        }
+    }
     o["sign_off"] =
         e.sign_off ? json::value(json::object{
                          {"signed_off_at", workflow::format_rfc3339(e.sign_off->signed_off_at)},
@@ -287,6 +324,14 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const episode_vie
     o["cancel_reason"] = text_json(e.cancel_reason);
     o["reopened_at"] = time_json(e.reopened_at);
     o["reopen_reason"] = text_json(e.reopen_reason);
+    if (view.audience == role::police) {
+        // Written by and for social work: police see that they happened, not what was written.
+        o["close_summary"] = nullptr;
+        o["reopen_reason"] = nullptr;
+        if (e.sign_off) {
+            o["sign_off"].as_object()["note"] = nullptr;
+        }
+    }
     o["updated_at"] = workflow::format_rfc3339(e.updated_at);
     o["deadlines"] = json::value_from(view.deadlines);
     json::array allowed;
@@ -300,15 +345,18 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const episode_vie
 void tag_invoke(const json::value_from_tag&, json::value& out, const history_view& history) {
     json::array items;
     for (const auto& h : history.items) {
-        items.push_back(json::object{{"at", workflow::format_rfc3339(h.at)},
-                                     {"actor", h.actor_id},
-                                     {"actor_username", h.actor_username},
-                                     {"role", workflow::to_string(h.actor_role)},
-                                     {"event", h.event},
-                                     {"from_state", enum_json(h.from_state)},
-                                     {"to_state", workflow::to_string(h.to_state)},
-                                     {"version", h.version},
-                                     {"detail", stored_json(h.detail_json)}});
+        items.push_back(json::object{
+            {"at", workflow::format_rfc3339(h.at)},
+            {"actor", h.actor_id},
+            {"actor_username", h.actor_username},
+            {"role", workflow::to_string(h.actor_role)},
+            {"event", h.event},
+            {"from_state", enum_json(h.from_state)},
+            {"to_state", workflow::to_string(h.to_state)},
+            {"version", h.version},
+            {"detail", history.audience == role::police
+                           ? json::value(police_detail(h.event, stored_json(h.detail_json)))
+                           : stored_json(h.detail_json)}});
     }
     out = json::object{{"items", std::move(items)}};
 }
@@ -373,6 +421,13 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const overdue_sum
                                        {"due_soon", w.due_soon}});
     }
     out = json::object{{"by_kind", std::move(kinds)}, {"by_worker", std::move(workers)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const organisation_view& entry) {
+    out = json::object{{"code", entry.organisation.code},
+                       {"name", entry.organisation.name},
+                       {"kind", workflow::to_string(entry.organisation.kind)},
+                       {"webhook", json::value_from(entry.webhook)}};
 }
 
 template <typename Item>

@@ -6,6 +6,7 @@
 
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/views.hpp"
+#include "homeward/services/webhooks.hpp"
 
 #include <boost/json/fwd.hpp>
 #include <boost/json/value_from.hpp>
@@ -51,6 +52,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const overdue_view& line);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const overdue_summary& summary);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const organisation_view& entry);
 
 // A page: {items, next_cursor}.
 template <typename Item>

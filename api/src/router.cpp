@@ -8,6 +8,8 @@
 #include "homeward/api/log.hpp"
 #include "http.hpp"
 #include "metrics.hpp"
+#include "web_assets.hpp"
+#include "web_session.hpp"
 
 #include "homeward/services/errors.hpp"
 #include "homeward/services/oversight.hpp"
@@ -121,14 +123,6 @@ void check_text(const route& r, const request_context& c) {
     }
 }
 
-std::optional<std::string> bearer_token(const http_request& request) {
-    const auto header = request[http::field::authorization];
-    if (!header.starts_with("Bearer ") || header.size() <= 7) {
-        return std::nullopt;
-    }
-    return std::string{header.substr(7)};
-}
-
 } // namespace
 
 router::router(const services::environment& env, services::session_rules rules)
@@ -195,24 +189,45 @@ http_response router::handle(const http_request& request, const std::string& cli
         if (on_route) {
             on_route(found != nullptr ? found->openapi_path : std::string_view{"(unmatched)"});
         }
-        if (found == nullptr) {
+        // Not an API route: the web application's assets and pages (web_assets.hpp).
+        auto web_page = found == nullptr ? web::answer(request, c.segments) : std::nullopt;
+        if (found == nullptr && !web_page) {
             throw refusal{path_known ? 405U : 404U,
                           path_known ? "this method is not allowed here" : "no such resource"};
         }
-        c.route = std::string{found->openapi_path};
-        check_text(*found, c);
-        if (found->authenticated) {
-            const auto token = bearer_token(request);
-            if (!token) {
-                throw failure(failure_kind::unauthenticated,
-                              "send Authorization: Bearer TOKEN from POST /api/v1/session");
+        if (web_page) {
+            c.route = web_page->route;
+            response = std::move(web_page->response);
+        } else {
+            c.route = std::string{found->openapi_path};
+            check_text(*found, c);
+            if (found->authenticated) {
+                // A Bearer token, or the web application's cookie under its CSRF rules.
+                const auto given = web::credential_of(request);
+                if (given.source == web::credential_source::none) {
+                    throw services::session_ended(
+                        services::session_end::none,
+                        "send Authorization: Bearer TOKEN from POST /api/v1/session");
+                }
+                if (const auto why = web::cookie_refusal(request, given)) {
+                    throw refusal{403, *why};
+                }
+                c.who = services::authenticate(env_, given.token, c.request_id, rules_);
             }
-            c.who = services::authenticate(env_, *token, c.request_id, rules_);
+            response = found->handle(c);
         }
-        response = found->handle(c);
     } catch (const refusal& refused) {
         response = problem(request.version(), refused.status, refused.detail, refused.fields);
+    } catch (const services::session_ended& ended) {
+        // The web application tells the user why they must sign in again.
+        response = problem(request.version(), 401, ended.detail());
+        web::add_problem_member(response, "reason", services::to_string(ended.reason()));
     } catch (const failure& refused) {
+        if (!refused.cause().empty()) {
+            process_log().warn(
+                "request_refused_by_fault",
+                {{"request_id", c.request_id}, {"route", c.route}, {"cause", refused.cause()}});
+        }
         response = problem(request.version(), status_of(refused.kind()), refused.detail(),
                            refused.fields(), refused.allowed_events());
     } catch (const std::exception& error) {
@@ -226,7 +241,7 @@ http_response router::handle(const http_request& request, const std::string& cli
     response.set(http::field::strict_transport_security, "max-age=63072000; includeSubDomains");
     response.set("X-Request-Id", c.request_id);
     response.set("X-Content-Type-Options", "nosniff");
-    if (c.route != "/") {
+    if (response.find(http::field::cache_control) == response.end()) {
         response.set(http::field::cache_control, "no-store");
     }
     response.keep_alive(request.keep_alive());

@@ -111,6 +111,10 @@ settings load_settings(const setting_source& source, bool serving) {
     if (const auto size = get("HOMEWARD_DB_POOL_SIZE")) {
         result.pool_size = parse_count(*size, "HOMEWARD_DB_POOL_SIZE", 1, 256);
     }
+    if (const auto timeout = get("HOMEWARD_STATEMENT_TIMEOUT_SECONDS")) {
+        result.statement_timeout = std::chrono::seconds{static_cast<long>(
+            parse_count(*timeout, "HOMEWARD_STATEMENT_TIMEOUT_SECONDS", 1, 3600))};
+    }
     const auto policy_spec = get("HOMEWARD_POLICY").value_or("england");
     if (auto builtin = workflow::builtin_policy(policy_spec)) {
         result.policy = *builtin;
@@ -143,6 +147,13 @@ settings load_settings(const setting_source& source, bool serving) {
             throw setting_error("HOMEWARD_WEBHOOK_CA_FILE: no such file " + *ca_file);
         }
         result.webhook_ca_file = *ca_file;
+    }
+    if (const auto allow = get("HOMEWARD_WEBHOOK_ALLOW_PRIVATE")) {
+        if (*allow != "true" && *allow != "false") {
+            throw setting_error("HOMEWARD_WEBHOOK_ALLOW_PRIVATE: must be true or false (got '" +
+                                *allow + "')");
+        }
+        result.webhook_allow_private = *allow == "true";
     }
 
     if (serving) {

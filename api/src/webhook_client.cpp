@@ -1,5 +1,7 @@
 #include "homeward/api/webhook_client.hpp"
 
+#include "homeward/api/log.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -57,8 +59,35 @@ bool is_ip_address(const std::string& host) {
     return !error;
 }
 
+// An address a receiver on the public internet may have: not loopback, link-local, private,
+// shared (CGNAT), documentation, multicast, unspecified or reserved.
+bool public_address(const asio::ip::address& address) {
+    if (address.is_v6()) {
+        const auto v6 = address.to_v6();
+        if (v6.is_v4_mapped()) {
+            return public_address(asio::ip::make_address_v4(asio::ip::v4_mapped, v6));
+        }
+        const auto bytes = v6.to_bytes();
+        const bool unique_local = (bytes[0] & 0xfeU) == 0xfcU; // fc00::/7
+        const bool documentation = bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0d &&
+                                   bytes[3] == 0xb8; // 2001:db8::/32
+        return !(v6.is_unspecified() || v6.is_loopback() || v6.is_link_local() ||
+                 v6.is_site_local() || v6.is_multicast() || unique_local || documentation);
+    }
+    const auto b = address.to_v4().to_bytes();
+    const auto in = [&](unsigned first, unsigned second_from, unsigned second_to) {
+        return b[0] == first && b[1] >= second_from && b[1] <= second_to;
+    };
+    return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 || in(100, 64, 127) ||
+             in(169, 254, 254) || in(172, 16, 31) || in(192, 168, 168) || in(198, 18, 19) ||
+             (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2)) ||
+             (b[0] == 198 && b[1] == 51 && b[2] == 100) ||
+             (b[0] == 203 && b[1] == 0 && b[2] == 113));
+}
+
 asio::awaitable<int> post(ssl::context& tls, const endpoint& where,
-                          const services::webhook_request& request, std::chrono::seconds timeout) {
+                          const services::webhook_request& request, std::chrono::seconds timeout,
+                          bool allow_private) {
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver{executor};
     beast::ssl_stream<beast::tcp_stream> stream{executor, tls};
@@ -73,8 +102,19 @@ asio::awaitable<int> post(ssl::context& tls, const endpoint& where,
 
     auto& socket = beast::get_lowest_layer(stream);
     socket.expires_after(timeout);
-    const auto addresses =
+    const auto resolved =
         co_await resolver.async_resolve(where.host, where.port, asio::use_awaitable);
+    std::vector<tcp::endpoint> addresses;
+    for (const auto& entry : resolved) {
+        if (allow_private || public_address(entry.endpoint().address())) {
+            addresses.push_back(entry.endpoint());
+        }
+    }
+    if (addresses.empty()) {
+        throw std::runtime_error("the receiver's address is not a public one (" +
+                                 resolved.begin()->endpoint().address().to_string() +
+                                 "), and this deployment does not allow others");
+    }
     co_await socket.async_connect(addresses, asio::use_awaitable);
     co_await stream.async_handshake(ssl::stream_base::client, asio::use_awaitable);
 
@@ -98,14 +138,19 @@ asio::awaitable<int> post(ssl::context& tls, const endpoint& where,
 
 } // namespace
 
+constexpr std::string_view unreachable =
+    "the receiver could not be reached (no connection, no TLS, or no answer in time)";
+
 struct webhook_client::impl {
     ssl::context tls{ssl::context::tls_client};
     std::chrono::seconds timeout;
+    bool allow_private{false};
 };
 
 webhook_client::webhook_client(const webhook_client_options& options)
     : impl_(std::make_unique<impl>()) {
     impl_->timeout = options.timeout;
+    impl_->allow_private = options.allow_private;
     SSL_CTX* native = impl_->tls.native_handle();
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
     impl_->tls.set_default_verify_paths();
@@ -126,7 +171,7 @@ services::webhook_response webhook_client::send(const services::webhook_request&
     // A context per request: when the time is up, destroying it abandons whatever is pending.
     asio::io_context io;
     bool finished = false;
-    asio::co_spawn(io, post(impl_->tls, *where, request, impl_->timeout),
+    asio::co_spawn(io, post(impl_->tls, *where, request, impl_->timeout, impl_->allow_private),
                    [&](std::exception_ptr error, int status) {
                        finished = true;
                        if (!error) {
@@ -136,12 +181,22 @@ services::webhook_response webhook_client::send(const services::webhook_request&
                        try {
                            std::rethrow_exception(error);
                        } catch (const std::exception& e) {
-                           response.error = e.what();
+                           // Why, for the operator's log; the admin is told only that the
+                           // receiver could not be reached, whether the address was refused or
+                           // the connection or TLS failed, so that webhooks cannot map the
+                           // network inside.
+                           process_log().warn("webhook_unreachable",
+                                              {{"host", where->host}, {"error", e.what()}});
+                           response.error = std::string{unreachable};
                        }
                    });
     io.run_for(impl_->timeout + std::chrono::seconds{1});
     if (!finished) {
-        response.error = "no answer within " + std::to_string(impl_->timeout.count()) + " s";
+        process_log().warn(
+            "webhook_unreachable",
+            {{"host", where->host},
+             {"error", "no answer within " + std::to_string(impl_->timeout.count()) + " s"}});
+        response.error = std::string{unreachable};
     }
     return response;
 }

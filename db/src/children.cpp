@@ -21,10 +21,15 @@ const statement episodes_of_sql{"children_episodes_of",
                                                                     "= $1::uuid and " +
                                     episode_scope("e", 2, 3) +
                                     " order by e.reported_at desc, e.id desc"};
-// No key update: the report's own episode already holds the child's key share (its foreign key),
-// and so may a concurrent report's; a stronger lock would deadlock the two.
-const statement lock_sql{"children_lock",
-                         "select 1 from children where id = $1::uuid for no key update"};
+const statement lookup_sql{
+    "children_lookup",
+    "select " CHILD_COLUMNS("c") " from children c where c.date_of_birth = date '1970-01-01' + "
+                                 "$2::int and (lower(c.family_name) = $1 or lower(c.given_name "
+                                 "|| ' ' || c.family_name) = $1) order by c.family_name, "
+                                 "c.given_name, c.id limit $3"};
+const statement lock_for_report_sql{"children_lock_for_report",
+                                    "select " CHILD_COLUMNS("c") " from children c where c.id = "
+                                                                 "$1::uuid for no key update"};
 const statement report_times_sql{
     "children_report_times", "select extract(epoch from reported_at)::bigint from episodes where "
                              "child_id = $1::uuid and state <> 'cancelled' order by reported_at"};
@@ -136,13 +141,6 @@ std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view chi
     return list;
 }
 
-std::vector<time_point> report_times_locked(unit_of_work& uow, std::string_view child_id) {
-    // The lock in a statement of its own: a statement sees only what was committed when it began,
-    // so the count, in the next one, sees every report committed before the lock was had.
-    run(uow, lock_sql, std::string{child_id});
-    return times(run(uow, report_times_sql, std::string{child_id}));
-}
-
 std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id) {
     return times(run(uow, report_times_sql, std::string{child_id}));
 }
@@ -166,6 +164,30 @@ std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, con
         list.push_back(read_child(f));
     }
     return list;
+}
+
+std::vector<child_record> lookup(unit_of_work& uow, std::string_view name,
+                                 std::chrono::sys_days born, int limit) {
+    std::string lowered;
+    for (const char c : name) {
+        lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    std::vector<child_record> list;
+    for (const auto& row :
+         run(uow, lookup_sql, lowered, static_cast<int>(born.time_since_epoch().count()), limit)) {
+        fields f{row};
+        list.push_back(read_child(f));
+    }
+    return list;
+}
+
+std::optional<child_record> lock_for_report(unit_of_work& uow, std::string_view child_id) {
+    const auto row = row_by_id(uow, lock_for_report_sql, child_id);
+    if (!row) {
+        return std::nullopt;
+    }
+    fields f{*row};
+    return read_child(f);
 }
 
 std::vector<child_at_risk> at_risk(unit_of_work& uow, const scope& who,

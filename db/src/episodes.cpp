@@ -43,7 +43,8 @@ namespace {
              "oi.indicator_code from observed_indicators oi where oi.episode_id = e.id order by "  \
              "oi.indicator_code), i.indicator_score, i.suggested_cse_risk, i.cse_risk, "           \
              "i.risk_rationale, "                                                                  \
-             "i.child_views, i.police_intelligence, i.declined_reason, i.attempts, "               \
+             "i.child_views, i.police_intelligence, extract(epoch from i.declined_at)::bigint, "   \
+             "i.declined_reason, i.attempts, "                                                     \
              "i.carers_account, "                                                                  \
              "extract(epoch from e.signed_off_at)::bigint, e.signed_off_by::text, "                \
              "e.sign_off_note, "                                                                   \
@@ -252,12 +253,13 @@ episode_record read_record(fields f) {
         i.risk_rationale = f.optional_text();
         i.child_views = f.optional_text();
         i.police_intelligence = f.optional_text();
+        i.declined_at = f.optional_time();
         i.declined_reason = f.optional_text();
         i.attempts = f.optional_text();
         i.carers_account = f.optional_text();
         e.interview = std::move(i);
     } else {
-        for (int skipped = 0; skipped < 21; ++skipped) {
+        for (int skipped = 0; skipped < 22; ++skipped) {
             f.next(); // the interview's columns, all null
         }
     }

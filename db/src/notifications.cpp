@@ -17,7 +17,8 @@ const statement raise_sql{
     "not null and u.email_alerts and u.role <> 'admin' and (note.recipient_role is null or "
     "u.role = note.recipient_role) and (note.recipient_user_id is null or u.id = "
     "note.recipient_user_id)) "
-    "insert into outbox (organisation_id, topic, payload) select note.organisation_id, "
+    "insert into outbox (organisation_id, url, secret, topic, payload) select "
+    "note.organisation_id, o.webhook_url, o.webhook_secret, "
     "'notification.' || note.kind, jsonb_build_object('notification_id', note.id, 'kind', "
     "note.kind, 'title', note.title, 'recipient_role', note.recipient_role, 'recipient_user_id', "
     "note.recipient_user_id, 'episode_id', note.episode_id, 'child_id', note.child_id, "
@@ -32,6 +33,12 @@ const statement for_user_sql{
     "and ($5::bigint is null or (n.created_at, n.id) < (to_timestamp($5), $6::uuid)) order by "
     "n.created_at desc, n.id desc limit $4) n left join notification_reads r on "
     "r.notification_id = n.id and r.user_id = $1::uuid order by n.created_at desc, n.id desc"};
+const statement unread_sql{
+    "notifications_unread",
+    "select count(*) from notifications n where n.organisation_id = $3::uuid and "
+    "(n.recipient_role is null or n.recipient_role = $2) and (n.recipient_user_id is null or "
+    "n.recipient_user_id = $1::uuid) and not exists (select 1 from notification_reads r where "
+    "r.notification_id = n.id and r.user_id = $1::uuid)"};
 const statement mark_read_sql{
     "notifications_mark_read",
     "with visible as (select n.id from notifications n where n.id = $1::uuid and "
@@ -66,6 +73,11 @@ std::vector<notification_item> for_user(unit_of_work& uow, const scope& who, int
         items.push_back(std::move(item));
     }
     return items;
+}
+
+long long unread_count(unit_of_work& uow, const scope& who) {
+    return run(uow, unread_sql, who.user_id, text_of(who.who), who.organisation_id)[0][0]
+        .as<long long>();
 }
 
 bool mark_read(unit_of_work& uow, const scope& who, std::string_view id) {

@@ -13,6 +13,8 @@ const statement organisation_by_code_sql{
     "organisations_by_code",
     "select id::text, code, name, kind from organisations where code = $1"};
 
+const statement all_organisations_sql{
+    "organisations_all", "select id::text, code, name, kind from organisations order by code"};
 const statement insert_user_sql{
     "users_insert", "insert into users (username, password_hash, role, organisation_id, team_id, "
                     "email) values ($1, $2, $3, $4::uuid, $5::uuid, $6) returning id::text"};
@@ -50,6 +52,26 @@ user_row read_user(fields& f) {
 }
 
 namespace organisations {
+namespace {
+
+organisation_row read_organisation(fields f) {
+    organisation_row row;
+    row.id = f.text();
+    row.code = f.text();
+    row.name = f.text();
+    row.kind = f.value<organisation_kind>(workflow::parse_organisation_kind);
+    return row;
+}
+
+} // namespace
+
+std::vector<organisation_row> all(unit_of_work& uow) {
+    std::vector<organisation_row> list;
+    for (const auto& row : run(uow, all_organisations_sql)) {
+        list.push_back(read_organisation(fields{row}));
+    }
+    return list;
+}
 
 std::string insert(unit_of_work& uow, std::string_view code, std::string_view name,
                    organisation_kind kind) {
@@ -66,13 +88,7 @@ std::optional<organisation_row> by_code(unit_of_work& uow, std::string_view code
     if (result.empty()) {
         return std::nullopt;
     }
-    fields f{result[0]};
-    organisation_row row;
-    row.id = f.text();
-    row.code = f.text();
-    row.name = f.text();
-    row.kind = f.value<organisation_kind>(workflow::parse_organisation_kind);
-    return row;
+    return read_organisation(fields{result[0]});
 }
 
 } // namespace organisations

@@ -31,7 +31,8 @@ const statement claim_sql{
     "next_attempt_at = to_timestamp($1) + make_interval(secs => $3) "
     "from due, organisations o where m.id = due.id and o.id = m.organisation_id "
     "returning m.id, m.delivery_id::text, m.topic, m.payload::text, "
-    "hw_time(m.created_at), m.attempts, o.code, o.webhook_url, o.webhook_secret"};
+    "hw_time(m.created_at), m.attempts, o.code, case when o.webhook_url is not null then m.url "
+    "end, m.secret"};
 const statement release_sql{"outbox_release",
                             "update outbox set attempts = attempts - 1, next_attempt_at = "
                             "to_timestamp($3) where id = $1 and attempts = $2 and status = "

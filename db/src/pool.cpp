@@ -20,8 +20,10 @@ bool usable(const pqxx::connection& connection) {
 } // namespace
 
 connection_pool::connection_pool(std::string url, std::size_t size,
-                                 std::chrono::milliseconds acquire_timeout)
-    : url_(std::move(url)), size_(size == 0 ? 1 : size), acquire_timeout_(acquire_timeout) {}
+                                 std::chrono::milliseconds acquire_timeout,
+                                 std::chrono::milliseconds statement_timeout)
+    : url_(std::move(url)), size_(size == 0 ? 1 : size), acquire_timeout_(acquire_timeout),
+      statement_timeout_(statement_timeout) {}
 
 connection_pool::~connection_pool() = default;
 
@@ -30,6 +32,8 @@ std::unique_ptr<connection_pool_entry> connection_pool::open_connection() {
         auto entry = std::make_unique<connection_pool_entry>(url_);
         // Every time the application reads or writes is UTC.
         entry->connection.set_variable("TimeZone", "'UTC'");
+        entry->connection.set_variable("statement_timeout",
+                                       std::to_string(statement_timeout_.count()));
         return entry;
     } catch (const pqxx::broken_connection& error) {
         throw unavailable(std::string{"database unreachable: "} + error.what());

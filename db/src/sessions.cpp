@@ -10,15 +10,22 @@ const statement account_sql{"sessions_account",
                             "select " USER_COLUMNS
                             ", u.password_hash, extract(epoch from u.locked_until)::bigint "
                             "from " USER_FROM "where lower(u.username) = lower($1)"};
-const statement record_attempt_sql{"sessions_record_attempt",
-                                   "insert into login_attempts (username, client_address, at, "
-                                   "succeeded) values ($1, $2, to_timestamp($3), $4)"};
+const statement lock_attempts_sql{
+    "sessions_lock_attempts",
+    "select pg_advisory_xact_lock(hashtext('homeward login network ' || $1)), "
+    "pg_advisory_xact_lock(hashtext('homeward login user ' || lower($2)))"};
+const statement begin_attempt_sql{
+    "sessions_begin_attempt",
+    "with attempt as (insert into login_attempts (username, client_address, client_network, at, "
+    "succeeded) values ($1, $2, $3, to_timestamp($4), false) returning id) select (select id "
+    "from attempt), (select count(*) from login_attempts where client_network = $3 and not "
+    "succeeded and at > to_timestamp($5))::int + 1, (select count(*) from login_attempts where "
+    "lower(username) = lower($1) and not succeeded and at > to_timestamp($5))::int + 1"};
+const statement attempt_succeeded_sql{"sessions_attempt_succeeded",
+                                      "update login_attempts set succeeded = true where id = $1"};
 const statement failures_of_sql{"sessions_failures_of",
                                 "select count(*)::int from login_attempts where lower(username) = "
                                 "lower($1) and not succeeded and at > to_timestamp($2)"};
-const statement failures_from_sql{
-    "sessions_failures_from", "select count(*)::int from login_attempts where client_address = $1 "
-                              "and not succeeded and at > to_timestamp($2)"};
 const statement lock_sql{"sessions_lock_account",
                          "update users set locked_until = to_timestamp($2), failed_logins = 0 "
                          "where id = $1::uuid"};
@@ -64,18 +71,25 @@ std::optional<login_account> account(unit_of_work& uow, std::string_view usernam
     return found;
 }
 
-void record_attempt(unit_of_work& uow, std::string_view username, std::string_view client_address,
-                    bool succeeded, time_point at) {
-    run(uow, record_attempt_sql, std::string{username}, std::string{client_address}, epoch(at),
-        succeeded);
+attempt begin_attempt(unit_of_work& uow, std::string_view username, std::string_view client_address,
+                      std::string_view client_network, time_point at, time_point since) {
+    run(uow, lock_attempts_sql, std::string{client_network}, std::string{username});
+    fields f{run(uow, begin_attempt_sql, std::string{username}, std::string{client_address},
+                 std::string{client_network}, epoch(at), epoch(since))
+                 .at(0)};
+    attempt made;
+    made.id = f.big();
+    made.network_failures = f.integer();
+    made.username_failures = f.integer();
+    return made;
+}
+
+void attempt_succeeded(unit_of_work& uow, std::int64_t attempt_id) {
+    run(uow, attempt_succeeded_sql, attempt_id);
 }
 
 int recent_failures_of(unit_of_work& uow, std::string_view username, time_point since) {
     return run(uow, failures_of_sql, std::string{username}, epoch(since))[0][0].as<int>();
-}
-
-int recent_failures_from(unit_of_work& uow, std::string_view client_address, time_point since) {
-    return run(uow, failures_from_sql, std::string{client_address}, epoch(since))[0][0].as<int>();
 }
 
 void lock_account(unit_of_work& uow, std::string_view user_id, time_point until) {

@@ -84,7 +84,9 @@ std::string child_scope(std::string_view alias, int role_param, int organisation
     const std::string a{alias};
     const std::string role = param(role_param);
     const std::string org = param(organisation_param) + "::uuid";
-    return "((" + role + " = 'police') or ((" + role +
+    return "(((" + role +
+           " = 'police') and exists (select 1 from episodes s where s.child_id = " + a +
+           ".id and s.police_force_id = " + org + ")) or ((" + role +
            " in ('social_worker', 'manager', 'cse_champion')) and (" + a +
            ".responsible_authority_id = " + org + " or " + a + ".host_authority_id = " + org +
            ")))";

@@ -128,8 +128,9 @@ std::chrono::sys_days date_of(const pqxx::field& field);
 // `organisation_param`.
 //   episodes: police their force's; social workers, managers and the champion episodes of
 //             children their authority is responsible for or hosts; admins none.
-//   children: police every child (to report one missing); the authority roles the children their
-//             authority is responsible for or hosts; admins none.
+//   children: police the children with an episode reported by their force (a child not yet
+//             known to them is found only by an exact lookup, children::lookup); the authority
+//             roles the children their authority is responsible for or hosts; admins none.
 std::string episode_scope(std::string_view alias, int role_param, int organisation_param);
 std::string child_scope(std::string_view alias, int role_param, int organisation_param);
 

@@ -53,8 +53,12 @@ child_view view_of(const environment& env, db::unit_of_work& uow, const actor& w
         workflow::recent_reports(env.policy, db::children::report_times(uow, id), now);
     view.repeat_missing = view.recent_episodes >= env.policy.repeat_threshold;
     view.repeat_window_days = static_cast<int>(env.policy.repeat_window.count());
-    view.clocks = clock_views(env, db::clocks::of_child(uow, id), now);
-    view.reviews = db::children::reviews(uow, id);
+    // The child's own clocks and reviews are social work's (a CSE reassessment tells that an
+    // authority graded CSE risk): police never see them.
+    if (who.role != role::police) {
+        view.clocks = clock_views(env, db::clocks::of_child(uow, id), now);
+        view.reviews = db::children::reviews(uow, id);
+    }
     return view;
 }
 
@@ -205,7 +209,20 @@ page<child_record> search_children(const environment& env, const actor& who, std
             }
         }
         page<child_record> result;
-        result.items = db::children::search(uow, query, scope_of(who), limit, born);
+        if (who.role == role::police) {
+            // Police look a child up by exact name and date of birth to report them; beyond
+            // that they see only children their force has reported.
+            if (!born) {
+                refuse_query({{"date_of_birth", "is required: police find a child by name and "
+                                                "date of birth"}});
+            }
+            std::string name{query};
+            name.erase(0, name.find_first_not_of(" \t"));
+            name.erase(name.find_last_not_of(" \t") + 1);
+            result.items = db::children::lookup(uow, name, *born, limit);
+        } else {
+            result.items = db::children::search(uow, query, scope_of(who), limit, born);
+        }
         boost::json::array ids;
         for (const auto& child : result.items) {
             ids.emplace_back(child.id);

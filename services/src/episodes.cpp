@@ -841,10 +841,29 @@ json::object list_episodes(const environment& env, const actor& who, const episo
         std::vector<field_error> errors;
         db::episode_filter filter;
         if (query.state) {
-            if (!workflow::parse_episode_state(*query.state)) {
-                errors.push_back({"state", "is not a state of an episode"});
+            // A comma-separated set, so that a page asks for "every open episode" in one list.
+            std::string_view rest{*query.state};
+            while (true) {
+                const auto comma = rest.find(',');
+                const auto name = rest.substr(0, comma);
+                if (!workflow::parse_episode_state(name)) {
+                    errors.push_back({"state", "is not a state of an episode, or a list of them "
+                                               "separated by commas"});
+                    break;
+                }
+                filter.states.emplace_back(name);
+                if (comma == std::string_view::npos) {
+                    break;
+                }
+                rest.remove_prefix(comma + 1);
             }
-            filter.state = query.state;
+        }
+        if (query.assigned == "me") {
+            filter.assigned_worker_id = who.user_id;
+        } else if (query.assigned == "none") {
+            filter.unassigned = true;
+        } else if (query.assigned) {
+            errors.push_back({"assigned", "must be me or none"});
         }
         filter.child_id = query.child_id;
         if (query.limit < 1 || query.limit > 500) {

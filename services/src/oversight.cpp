@@ -16,33 +16,64 @@ namespace homeward::services {
 
 using workflow::role;
 
+namespace {
+
+// Notifications carry case metadata (children, episodes, risks): admins see none.
+constexpr std::initializer_list<role> case_roles{role::police, role::social_worker, role::manager,
+                                                 role::cse_champion};
+
+} // namespace
+
 page<notification_item> list_notifications(const environment& env, const actor& who, int limit,
                                            std::optional<std::string> cursor) {
-    return run_audited(env, who, {"notification.list", "notification", ""},
-                       [&](db::unit_of_work& uow) {
-                           check_limit(limit);
-                           std::optional<workflow::time_point> before;
-                           std::optional<std::string> before_id;
-                           if (cursor) {
-                               const auto after = parse_cursor(*cursor, cursor_key::uuid);
-                               before = after.at;
-                               before_id = after.key;
-                           }
-                           return page_of(db::notifications::for_user(uow, scope_of(who), limit,
-                                                                      before, before_id),
-                                          limit, [](const notification_item& last) {
-                                              return cursor_text(last.created_at, last.id);
-                                          });
-                       });
+    return run_audited(env, who, {"notification.list", "notification", ""}, [&](auto& uow) {
+        require_role(who, case_roles, "read case notifications");
+        check_limit(limit);
+        std::optional<workflow::time_point> before;
+        std::optional<std::string> before_id;
+        if (cursor) {
+            const auto after = parse_cursor(*cursor, cursor_key::uuid);
+            before = after.at;
+            before_id = after.key;
+        }
+        auto result = page_of(
+            db::notifications::for_user(uow, scope_of(who), limit, before, before_id), limit,
+            [](const notification_item& last) { return cursor_text(last.created_at, last.id); });
+        // What the list showed, by id: a read of the episodes and children it names.
+        boost::json::array episode_ids;
+        boost::json::array child_ids;
+        for (const auto& item : result.items) {
+            if (item.episode_id) {
+                episode_ids.emplace_back(*item.episode_id);
+            }
+            if (item.child_id) {
+                child_ids.emplace_back(*item.child_id);
+            }
+        }
+        audit_success(
+            uow, who, {"notification.list", "notification", ""},
+            {{"episode_ids", std::move(episode_ids)}, {"child_ids", std::move(child_ids)}});
+        return result;
+    });
+}
+
+long long unread_notifications(const environment& env, const actor& who) {
+    // A count names no record: nothing to audit but that it was asked.
+    return run_audited(env, who, {"notification.count", "notification", ""}, [&](auto& uow) {
+        require_role(who, case_roles, "read case notifications");
+        return db::notifications::unread_count(uow, scope_of(who));
+    });
 }
 
 void mark_notification_read(const environment& env, const actor& who, std::string_view id) {
-    run_audited(env, who, {"notification.read", "notification", std::string{id}},
-                [&](db::unit_of_work& uow) {
-                    if (!db::notifications::mark_read(uow, scope_of(who), id)) {
-                        throw failure(failure_kind::not_found, "no such notification");
-                    }
-                });
+    const audit_target target{"notification.read", "notification", std::string{id}};
+    run_audited(env, who, target, [&](db::unit_of_work& uow) {
+        require_role(who, case_roles, "read case notifications");
+        if (!db::notifications::mark_read(uow, scope_of(who), id)) {
+            throw failure(failure_kind::not_found, "no such notification");
+        }
+        audit_success(uow, who, target);
+    });
 }
 
 page<audit_item> list_audit(const environment& env, const actor& who, const audit_query& query) {

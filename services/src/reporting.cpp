@@ -31,11 +31,16 @@ std::string epoch_text(time_point at) { return std::to_string(at.time_since_epoc
 // repeat-missing review clock opens and the authority's managers and champion are told.
 void note_repeat_missing(const environment& env, db::unit_of_work& uow, const db::episode_row& row,
                          time_point now) {
-    // Locked: two reports of one child at once count one after the other, so that the one that
-    // reaches the threshold sees the other.
-    const auto reports = db::children::report_times_locked(uow, row.child_id);
-    if (workflow::recent_reports(env.policy, reports, now) != env.policy.repeat_threshold) {
+    const auto reports = db::children::report_times(uow, row.child_id);
+    if (workflow::recent_reports(env.policy, reports, now) < env.policy.repeat_threshold) {
         return;
+    }
+    // One review at a time: a further report while one is open adds to it, not another.
+    const auto review_kind = workflow::to_string(workflow::clock_kind::repeat_missing_review);
+    for (const auto& clock : db::clocks::of_child(uow, row.child_id)) {
+        if (clock.kind == review_kind && !clock.met_at && !clock.stopped_at) {
+            return;
+        }
     }
     const auto review = workflow::repeat_review_deadline(env.policy, now, std::nullopt);
     const db::clock_row clock{std::string{workflow::to_string(review.kind)},
@@ -117,7 +122,10 @@ episode_view report_episode(const environment& env, const actor& who, const json
         const auto event = workflow::events::report::read(input, {now, &env.catalogue});
         std::optional<db::child_record> child;
         if (!event.child_id.empty()) {
-            child = db::children::find(uow, event.child_id, scope_of(who));
+            // Any child may be reported (police find a child new to them by an exact lookup);
+            // the child stays locked until this report commits, so that two reports of one
+            // child made at once each count the other towards repeat missing.
+            child = db::children::lock_for_report(uow, event.child_id);
             if (!child) {
                 input.add("child_id", "no child has this id");
             }

@@ -8,6 +8,12 @@
 #include "homeward/services/sessions.hpp"
 #include "homeward/workflow/time_text.hpp"
 
+#include <arpa/inet.h>
+#include <pqxx/except>
+
+#include <algorithm>
+#include <array>
+
 namespace homeward::services {
 namespace {
 
@@ -31,6 +37,25 @@ actor actor_of(const db::user_row& user, std::string_view request_id) {
 
 } // namespace
 
+std::string network_of(std::string_view client_address) {
+    const std::string address{client_address};
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, address.c_str(), &v6) == 1) {
+        const bool mapped_v4 = IN6_IS_ADDR_V4MAPPED(&v6);
+        if (mapped_v4) {
+            std::array<char, INET_ADDRSTRLEN> text{};
+            inet_ntop(AF_INET, &v6.s6_addr[12], text.data(), text.size());
+            return text.data();
+        }
+        // One host is given a whole /64: the network, not the address, is who is knocking.
+        std::fill(std::begin(v6.s6_addr) + 8, std::end(v6.s6_addr), 0);
+        std::array<char, INET6_ADDRSTRLEN> text{};
+        inet_ntop(AF_INET6, &v6, text.data(), text.size());
+        return std::string{text.data()} + "/64";
+    }
+    return address;
+}
+
 std::string_view to_string(session_end reason) {
     switch (reason) {
     case session_end::idle:
@@ -48,61 +73,68 @@ std::string_view to_string(session_end reason) {
 session_view log_in(const environment& env, std::string_view username, std::string_view password,
                     std::string_view client_address, std::string_view request_id,
                     const session_rules& rules) {
-    actor anonymous;
-    anonymous.request_id = std::string{request_id};
+    // Bounded before any work: no account has a longer name, and no password is longer; nothing
+    // is hashed, stored or looked up for them.
+    std::vector<field_error> errors;
+    if (username.empty() || username.size() > 128 || !workflow::is_clean_text(username)) {
+        errors.push_back({"username", "must be 1 to 128 characters of text"});
+    }
+    if (password.empty() || password.size() > 1024 || !workflow::is_clean_text(password)) {
+        errors.push_back({"password", "must be 1 to 1024 characters of text"});
+    }
+    if (!errors.empty()) {
+        throw failure(failure_kind::invalid_input, workflow::describe(errors), errors);
+    }
     const auto now = env.now();
-    const audit_target target{"session.create", "user", ""};
-    // A failed attempt is recorded (and may lock the account) in a transaction of its own,
-    // committed before the failure is reported.
-    const auto record_failure = [&](const std::optional<db::sessions::login_account>& known) {
-        db::unit_of_work uow{env.pool};
-        db::sessions::record_attempt(uow, username, client_address, false, now);
-        if (known && db::sessions::recent_failures_of(uow, username, now - rules.failure_window) >=
-                         rules.failures_before_lock) {
-            db::sessions::lock_account(uow, known->user.id, now + rules.lock_for);
-            audit_success(uow, actor_of(known->user, request_id),
-                          {"user.locked", "user", known->user.id});
-        }
-        uow.commit();
-    };
+    const auto since = now - rules.failure_window;
+    const auto network = network_of(client_address);
+    // The attempt is counted (as a failure until it succeeds) before its password is checked.
+    db::sessions::attempt attempt;
     std::optional<db::sessions::login_account> account;
     try {
         db::unit_of_work uow{env.pool};
-        if (db::sessions::recent_failures_from(uow, client_address, now - rules.failure_window) >=
-            rules.failures_per_address) {
-            throw failure(failure_kind::too_many_requests,
-                          "too many log-in attempts from this address; try again later");
+        attempt = db::sessions::begin_attempt(uow, username, client_address, network, now, since);
+        if (attempt.network_failures <= rules.failures_per_address) {
+            account = db::sessions::account(uow, username);
         }
-        account = db::sessions::account(uow, username);
+        uow.commit();
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, down.what());
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
+    } catch (const pqxx::broken_connection& down) {
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
     }
-    if (account && account->locked_until && *account->locked_until > now) {
-        record_failure(std::nullopt); // already locked: the lock is not extended
+    if (attempt.network_failures > rules.failures_per_address) {
         throw failure(failure_kind::too_many_requests,
-                      "the account is locked after repeated failed log-ins until " +
-                          workflow::format_rfc3339(*account->locked_until));
+                      "too many log-in attempts from this network; try again later");
     }
-    bool verified = false;
-    if (account) {
-        verified = verify_password(password, account->password_hash);
-    } else {
-        verify_password(password, decoy_hash()); // same work, so timing does not reveal names
-    }
-    if (!verified || !account->user.active) {
-        record_failure(account);
+    // A locked account answers exactly like a wrong password (the same work, status and words),
+    // so that no one learns from a log-in which usernames exist.
+    const bool locked = account && account->locked_until && *account->locked_until > now;
+    const bool verified =
+        verify_password(password, account ? account->password_hash : decoy_hash());
+    if (!verified || !account || locked || !account->user.active) {
+        if (account && !locked && attempt.username_failures >= rules.failures_before_lock) {
+            db::unit_of_work uow{env.pool};
+            db::sessions::lock_account(uow, account->user.id, now + rules.lock_for);
+            audit_success(uow, actor_of(account->user, request_id),
+                          {"user.locked", "user", account->user.id});
+            uow.commit();
+        }
         throw failure(failure_kind::unauthenticated, std::string{wrong_credentials});
     }
     const std::string token = new_token();
     const auto expires = now + rules.absolute;
     const auto who = actor_of(account->user, request_id);
-    return run_audited(env, who, target, [&](db::unit_of_work& uow) {
-        db::sessions::record_attempt(uow, username, client_address, true, now);
-        db::sessions::insert(uow, sha256(token), account->user.id, now, expires);
-        audit_success(uow, who, {"session.create", "user", account->user.id},
-                      {{"client_address", client_address}});
-        return session_view{token, expires, rules.idle.count(), account->user};
-    });
+    return run_audited(env, who, {"session.create", "user", account->user.id},
+                       [&](db::unit_of_work& uow) {
+                           db::sessions::attempt_succeeded(uow, attempt.id);
+                           db::sessions::insert(uow, sha256(token), account->user.id, now, expires);
+                           audit_success(uow, who, {"session.create", "user", account->user.id},
+                                         {{"client_network", network}});
+                           return session_view{token, expires, rules.idle.count(), account->user};
+                       });
 }
 
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
@@ -131,7 +163,11 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
         who.session_expires_at = session->expires_at;
         return who;
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, down.what());
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
+    } catch (const pqxx::broken_connection& down) {
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
     }
 }
 

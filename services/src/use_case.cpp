@@ -91,6 +91,15 @@ void audit_failure(const environment& env, const actor& who, const audit_target&
     uow.commit();
 }
 
+// An unexpected failure: the request answers 500; the trail still records that it was attempted.
+void audit_error(const environment& env, const actor& who, const audit_target& target) {
+    try {
+        audit_failure(env, who, target, "error", {});
+    } catch (const std::exception&) {
+        // The database itself failed: the original error is the one to report.
+    }
+}
+
 } // namespace
 
 workflow::time_point system_now() {
@@ -129,17 +138,23 @@ void run_in_transaction(const environment& env, const actor& who, const audit_ta
         }
         throw;
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, down.what());
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
     } catch (const pqxx::broken_connection& down) {
-        throw failure(failure_kind::unavailable,
-                      std::string{"the database connection was lost: "} + down.what());
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(std::string{"the database connection was lost: "} + down.what());
+    } catch (const pqxx::sql_error& error) {
+        // A statement cancelled by statement_timeout (57014): the database is too busy to answer
+        // in time, which the client may try again; anything else is unexpected.
+        if (error.sqlstate() != "57014") {
+            audit_error(env, who, target);
+            throw;
+        }
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(error.what());
     } catch (const std::exception&) {
         // Unexpected: the request answers 500; the trail still records that it was attempted.
-        try {
-            audit_failure(env, who, target, "error", {});
-        } catch (const std::exception&) {
-            // The database itself failed: the original error is the one to report.
-        }
+        audit_error(env, who, target);
         throw;
     }
 }

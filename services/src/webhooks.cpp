@@ -3,6 +3,7 @@
 #include "queries.hpp"
 #include "use_case.hpp"
 
+#include "homeward/db/notifications.hpp"
 #include "homeward/db/organisations.hpp"
 #include "homeward/db/outbox.hpp"
 #include "homeward/services/errors.hpp"
@@ -91,11 +92,51 @@ webhook_row set_webhook(const environment& env, const actor& who,
             }
             finish(input);
             const auto organisation = organisation_or_404(uow, organisation_code);
+            const auto before = db::webhook(uow, organisation.id);
             db::set_webhook(uow, organisation.id, url, secret, env.now());
             audit_success(uow, who, {"organisation.webhook.set", "organisation", organisation.id},
-                          {{"code", organisation.code}, {"url", url}});
+                          {{"code", organisation.code},
+                           {"url", url},
+                           {"previous_url", before.url ? json::value(*before.url) : nullptr}});
+            // Where the organisation's case notifications go is its managers' business: an
+            // admin's change of it is told to them, so that a redirection cannot go unseen.
+            if (before.url != url) {
+                const auto now = env.now();
+                db::notifications::raise(
+                    uow, {organisation.id, workflow::role::manager, std::nullopt, "webhook_changed",
+                          std::nullopt, std::nullopt,
+                          "Your organisation's webhook address was changed by an administrator",
+                          json::serialize(json::object{
+                              {"url", url},
+                              {"previous_url", before.url ? json::value(*before.url) : nullptr},
+                              {"changed_by", who.username}}),
+                          "webhook_changed:" + organisation.id + ":" +
+                              std::to_string(now.time_since_epoch().count()) + ":" + url});
+            }
             return db::webhook(uow, organisation.id);
         });
+}
+
+webhook_row get_webhook(const environment& env, const actor& who,
+                        const std::string& organisation_code) {
+    return run_audited(env, who, {"organisation.webhook.read", "organisation", organisation_code},
+                       [&](db::unit_of_work& uow) {
+                           require_role(who, {role::admin}, "read an organisation's webhook");
+                           return db::webhook(uow, organisation_or_404(uow, organisation_code).id);
+                       });
+}
+
+std::vector<organisation_view> list_organisations(const environment& env, const actor& who) {
+    return run_audited(env, who, {"organisation.list", "organisation", ""},
+                       [&](db::unit_of_work& uow) {
+                           require_role(who, {role::admin}, "list organisations");
+                           std::vector<organisation_view> list;
+                           for (auto& organisation : db::organisations::all(uow)) {
+                               auto webhook = db::webhook(uow, organisation.id);
+                               list.push_back({std::move(organisation), std::move(webhook)});
+                           }
+                           return list;
+                       });
 }
 
 void remove_webhook(const environment& env, const actor& who,

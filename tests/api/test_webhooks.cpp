@@ -74,8 +74,10 @@ protected:
         ASSERT_EQ(reply.status, 200U) << reply.body;
     }
 
-    services::delivery_report deliver(std::chrono::seconds timeout = 10s) {
-        api::webhook_client client{{cert_dir() + "/cert.pem", timeout}};
+    // The tests' receivers listen on loopback, which a deployment must allow.
+    services::delivery_report deliver(std::chrono::seconds timeout = 10s,
+                                      bool allow_private = true) {
+        api::webhook_client client{{cert_dir() + "/cert.pem", timeout, allow_private}};
         return services::deliver_webhooks(
             *env_, rules, [&](const services::webhook_request& r) { return client.send(r); });
     }
@@ -321,6 +323,24 @@ TEST_F(webhooks, two_delivery_workers_at_once_send_each_message_once) {
     EXPECT_EQ(requests.size(), 12U);
     EXPECT_EQ(delivery_ids(requests).size(), 12U);
     EXPECT_EQ(deliveries("delivered").size(), 12U);
+}
+
+// A receiver inside the deployment's own network is reached only where the deployment allows
+// it: otherwise nothing is sent there, and the message waits as after any unreachable receiver.
+TEST_F(webhooks, a_receiver_on_a_private_address_gets_nothing_unless_the_deployment_allows_it) {
+    receiver organisation_system{cert_dir()};
+    register_receiver(organisation_system);
+    report(police, child);
+    advance(60s);
+    const auto refused = deliver(10s, false);
+    EXPECT_EQ(refused.delivered, 0);
+    EXPECT_TRUE(organisation_system.requests().empty());
+    const auto pending = deliveries("pending");
+    ASSERT_EQ(pending.size(), 1U);
+    EXPECT_FALSE(pending[0].at("last_error").is_null());
+    advance(1h);
+    EXPECT_EQ(deliver().delivered, 1) << "allowed, it is delivered";
+    EXPECT_EQ(organisation_system.requests().size(), 1U);
 }
 
 TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_422) {

@@ -69,9 +69,38 @@ TEST_F(children_repository, a_child_is_read_back_with_every_field_and_the_author
     EXPECT_EQ(child->version, 1);
 }
 
-TEST_F(children_repository, police_of_any_force_find_every_child_to_report_them) {
+TEST_F(children_repository, police_find_only_the_children_their_force_has_reported) {
+    EXPECT_FALSE(finds(w_.police, child_)) << "not yet reported";
+    insert_episode(child_);
     EXPECT_TRUE(finds(w_.police, child_));
-    EXPECT_TRUE(finds(w_.other_police, child_));
+    EXPECT_TRUE(finds(make_user(role::police, w_.force), child_)) << "a colleague";
+    EXPECT_FALSE(finds(w_.other_police, child_)) << "another force";
+    EXPECT_TRUE(search(w_.other_police, family_).empty());
+}
+
+// A child police have not reported is found only by the exact name and date of birth, whoever
+// may see them otherwise; the name in any letter case, given and family name or family alone.
+TEST_F(children_repository, police_look_a_child_up_by_exact_name_and_date_of_birth) {
+    const auto born = std::chrono::sys_days{std::chrono::year{2011} / 5 / 17};
+    const auto look_up = [&](std::string_view name, std::chrono::sys_days day) {
+        db::unit_of_work uow{shared_pool()};
+        std::vector<std::string> ids;
+        for (const auto& child : db::children::lookup(uow, name, day, 50)) {
+            ids.push_back(child.id);
+        }
+        return ids;
+    };
+    std::string shouted = family_;
+    for (auto& c : shouted) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    EXPECT_THAT(look_up(family_, born), ElementsAre(child_));
+    EXPECT_THAT(look_up(shouted, born), ElementsAre(child_));
+    EXPECT_THAT(look_up("Alex " + family_, born), ElementsAre(child_));
+    EXPECT_TRUE(look_up(family_.substr(0, 6), born).empty()) << "the whole name, not a prefix";
+    EXPECT_TRUE(look_up(family_, born + std::chrono::days{1}).empty()) << "another birthday";
+    const auto accented = insert_child("\u00d6" + family_); // Ö
+    EXPECT_THAT(look_up("\u00d6" + shouted, born), ElementsAre(accented)) << "ÖZQ…";
 }
 
 TEST_F(children_repository, the_responsible_and_the_host_authoritys_roles_find_the_child) {
@@ -103,7 +132,7 @@ TEST_F(children_repository, a_search_finds_by_the_start_of_either_name_in_any_le
     }
     EXPECT_THAT(search(w_.social_worker, family_.substr(0, 6)), ElementsAre(child_));
     EXPECT_THAT(search(w_.host_social_worker, lower), ElementsAre(child_));
-    EXPECT_THAT(search(w_.police, family_), ElementsAre(child_));
+    EXPECT_THAT(search(w_.cse_champion, family_), ElementsAre(child_));
     EXPECT_TRUE(search(w_.social_worker, family_.substr(2)).empty()) << "not a prefix";
     const auto named = insert_child(family_ + "B");
     EXPECT_THAT(search(w_.manager, family_), ElementsAre(child_, named)) << "by family name";
@@ -114,19 +143,19 @@ TEST_F(children_repository, a_search_matches_percent_underscore_and_backslash_on
     const auto underscore = insert_child(family_ + "_Y");
     const auto backslash = insert_child(family_ + "\\Y");
     const auto plain = insert_child(family_ + "XY");
-    EXPECT_THAT(search(w_.police, family_ + "%"), ElementsAre(percent));
-    EXPECT_THAT(search(w_.police, family_ + "_"), ElementsAre(underscore));
-    EXPECT_THAT(search(w_.police, family_ + "\\"), ElementsAre(backslash));
-    EXPECT_THAT(search(w_.police, family_ + "X"), ElementsAre(plain));
-    EXPECT_TRUE(search(w_.police, "%").empty()) << "no name starts with a percent sign";
-    EXPECT_TRUE(search(w_.police, family_.substr(0, 2) + "_" + family_.substr(3)).empty());
+    EXPECT_THAT(search(w_.manager, family_ + "%"), ElementsAre(percent));
+    EXPECT_THAT(search(w_.manager, family_ + "_"), ElementsAre(underscore));
+    EXPECT_THAT(search(w_.manager, family_ + "\\"), ElementsAre(backslash));
+    EXPECT_THAT(search(w_.manager, family_ + "X"), ElementsAre(plain));
+    EXPECT_TRUE(search(w_.manager, "%").empty()) << "no name starts with a percent sign";
+    EXPECT_TRUE(search(w_.manager, family_.substr(0, 2) + "_" + family_.substr(3)).empty());
 }
 
 // Names are stored as written; a search in capitals finds them whatever the alphabet.
 TEST_F(children_repository, a_search_ignores_letter_case_beyond_ascii_letters) {
-    const auto accented = insert_child("\u00d6" + family_);                    // Ö
-    EXPECT_THAT(search(w_.police, "\u00f6" + family_), ElementsAre(accented)); // ö
-    EXPECT_THAT(search(w_.police, "\u00d6" + family_), ElementsAre(accented));
+    const auto accented = insert_child("\u00d6" + family_);                           // Ö
+    EXPECT_THAT(search(w_.social_worker, "\u00f6" + family_), ElementsAre(accented)); // ö
+    EXPECT_THAT(search(w_.social_worker, "\u00d6" + family_), ElementsAre(accented));
     const auto given = committed([&](db::unit_of_work& uow) {
         db::new_child child;
         child.given_name = "\u00c9" + family_; // É
@@ -178,13 +207,14 @@ TEST_F(children_repository, the_report_times_of_the_repeat_count_leave_out_cance
     });
     db::unit_of_work uow{shared_pool()};
     EXPECT_THAT(db::children::report_times(uow, child_), ElementsAre(first_at, third_at));
-    EXPECT_THAT(db::children::report_times_locked(uow, child_), ElementsAre(first_at, third_at));
+    EXPECT_FALSE(
+        db::children::lock_for_report(uow, "00000000-0000-0000-0000-000000000000").has_value());
 }
 
-// Two reports of one child at once (the repeat-missing count must see both): the second's count
-// waits for the first to commit, then counts it. lock_timeout only keeps a broken lock from
-// hanging the test.
-TEST_F(children_repository, a_locked_count_of_reports_waits_for_a_concurrent_report_and_counts_it) {
+// Two reports of one child at once (the repeat-missing count must see both): the second waits
+// for the first's lock on the child, and its count then sees the first report. lock_timeout only
+// keeps a broken lock from hanging the test.
+TEST_F(children_repository, a_report_locks_the_child_so_that_its_count_sees_a_concurrent_report) {
     insert_episode(child_); // an earlier report, committed
     db::unit_of_work first{shared_pool()};
     db::unit_of_work second{shared_pool()};
@@ -192,14 +222,16 @@ TEST_F(children_repository, a_locked_count_of_reports_waits_for_a_concurrent_rep
         uow->tx().exec0("set local lock_timeout = '5s'");
     }
     const auto second_pid = second.tx().exec1("select pg_backend_pid()")[0].as<int>();
-    db::episodes::insert(first, new_episode(child_));
-    db::episodes::insert(second, new_episode(child_));
-    EXPECT_EQ(db::children::report_times_locked(first, child_).size(), 2U)
-        << "the earlier report and its own";
+    // As reporting does: lock the child, write the episode, count the reports.
+    const auto report = [&](db::unit_of_work& uow) {
+        const auto child = db::children::lock_for_report(uow, child_);
+        EXPECT_TRUE(child.has_value());
+        db::episodes::insert(uow, new_episode(child_));
+        return db::children::report_times(uow, child_).size();
+    };
+    EXPECT_EQ(report(first), 2U) << "the earlier report and its own";
 
-    auto counted = std::async(std::launch::async, [&] {
-        return db::children::report_times_locked(second, child_).size();
-    });
+    auto counted = std::async(std::launch::async, [&] { return report(second); });
     // Until the second count waits for the first's lock (or has already finished).
     while (counted.wait_for(std::chrono::seconds{0}) != std::future_status::ready &&
            scalar("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and pid "
@@ -274,7 +306,7 @@ TEST_F(children_repository, a_stored_sex_this_version_does_not_know_throws_when_
     // Only in this transaction, which is rolled back: the schema's check would refuse the text.
     uow.tx().exec0("alter table children drop constraint children_sex_check");
     uow.tx().exec0("update children set sex = 'x' where id = " + literal(child_));
-    EXPECT_THROW(db::children::find(uow, child_, scope_of(w_.police)), std::logic_error);
+    EXPECT_THROW(db::children::find(uow, child_, scope_of(w_.manager)), std::logic_error);
 }
 
 } // namespace

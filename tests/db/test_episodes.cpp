@@ -393,6 +393,7 @@ TEST_F(episodes_repository, a_further_offer_after_a_refusal_keeps_the_first_offe
         declined.outcome = workflow::interview_outcome::declined;
         declined.conducted_at = now - 40min;
         declined.recorded_by = sw.user_id;
+        declined.declined_at = now - 40min;
         declined.declined_reason = "Did not want to talk";
         db::interviews::save(uow, episode_, declined, now - 40min);
         return db::episodes::move_only(uow, move(episode_, 3, interview_offered, interviewed, sw,

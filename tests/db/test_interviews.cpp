@@ -77,24 +77,36 @@ TEST_F(interviews_repository, a_held_interview_is_read_back_whole_with_its_indic
     EXPECT_FALSE(interview->declined_reason.has_value());
 }
 
-TEST_F(interviews_repository, a_held_interview_replaces_the_refusals_record_and_indicators) {
+// A held interview after the child first declined takes the interview's place, and keeps the
+// refusal: when it was, its reason, the attempts made and what the carers said.
+TEST_F(interviews_repository, a_held_interview_after_a_refusal_keeps_the_refusal) {
     db::interview_record declined;
     declined.outcome = workflow::interview_outcome::declined;
     declined.conducted_at = now_ - 1h;
     declined.recorded_by = w_.social_worker.user_id;
+    declined.declined_at = now_ - 1h;
     declined.declined_reason = "Did not want to talk";
+    declined.attempts = "Two visits";
     declined.carers_account = "Came back by taxi";
     save(declined);
     ASSERT_EQ(stored()->outcome, workflow::interview_outcome::declined);
     save(held({"going_missing_repeatedly"}));
-    save(held({"older_boyfriend_or_girlfriend"}));
     const auto interview = stored();
     ASSERT_TRUE(interview.has_value());
     EXPECT_EQ(interview->outcome, workflow::interview_outcome::held);
-    EXPECT_FALSE(interview->declined_reason.has_value());
-    EXPECT_FALSE(interview->carers_account.has_value());
-    EXPECT_THAT(interview->indicators, ::testing::ElementsAre("older_boyfriend_or_girlfriend"));
+    EXPECT_EQ(interview->conducted_at, now_);
+    EXPECT_EQ(interview->declined_at, now_ - 1h);
+    EXPECT_EQ(interview->declined_reason, "Did not want to talk");
+    EXPECT_EQ(interview->attempts, "Two visits");
+    EXPECT_EQ(interview->carers_account, "Came back by taxi");
     EXPECT_EQ(count_where("interviews", "episode_id = " + literal(episode_)), 1);
+}
+
+TEST_F(interviews_repository, saving_again_replaces_the_observed_indicators) {
+    save(held({"going_missing_repeatedly"}));
+    save(held({"older_boyfriend_or_girlfriend"}));
+    EXPECT_THAT(stored()->indicators, ::testing::ElementsAre("older_boyfriend_or_girlfriend"));
+    EXPECT_EQ(count_where("observed_indicators", "episode_id = " + literal(episode_)), 1);
 }
 
 } // namespace

@@ -118,19 +118,35 @@ TEST_F(sessions_repository, an_account_is_found_by_its_username_in_any_letter_ca
     EXPECT_EQ(db::sessions::account(uow, w_.police.username)->locked_until, start_ + 15min);
 }
 
-TEST_F(sessions_repository, failed_log_ins_are_counted_per_name_and_per_address_in_the_window) {
-    const auto address = "192.0.2." + std::to_string(std::stoi(random_hex(2), nullptr, 16));
+// Every attempt is recorded as failed before its password is checked, and counted with those
+// before it in the window: from its network, and for its username (in any letter case).
+TEST_F(sessions_repository, an_attempt_counts_as_failed_until_it_succeeds_per_network_and_name) {
+    const auto network = "192.0.2." + std::to_string(std::stoi(random_hex(2), nullptr, 16));
     const auto name = w_.manager.username;
-    db::unit_of_work uow{shared_pool()};
-    db::sessions::record_attempt(uow, name, address, false, start_ - 20min); // before the window
-    db::sessions::record_attempt(uow, name, address, false, start_ - 5min);
-    db::sessions::record_attempt(uow, name, address, true, start_ - 4min); // succeeded
-    db::sessions::record_attempt(uow, "someone_else", address, false, start_ - 3min);
     std::string shouted = name;
-    shouted[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(shouted[0])));
-    db::sessions::record_attempt(uow, shouted, "198.51.100.1", false, start_ - 2min);
-    EXPECT_EQ(db::sessions::recent_failures_of(uow, name, start_ - 15min), 2);
-    EXPECT_EQ(db::sessions::recent_failures_from(uow, address, start_ - 15min), 2);
+    for (auto& c : shouted) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    const auto since = start_ - 15min;
+    db::unit_of_work uow{shared_pool()};
+    const auto begin = [&](std::string_view username, const std::string& from,
+                           workflow::time_point at) {
+        return db::sessions::begin_attempt(uow, username, from, from, at, since);
+    };
+    const auto outside = begin(name, network, start_ - 20min); // before the window
+    EXPECT_EQ(outside.network_failures, 1) << "itself";
+    const auto succeeded = begin(name, network, start_ - 5min);
+    db::sessions::attempt_succeeded(uow, succeeded.id);
+    const auto failed = begin(name, network, start_ - 4min);
+    EXPECT_EQ(failed.network_failures, 1) << "the earlier one succeeded, the first is too old";
+    EXPECT_EQ(failed.username_failures, 1);
+    const auto other_name = begin("someone_else", network, start_ - 3min);
+    EXPECT_EQ(other_name.network_failures, 2) << "a network's attempts, whatever the name";
+    EXPECT_EQ(other_name.username_failures, 1);
+    const auto other_network = begin(shouted, "198.51.100.1", start_ - 2min);
+    EXPECT_EQ(other_network.network_failures, 1);
+    EXPECT_EQ(other_network.username_failures, 2) << "a name's attempts, whatever the case";
+    EXPECT_EQ(db::sessions::recent_failures_of(uow, name, since), 2);
 }
 
 } // namespace

@@ -38,9 +38,10 @@ protected:
         advance(24h);
     }
 
-    std::vector<std::string> found(const services::actor& who, std::string_view query) {
+    std::vector<std::string> found(const services::actor& who, std::string_view query,
+                                   const std::optional<std::string>& born = std::nullopt) {
         std::vector<std::string> ids;
-        for (const auto& child : services::search_children(env_, who, query, 50).items) {
+        for (const auto& child : services::search_children(env_, who, query, 50, born).items) {
             ids.push_back(child.id);
         }
         return ids;
@@ -155,10 +156,18 @@ TEST_F(child_records, the_host_authority_reads_the_child_placed_with_it) {
     EXPECT_EQ(read.episodes.size(), 1U);
 }
 
-TEST_F(child_records, police_read_a_child_to_report_them) {
+// Police read the children their force has reported (they report a child they have not by its
+// id, found by exact name and date of birth); another force is told the child does not exist.
+TEST_F(child_records, police_read_a_child_their_force_has_reported) {
     const auto child = make_child();
-    const auto read = services::get_child(env_, w_.other_police, child);
+    EXPECT_EQ(failure_of([&] { services::get_child(env_, w_.police, child); }).kind(),
+              services::failure_kind::not_found);
+    report(child);
+    const auto read = services::get_child(env_, w_.police, child);
     EXPECT_EQ(read.child.id, child);
+    EXPECT_EQ(read.episodes.size(), 1U);
+    EXPECT_EQ(failure_of([&] { services::get_child(env_, w_.other_police, child); }).kind(),
+              services::failure_kind::not_found);
 }
 
 TEST_F(child_records, another_authority_is_told_the_child_does_not_exist) {
@@ -244,15 +253,20 @@ TEST_F(child_records, a_search_finds_children_by_the_start_of_their_name_within_
     }
     EXPECT_THAT(found(w_.social_worker, family.substr(0, 8)), ::testing::ElementsAre(child));
     EXPECT_THAT(found(w_.host_social_worker, lower_prefix), ::testing::ElementsAre(child));
-    EXPECT_THAT(found(w_.police, family), ::testing::ElementsAre(child));
+    EXPECT_THAT(found(w_.police, family, "2011-05-17"), ::testing::ElementsAre(child))
+        << "police: by the exact name and date of birth";
+    EXPECT_TRUE(found(w_.police, family.substr(0, 8), "2011-05-17").empty()) << "not a prefix";
+    const auto without_birthday = failure_of([&] { found(w_.police, family); });
+    EXPECT_EQ(without_birthday.kind(), services::failure_kind::invalid_query);
+    EXPECT_THAT(fields_of(without_birthday), Contains("date_of_birth"));
     EXPECT_TRUE(found(w_.other_social_worker, family).empty());
     EXPECT_TRUE(found(w_.social_worker, family.substr(2, 8)).empty()); // not a prefix
 }
 
 TEST_F(child_records, a_search_treats_wildcards_as_plain_characters) {
     make_child("Zq" + unique_code().substr(1));
-    EXPECT_TRUE(found(w_.police, "Zq%").empty());
-    EXPECT_TRUE(found(w_.police, "Z_").empty());
+    EXPECT_TRUE(found(w_.social_worker, "Zq%").empty());
+    EXPECT_TRUE(found(w_.social_worker, "Z_").empty());
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "../http.hpp"
 #include "../metrics.hpp"
 #include "../openapi_document.hpp"
+#include "../web_assets.hpp"
 
 #include "homeward/services/oversight.hpp"
 
@@ -16,14 +17,6 @@ namespace {
 namespace http = boost::beast::http;
 using v = http::verb;
 
-constexpr std::string_view home_page = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Homeward</title></head>
-<body><h1>Homeward</h1>
-<p>Tracks every episode in which a child goes missing, from the police report to the follow-up.</p>
-<p>The API is described at <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
-</body></html>
-)";
-
 http_response text(const request_context& c, std::string_view type, std::string body) {
     http_response response{http::status::ok, c.request.version()};
     response.set(http::field::content_type, type);
@@ -31,10 +24,14 @@ http_response text(const request_context& c, std::string_view type, std::string 
     return response;
 }
 
+// The web application's page (web_assets.cpp); its other pages and assets are answered when no
+// API route matches (router.cpp).
 http_response home(request_context& c) {
-    auto response = text(c, "text/html; charset=utf-8", std::string{home_page});
-    response.set("Content-Security-Policy", "default-src 'self'");
-    return response;
+    auto page = web::answer(c.request, c.segments);
+    if (!page) {
+        throw refusal{404, "the web application is not built into this homeward"};
+    }
+    return std::move(page->response);
 }
 
 http_response healthz(request_context& c) {

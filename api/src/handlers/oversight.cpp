@@ -58,6 +58,11 @@ http_response notifications(request_context& c) {
         c, 200, services::list_notifications(c.env, c.caller(), c.limit(), c.query_text("cursor")));
 }
 
+http_response unread(request_context& c) {
+    return json_response(
+        c, 200, boost::json::object{{"unread", services::unread_notifications(c.env, c.caller())}});
+}
+
 http_response notification_read(request_context& c) {
     services::mark_notification_read(c.env, c.caller(), c.segment(3));
     return no_content(c);
@@ -76,6 +81,11 @@ std::vector<route> oversight_routes() {
          &overdue_summary},
         {v::get, {"api", "v1", "audit"}, "/api/v1/audit", true, &audit},
         {v::get, {"api", "v1", "notifications"}, "/api/v1/notifications", true, &notifications},
+        {v::get,
+         {"api", "v1", "notifications", "unread-count"},
+         "/api/v1/notifications/unread-count",
+         true,
+         &unread},
         {v::post,
          {"api", "v1", "notifications", "{id}", "read"},
          "/api/v1/notifications/{id}/read",

@@ -2,6 +2,7 @@
 
 #include "../http.hpp"
 #include "../representation.hpp"
+#include "../web_session.hpp"
 
 #include "homeward/services/sessions.hpp"
 
@@ -29,9 +30,24 @@ http_response create(request_context& c) {
         throw services::failure(services::failure_kind::invalid_input,
                                 "username and password are required", errors);
     }
-    return json_response(c, 201,
-                         services::log_in(c.env, text("username"), text("password"),
-                                          c.client_address, c.request_id, c.rules));
+    // The web application signs in with X-Homeward-Web: 1 from its own origin: the token goes
+    // into an HttpOnly cookie and is left out of the body (web_session.hpp).
+    const bool web_sign_in = web::from_web_application(c.request);
+    if (web_sign_in) {
+        if (const auto why = web::forgery_refusal(c.request)) {
+            throw refusal{403, *why};
+        }
+    }
+    auto session = services::log_in(c.env, text("username"), text("password"), c.client_address,
+                                    c.request_id, c.rules);
+    if (!web_sign_in) {
+        return json_response(c, 201, session);
+    }
+    const std::string token = std::move(session.token);
+    session.token.clear();
+    auto response = json_response(c, 201, session);
+    response.set(http::field::set_cookie, web::session_cookie(token));
+    return response;
 }
 
 http_response describe(request_context& c) {
@@ -39,9 +55,13 @@ http_response describe(request_context& c) {
 }
 
 http_response remove(request_context& c) {
-    const auto header = c.request[http::field::authorization];
-    services::log_out(c.env, c.caller(), std::string{header.substr(7)});
-    return no_content(c);
+    const auto given = web::credential_of(c.request);
+    services::log_out(c.env, c.caller(), given.token);
+    auto response = no_content(c);
+    if (given.source == web::credential_source::cookie) {
+        response.set(http::field::set_cookie, web::cleared_session_cookie());
+    }
+    return response;
 }
 
 } // namespace

@@ -14,6 +14,17 @@ http_response set(request_context& c) {
     return json_response(c, 200, services::set_webhook(c.env, c.caller(), c.segment(3), c.body()));
 }
 
+http_response get(request_context& c) {
+    return json_response(c, 200, services::get_webhook(c.env, c.caller(), c.segment(3)));
+}
+
+http_response organisations(request_context& c) {
+    return json_response(
+        c, 200,
+        boost::json::object{
+            {"items", boost::json::value_from(services::list_organisations(c.env, c.caller()))}});
+}
+
 http_response remove(request_context& c) {
     services::remove_webhook(c.env, c.caller(), c.segment(3));
     return no_content(c);
@@ -36,6 +47,12 @@ http_response replay(request_context& c) {
 
 std::vector<route> webhook_routes() {
     return {
+        {v::get, {"api", "v1", "organisations"}, "/api/v1/organisations", true, &organisations},
+        {v::get,
+         {"api", "v1", "organisations", "{code}", "webhook"},
+         "/api/v1/organisations/{code}/webhook",
+         true,
+         &get},
         {v::put,
          {"api", "v1", "organisations", "{code}", "webhook"},
          "/api/v1/organisations/{code}/webhook",

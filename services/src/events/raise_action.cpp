@@ -15,10 +15,12 @@ void check(check_context& ctx, const ev::raise_action& event) {
         organisations.push_back(*ctx.episode.host_authority_id);
     }
     using workflow::role;
-    if (!event.owner_id.empty() && !db::users::is_worker_of(ctx.uow, event.owner_id, organisations,
-                                                            {role::social_worker, role::manager,
-                                                             role::police, role::cse_champion})) {
-        ctx.input.add("owner_id", "must be a user of the episode's authorities or force");
+    if (!event.owner_id.empty() &&
+        !db::users::is_worker_of(ctx.uow, event.owner_id, organisations,
+                                 {role::social_worker, role::manager, role::police})) {
+        // An owner must be able to complete the action: a social worker, manager or officer.
+        ctx.input.add("owner_id", "must be a social worker or manager of the episode's "
+                                  "authorities, or an officer of its force");
     }
 }
 

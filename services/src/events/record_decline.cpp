@@ -18,6 +18,7 @@ bool apply(event_context& ctx, const ev::record_decline& event) {
     record.outcome = workflow::interview_outcome::declined;
     record.conducted_at = event.declined_at;
     record.recorded_by = ctx.who.user_id;
+    record.declined_at = event.declined_at;
     record.declined_reason = event.reason;
     record.attempts = event.attempts;
     record.carers_account = event.carers_account;

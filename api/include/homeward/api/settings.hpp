@@ -26,6 +26,8 @@ setting_source process_environment();
 struct settings {
     std::string database_url;
     std::size_t pool_size{8};
+    // Any one SQL statement is cancelled after this (the request then answers 503).
+    std::chrono::seconds statement_timeout{30};
     std::string listen_host{"127.0.0.1"};
     std::uint16_t listen_port{8443};
     std::string tls_cert;
@@ -36,6 +38,7 @@ struct settings {
     std::chrono::seconds webhook_interval{5}; // how often the outbox is checked for due messages
     int webhook_max_attempts{12};             // then a message is dead until replayed
     std::string webhook_ca_file;              // extra CAs trusted for receivers; empty: system
+    bool webhook_allow_private{false};        // receivers on private or loopback addresses
 
     // serve only. Request handlers block on the database, so they run on worker threads (by
     // default one per pooled connection); the I/O threads only do TLS and HTTP.

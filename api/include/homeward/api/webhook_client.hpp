@@ -15,6 +15,10 @@ namespace homeward::api {
 struct webhook_client_options {
     std::string ca_file;              // extra trusted CAs (a private CA); empty: system only
     std::chrono::seconds timeout{10}; // connect, handshake, send and the response's header
+    // Receivers on loopback, link-local, private or other non-public addresses are refused unless
+    // the deployment allows them (a receiver inside its own network); the address checked is the
+    // one connected to, so a name that resolves differently later cannot slip past.
+    bool allow_private{false};
 };
 
 class webhook_client {

@@ -18,14 +18,21 @@ std::optional<child_record> find(unit_of_work& uow, std::string_view child_id, c
 std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view child_id,
                                          const scope& who);
 // Every report time of the child (all episodes but cancelled ones, whoever reported them): the
-// repeat count. Locks the child's row, so that two reports of one child count one after the
-// other.
-std::vector<time_point> report_times_locked(unit_of_work& uow, std::string_view child_id);
+// repeat count.
 std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id);
 // Children whose given or family name starts with the text (case apart), by family name; with a
 // date of birth, only children born that day.
 std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,
                                  int limit, std::optional<std::chrono::sys_days> born = {});
+
+// Police reporting a child their force has not reported before: children born on that day whose
+// family name, or given and family name, is the name given (case and outer spaces apart). No
+// scope: the exact name and date of birth are the police's reason to see the child.
+std::vector<child_record> lookup(unit_of_work& uow, std::string_view name,
+                                 std::chrono::sys_days born, int limit);
+// The child, locked against a concurrent report of them (so that a repeat-missing count sees
+// every report before it), whoever may see them; nullopt when there is no such child.
+std::optional<child_record> lock_for_report(unit_of_work& uow, std::string_view child_id);
 
 // A child with the CSE risk their latest assessment found (an interview held or a reassessment).
 struct child_at_risk {

@@ -19,6 +19,8 @@ void raise(unit_of_work& uow, const notification& note);
 std::vector<notification_item> for_user(unit_of_work& uow, const scope& who, int limit,
                                         std::optional<time_point> before,
                                         std::optional<std::string> before_id);
+// How many of the user's notifications they have not read.
+long long unread_count(unit_of_work& uow, const scope& who);
 // False when the user has no such notification.
 bool mark_read(unit_of_work& uow, const scope& who, std::string_view id);
 

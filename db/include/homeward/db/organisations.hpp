@@ -15,6 +15,8 @@ namespace homeward::db::organisations {
 std::string insert(unit_of_work& uow, std::string_view code, std::string_view name,
                    organisation_kind kind);
 std::optional<organisation_row> by_code(unit_of_work& uow, std::string_view code);
+// Every organisation, by code.
+std::vector<organisation_row> all(unit_of_work& uow);
 
 } // namespace homeward::db::organisations
 

@@ -35,7 +35,10 @@ struct outgoing_message {
     std::string created_at; // RFC 3339
     int attempt{0};         // this attempt's number, from 1
     std::string organisation_code;
-    std::optional<std::string> url; // unset: the organisation removed its webhook
+    // Where, and with which secret, the organisation's webhook was when the message was queued:
+    // a webhook changed since redirects only what is queued later. Unset: the organisation has
+    // removed its webhook.
+    std::optional<std::string> url;
     std::optional<std::string> secret;
 };
 

@@ -40,8 +40,11 @@ struct pool_stats {
 
 class connection_pool {
 public:
+    // Every statement on a pooled connection is cancelled after `statement_timeout`, so that no
+    // query can hold a connection (and a request) without end.
     connection_pool(std::string url, std::size_t size,
-                    std::chrono::milliseconds acquire_timeout = std::chrono::seconds{5});
+                    std::chrono::milliseconds acquire_timeout = std::chrono::seconds{5},
+                    std::chrono::milliseconds statement_timeout = std::chrono::seconds{30});
     ~connection_pool();
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
@@ -79,6 +82,7 @@ private:
     std::string url_;
     std::size_t size_;
     std::chrono::milliseconds acquire_timeout_;
+    std::chrono::milliseconds statement_timeout_;
     mutable std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<lease::pooled>> idle_;

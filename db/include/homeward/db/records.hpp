@@ -189,6 +189,8 @@ struct interview_record {
     std::optional<std::string> risk_rationale;
     std::optional<std::string> child_views;
     std::optional<std::string> police_intelligence;
+    // The child's refusal, kept when an interview is held after it.
+    std::optional<time_point> declined_at;
     std::optional<std::string> declined_reason;
     std::optional<std::string> attempts;
     std::optional<std::string> carers_account;

@@ -4,6 +4,7 @@
 #include "homeward/db/records.hpp"
 #include "homeward/db/unit_of_work.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,10 +17,20 @@ struct login_account {
     std::optional<time_point> locked_until;
 };
 std::optional<login_account> account(unit_of_work& uow, std::string_view username);
-void record_attempt(unit_of_work& uow, std::string_view username, std::string_view client_address,
-                    bool succeeded, time_point at);
+
+// A log-in attempt, recorded as failed before its password is checked (and marked succeeded after,
+// if it is), with the failures in the window that precede and include it: from its network and
+// for its username. Attempts from one network, and for one username, are counted one at a time
+// (transaction-scoped advisory locks), so that attempts made at once cannot all pass the limit.
+struct attempt {
+    std::int64_t id{0};
+    int network_failures{0};
+    int username_failures{0};
+};
+attempt begin_attempt(unit_of_work& uow, std::string_view username, std::string_view client_address,
+                      std::string_view client_network, time_point at, time_point since);
+void attempt_succeeded(unit_of_work& uow, std::int64_t attempt_id);
 int recent_failures_of(unit_of_work& uow, std::string_view username, time_point since);
-int recent_failures_from(unit_of_work& uow, std::string_view client_address, time_point since);
 void lock_account(unit_of_work& uow, std::string_view user_id, time_point until);
 
 void insert(unit_of_work& uow, std::string_view token_hash, std::string_view user_id,

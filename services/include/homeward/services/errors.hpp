@@ -36,8 +36,16 @@ public:
     const std::string& detail() const { return detail_; }
     const std::vector<field_error>& fields() const { return fields_; }
     const std::vector<std::string>& allowed_events() const { return allowed_events_; }
+    // What went wrong inside (e.g. the database driver's words), for the log only: never shown to
+    // a client, since it may name hosts, addresses and accounts.
+    const std::string& cause() const { return cause_; }
+    failure& with_cause(std::string cause) {
+        cause_ = std::move(cause);
+        return *this;
+    }
 
 private:
+    std::string cause_;
     failure_kind kind_;
     std::string detail_;
     std::vector<field_error> fields_;

@@ -13,6 +13,8 @@ namespace homeward::services {
 
 page<notification_item> list_notifications(const environment& env, const actor& who, int limit,
                                            std::optional<std::string> cursor);
+// How many of the caller's notifications they have not read (the header's count).
+long long unread_notifications(const environment& env, const actor& who);
 void mark_notification_read(const environment& env, const actor& who, std::string_view id);
 
 struct audit_query {

@@ -23,11 +23,15 @@ struct session_rules {
     int failures_per_address{20}; // failed log-ins from one address within failure_window
 };
 
-// The new session. Wrong credentials are failure(unauthenticated); a locked account or a
-// throttled address failure(too_many_requests).
+// The new session. Wrong credentials, and a locked account alike, are failure(unauthenticated)
+// (the same words, after the same work); a throttled network failure(too_many_requests); a
+// username over 128 or a password over 1,024 characters failure(invalid_input), before any work.
 session_view log_in(const environment& env, std::string_view username, std::string_view password,
                     std::string_view client_address, std::string_view request_id,
                     const session_rules& rules = {});
+
+// Whom log-ins are throttled by: an IPv4 address, or an IPv6 address's /64 (one host's share).
+std::string network_of(std::string_view client_address);
 
 // Why a session is no longer valid, for the sign-in page to say so.
 enum class session_end { none, idle, expired, signed_out };

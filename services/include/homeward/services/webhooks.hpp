@@ -31,6 +31,14 @@ namespace homeward::services {
 // Returns the webhook as set; never the secret.
 webhook_row set_webhook(const environment& env, const actor& who,
                         const std::string& organisation_code, const boost::json::object& body);
+webhook_row get_webhook(const environment& env, const actor& who,
+                        const std::string& organisation_code);
+// Every organisation with its webhook (admin): code, name, kind, where its webhook goes.
+struct organisation_view {
+    db::organisation_row organisation;
+    webhook_row webhook;
+};
+std::vector<organisation_view> list_organisations(const environment& env, const actor& who);
 void remove_webhook(const environment& env, const actor& who, const std::string& organisation_code);
 
 struct delivery_query {

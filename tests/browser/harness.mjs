@@ -1,0 +1,248 @@
+// What every browser test needs: the real `homeward serve` (the binary ops/test built) on a free
+// port over the throwaway PostgreSQL, organisations and users made with the real command line,
+// a headless Chromium driven by playwright-core, and the checks every page must pass: axe-core
+// at WCAG 2.2 AA, no request to any other host, no Content-Security-Policy violation, no script
+// error; screenshots at 375 and 1280 px wide kept under the build tree.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const binary = process.env.HOMEWARD_BINARY ?? 'build/test/api/homeward';
+const clusterUrl = process.env.HOMEWARD_TEST_DATABASE_URL;
+export const artifacts = process.env.HOMEWARD_BROWSER_ARTIFACTS ?? 'build/test/browser-artifacts';
+export const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+export const password = 'correct horse battery staple';
+
+if (!clusterUrl) throw new Error('HOMEWARD_TEST_DATABASE_URL is not set: run the browser tests through ops/test');
+mkdirSync(artifacts, { recursive: true });
+
+// A database of their own in the test cluster, new each run: the server's sweeper and webhook
+// worker then meet only this test's data, not what the other suites left behind.
+function ownDatabase(url, name) {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  for (const sql of [`drop database if exists ${name} with (force)`, `create database ${name}`]) {
+    execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', admin.href, '-c', sql], { stdio: 'pipe' });
+  }
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return own.href;
+}
+export const databaseUrl = ownDatabase(clusterUrl, 'homeward_browser');
+
+const tls = mkdtempSync(join(tmpdir(), 'homeward-browser-tls-'));
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+  '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  '-keyout', join(tls, 'key.pem'), '-out', join(tls, 'cert.pem')], { stdio: 'ignore' });
+
+function commandEnv(extra = {}) {
+  return {
+    ...process.env,
+    HOMEWARD_DATABASE_URL: databaseUrl,
+    HOMEWARD_TLS_CERT: join(tls, 'cert.pem'),
+    HOMEWARD_TLS_KEY: join(tls, 'key.pem'),
+    ...extra,
+  };
+}
+
+export function homeward(args, input) {
+  return execFileSync(binary, args, { env: commandEnv(), input, encoding: 'utf8' });
+}
+
+// A fresh code for each run, so runs never collide in the shared test database.
+export const unique = (prefix) => `${prefix}-${randomBytes(3).toString('hex').toUpperCase()}`;
+
+export function makeOrganisation(kind) {
+  const code = unique(kind === 'police' ? 'FORCE' : 'COUNCIL');
+  homeward(['org', 'add', '--code', code, '--name', `Test ${code}`, '--kind', kind]);
+  return code;
+}
+
+export function makeUser(role, org) {
+  const username = unique(role.replace('_', '.')).toLowerCase();
+  homeward(['user', 'add', '--username', username, '--role', role, '--org', org, '--password-stdin'], `${password}\n`);
+  return { username, role, org };
+}
+
+// `homeward serve` on a free port until stop(); resolves once it says it listens.
+export async function startServer(extraEnv = {}) {
+  homeward(['migrate']);
+  const child = spawn(binary, ['serve'], {
+    env: commandEnv({ HOMEWARD_LISTEN: '127.0.0.1:0', ...extraEnv }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const origin = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`homeward serve did not start:\n${log}`)), 30000);
+    child.stdout.on('data', (chunk) => {
+      log += chunk;
+      const found = /"msg":"listening","url":"(https:\/\/[^"]+)"/.exec(log);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+    child.stderr.on('data', (chunk) => { log += chunk; });
+    child.on('exit', (code) => reject(new Error(`homeward serve exited ${code}:\n${log}`)));
+  });
+  // Whatever the server says after start goes to a log beside the screenshots; an early exit
+  // (a sanitizer finding) is reported with it.
+  const logFile = join(artifacts, `serve-${new URL(origin).port}.log`);
+  let stopping = false;
+  child.stdout.on('data', (chunk) => appendFileSync(logFile, chunk));
+  child.stderr.on('data', (chunk) => appendFileSync(logFile, chunk));
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`homeward serve exited early (${code ?? signal}): see ${logFile}`);
+  });
+  return {
+    origin,
+    async stop() {
+      stopping = true;
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+// One HTTPS call that trusts the test certificate (and nothing else).
+function call(origin, method, path, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(`${origin}${path}`, {
+      method,
+      ca: readFileSync(join(tls, 'cert.pem')),
+      headers: { ...(data ? { 'content-type': 'application/json' } : {}), ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, etag: res.headers.etag,
+        body: text && /json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text }));
+    });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+// The API as a script uses it (a Bearer token), for what the test does outside the pages.
+export async function bearer(origin, user) {
+  const reply = await call(origin, 'POST', '/api/v1/session', { username: user.username, password });
+  if (reply.status !== 201) throw new Error(`sign-in of ${user.username}: ${reply.status}`);
+  const token = reply.body.token;
+  return (method, path, body, headers = {}) => call(origin, method, path, body, { authorization: `Bearer ${token}`, ...headers });
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.HOMEWARD_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+// A browser context whose every request to another host is refused and recorded, and whose
+// pages record CSP violations and script errors. `problems` is what the test then asserts empty.
+export async function openContext(browser, origin, { width = 375, height = 800 } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    ignoreHTTPSErrors: true,
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
+  const problems = { foreign: [], csp: [], errors: [] };
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin !== origin) {
+      problems.foreign.push(url);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations = window.__cspViolations ?? [];
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  context.on('page', (page) => watch(page, problems));
+  const page = await context.newPage();
+  return { context, page, problems };
+}
+
+function watch(page, problems) {
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) problems.csp.push(text);
+    else if (message.type() === 'error' && !/status of 4\d\d/.test(text)) problems.errors.push(text);
+  });
+  page.on('pageerror', (error) => problems.errors.push(String(error)));
+}
+
+export async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations ?? []);
+}
+
+export async function axe(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }))), wcagTags);
+}
+
+const seen = [];
+let shot = 0;
+
+// Every page in every state: axe at 375 and 1280 px (zero violations), a screenshot at each.
+export async function checkPage(page, name) {
+  await page.waitForLoadState('networkidle');
+  const size = page.viewportSize();
+  const results = {};
+  shot += 1;
+  const stem = `${String(shot).padStart(2, '0')}-${name}`;
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: width === 375 ? 800 : 900 });
+    await page.waitForTimeout(50);
+    results[width] = await axe(page);
+    await page.screenshot({ path: join(artifacts, `${stem}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(size);
+  seen.push({ page: name, url: new URL(page.url()).pathname, testOnly: name.startsWith('test-only'),
+    violations375: results[375].length, violations1280: results[1280].length });
+  const violations = [...results[375], ...results[1280]];
+  if (violations.length) {
+    throw new Error(`axe found violations on ${name}: ${JSON.stringify(violations, null, 2)}`);
+  }
+  const csp = await cspViolations(page);
+  if (csp.length) throw new Error(`CSP violations on ${name}: ${csp.join('; ')}`);
+}
+
+export function writeReport(figures) {
+  writeFileSync(join(artifacts, 'axe-results.json'), `${JSON.stringify(seen, null, 2)}\n`);
+  if (figures) writeFileSync(join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  return seen;
+}
+
+// Moves focus with Tab (and only the keyboard) until the element matching `selector` has it.
+export async function tabTo(page, selector, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+export function cleanup() {
+  rmSync(tls, { recursive: true, force: true });
+}

@@ -1,0 +1,535 @@
+// Homeward's pages in a real headless Chromium against the real `homeward serve` and database:
+// the police report (by keyboard only), regrade, return and safe-and-well check; the social
+// worker's take, offer (and a 412 when police acted meanwhile), interview with indicators,
+// actions, and close (refused until the champion signs off through the API); a refusal with the
+// carers' account; sign-in, session expiry and sign-out. Every page in every state these reach
+// passes axe-core at WCAG 2.2 AA at 375 and 1280 px, makes no request to another host and no
+// CSP violation; the checks are first shown to catch a page that breaks them.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  artifacts, axe, bearer, checkPage, cleanup, cspViolations, launch, makeOrganisation, makeUser, openContext,
+  password, startServer, tabTo, unique, writeReport,
+} from './harness.mjs';
+
+let server;
+let browser;
+let force;
+let council;
+let police;
+let worker;
+let champion;
+const figures = {};
+const family = unique('Ashdown').replace('-', '').replace(/[0-9]/g, (d) => 'abcdefghij'[d]);
+const contexts = [];
+
+before(async () => {
+  server = await startServer();
+  force = makeOrganisation('police');
+  council = makeOrganisation('local_authority');
+  police = makeUser('police', force);
+  worker = makeUser('social_worker', council);
+  champion = makeUser('cse_champion', council);
+  browser = await launch();
+});
+
+after(async () => {
+  const seen = writeReport(figures);
+  const product = seen.filter((s) => !s.testOnly);
+  console.log(`axe: ${product.length} page states of the product checked at 375 and 1280 px, ` +
+    `${product.reduce((n, s) => n + s.violations375 + s.violations1280, 0)} violations ` +
+    `(and the test-only pages caught as they must be); screenshots in ${artifacts}`);
+  console.log(`figures: ${JSON.stringify(figures)}`);
+  await browser?.close();
+  await server?.stop();
+  cleanup();
+  for (const { problems } of contexts) {
+    assert.deepEqual(problems.foreign, [], 'no request may go to another host');
+    assert.deepEqual(problems.csp, [], 'no Content-Security-Policy violation');
+    assert.deepEqual(problems.errors, [], 'no script error');
+  }
+});
+
+async function open(origin = server.origin, options) {
+  const opened = await openContext(browser, origin, options);
+  contexts.push(opened);
+  return opened;
+}
+
+async function signIn(page, user, origin = server.origin) {
+  await page.goto(`${origin}/sign-in`);
+  await page.fill('#username', user.username);
+  await page.fill('#password', password);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+function parts(date) {
+  return { day: String(date.getUTCDate()), month: String(date.getUTCMonth() + 1), year: String(date.getUTCFullYear()),
+    time: `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}` };
+}
+
+async function fillDate(page, id, date) {
+  const p = parts(date);
+  for (const name of ['day', 'month', 'year']) await page.fill(`#${id}-${name}`, p[name]);
+}
+
+async function fillTime(page, id, date) {
+  const p = parts(date);
+  for (const name of ['day', 'month', 'year', 'time']) await page.fill(`#${id}-${name}`, p[name]);
+}
+
+async function clickEvent(page, label) {
+  await page.click(`#allowed-events a:has-text("${label}")`);
+  await page.waitForSelector('form');
+}
+
+async function banner(page) {
+  return page.locator('.govuk-notification-banner').innerText();
+}
+
+describe('the checks catch what they must', () => {
+  test('axe finds a known violation, the CSP watch an inline script, the guard a foreign host', async () => {
+    const { context, page, problems } = await openContext(browser, server.origin);
+    const policy = (await page.request.get(`${server.origin}/`)).headers()['content-security-policy'];
+    assert.match(policy, /default-src 'self'/);
+    // Test-only pages, served by this test under the server's origin, never by the product.
+    const pages = {
+      '/__test__/axe': '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><img src="/nothing.png"><button></button></main></body></html>',
+      '/__test__/csp': '<!DOCTYPE html><html lang="en"><head><title>before</title></head><body><main><script>document.title = "ran"</script></main></body></html>',
+      '/__test__/host': '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><img alt="x" src="https://fonts.example.invalid/x.png"></main></body></html>',
+    };
+    // The host page goes without the policy: with it the browser would not even ask (img-src
+    // 'self'), and the guard must be shown to catch what the policy would miss.
+    await context.route(`${server.origin}/__test__/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      return route.fulfill({
+        status: 200, contentType: 'text/html', body: pages[path],
+        headers: path === '/__test__/host' ? {} : { 'content-security-policy': policy },
+      });
+    });
+    await page.goto(`${server.origin}/__test__/axe`);
+    const violations = (await axe(page)).map((v) => v.id);
+    assert.ok(violations.includes('image-alt') && violations.includes('button-name'), `axe saw ${violations}`);
+    await assert.rejects(checkPage(page, 'test-only-axe'), /axe found violations/);
+
+    await page.goto(`${server.origin}/__test__/csp`);
+    await page.waitForTimeout(200);
+    assert.equal(await page.title(), 'before', 'the inline script must not run');
+    assert.ok((await cspViolations(page)).length > 0, 'the violation event is recorded');
+    assert.ok(problems.csp.length > 0, 'the console report is recorded');
+    await assert.rejects(checkPage(page, 'test-only-csp'), /CSP violations/);
+
+    await page.goto(`${server.origin}/__test__/host`);
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(problems.foreign, ['https://fonts.example.invalid/x.png']);
+    await context.close();
+  });
+});
+
+describe('signing in', () => {
+  test('the sign-in page, a wrong password, then the role’s own home', async () => {
+    const { page } = await open();
+    await page.goto(`${server.origin}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.waitForSelector('h1:has-text("Sign in to Homeward")');
+    await checkPage(page, 'sign-in');
+    await page.fill('#username', police.username);
+    await page.fill('#password', 'not the password at all');
+    await page.click('button:has-text("Sign in")');
+    await page.waitForSelector('.govuk-error-summary');
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter a correct username and password/);
+    await checkPage(page, 'sign-in-wrong-password');
+    await page.fill('#password', password);
+    await page.click('button:has-text("Sign in")');
+    await page.waitForURL(/\/police$/);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === '__Host-homeward');
+    assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'script cannot read the session');
+  });
+});
+
+let episodeId;
+let policePage;
+let workerPage;
+
+describe('police and social worker, through the pages', () => {
+  test('police report a child missing with the keyboard only, in under a minute', async () => {
+    const { page } = await open();
+    policePage = page;
+    await signIn(page, police);
+    await page.goto(`${server.origin}/report`);
+    await page.waitForSelector('h1:has-text("Find the child")');
+    await checkPage(page, 'report-find');
+    // The clock runs only while the officer types: the page checks in between are not theirs.
+    let spent = 0;
+    let started = Date.now();
+    const pause = async (name) => {
+      spent += Date.now() - started;
+      await checkPage(page, name);
+      started = Date.now();
+    };
+    const key = (k) => page.keyboard.press(k);
+    await tabTo(page, '#search-name');
+    await page.keyboard.type(family);
+    await key('Tab');
+    await page.keyboard.type('2');
+    await key('Tab');
+    await page.keyboard.type('4');
+    await key('Tab');
+    await page.keyboard.type('2011');
+    await key('Enter');
+    await page.waitForSelector('#no-match');
+    await pause('report-no-match');
+    await tabTo(page, '#add-child');
+    await key('Enter');
+    await page.waitForSelector('h1:has-text("Add the child")');
+    await pause('report-add-child');
+    await tabTo(page, '#given_name');
+    await page.keyboard.type('Amy');
+    await tabTo(page, '#sex');
+    await key('Space');
+    await tabTo(page, '#looked_after');
+    await key('Space');
+    await tabTo(page, '#responsible_authority');
+    await page.keyboard.type(council);
+    await key('Enter');
+    await page.waitForSelector('#last_seen_at-day');
+    await pause('report-details');
+    const seen = parts(new Date(Date.now() - 3 * 3600 * 1000));
+    for (const name of ['day', 'month', 'year', 'time']) {
+      await tabTo(page, `#last_seen_at-${name}`);
+      await key('Control+A');
+      await page.keyboard.type(seen[name]);
+    }
+    await tabTo(page, '#last_seen_location');
+    await page.keyboard.type('Bus station, High Street');
+    await tabTo(page, '#circumstances');
+    await page.keyboard.type('Did not come home from school');
+    await tabTo(page, '#risk_level');
+    await key('ArrowDown'); // high → medium
+    await tabTo(page, '#missing_or_away');
+    await key('Space');
+    await tabTo(page, '#police_reference');
+    await page.keyboard.type('NP-2026-0042');
+    await key('Enter');
+    await page.waitForURL(/\/episodes\/[0-9a-f-]{36}$/);
+    await page.waitForSelector('.govuk-notification-banner--success');
+    spent += Date.now() - started;
+    figures.keyboard_report_seconds = Number((spent / 1000).toFixed(1));
+    assert.ok(figures.keyboard_report_seconds < 60, `the report took ${figures.keyboard_report_seconds}s`);
+    episodeId = page.url().split('/').pop();
+    assert.match(await banner(page), /reported missing/);
+    assert.match(await page.locator('h1').innerText(), new RegExp(`Amy ${family}`));
+    await checkPage(page, 'episode-missing');
+  });
+
+  test('the report form names every missing field in the error summary', async () => {
+    const page = policePage;
+    await page.goto(`${server.origin}/report`);
+    await page.fill('#search-name', family);
+    await fillDate(page, 'search-dob', new Date(Date.UTC(2011, 3, 2)));
+    await page.click('#find-child');
+    await page.waitForSelector('#child');
+    await checkPage(page, 'report-one-match');
+    await page.click('#choose-child');
+    await page.fill('#last_seen_at-time', '');
+    await page.click('#submit-report');
+    await page.waitForSelector('.govuk-error-summary');
+    const summary = await page.locator('.govuk-error-summary').innerText();
+    assert.match(summary, /Enter the time of the last sighting/);
+    assert.match(summary, /Select the risk grade/);
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains('govuk-error-summary')), true);
+    await page.click('.govuk-error-summary a[href="#risk_level"]');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'risk_level');
+    await checkPage(page, 'report-errors');
+  });
+
+  test('police regrade the risk, see their open episodes, and record the return', async () => {
+    const page = policePage;
+    await page.goto(`${server.origin}/episodes/${episodeId}`);
+    await clickEvent(page, 'Change the risk grade');
+    await checkPage(page, 'risk-form');
+    await page.check('#risk_level'); // high
+    await page.fill('#reason', 'Seen getting into a car with an older man');
+    await page.click('button:has-text("Change the risk grade")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('#timeline').innerText(), /Risk grade changed/);
+    await checkPage(page, 'episode-regraded');
+
+    await page.click('a:has-text("Police work")');
+    await page.waitForSelector('#police-lists');
+    assert.match(await page.locator('#open-list').innerText(), new RegExp(`Amy ${family}`));
+    await checkPage(page, 'police-work');
+
+    await page.goto(`${server.origin}/episodes/${episodeId}`);
+    await clickEvent(page, 'Record the return');
+    await checkPage(page, 'return-form');
+    await fillTime(page, 'returned_at', new Date(Date.now() - 3600 * 1000));
+    await page.fill('#found_location', 'Park near the station');
+    await page.fill('#returned_to', 'Her foster carer');
+    await page.click('button:has-text("Record the return")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('.govuk-tag').first().innerText(), /Returned/);
+    await checkPage(page, 'episode-returned');
+  });
+
+  test('a social worker finds the child waiting, takes the episode, and sees My work', async () => {
+    const { page } = await open();
+    workerPage = page;
+    await signIn(page, worker);
+    await page.waitForURL(/\/my-work$/);
+    await page.waitForSelector('#my-work-lists');
+    assert.match(await page.locator('#unassigned-list').innerText(), new RegExp(`Amy ${family}`));
+    await checkPage(page, 'my-work-unassigned');
+    await page.click(`#unassigned-list a:has-text("Amy ${family}")`);
+    await page.waitForSelector('#timeline');
+    await checkPage(page, 'episode-returned-social-worker');
+    await clickEvent(page, 'Take this episode');
+    await checkPage(page, 'take-form');
+    await page.click('button:has-text("Take this episode")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    await page.click('a:has-text("My work")');
+    await page.waitForSelector('#my-work-lists');
+    assert.match(await page.locator('#due-soon-list').innerText(), /Offer the return interview/);
+    assert.match(await page.locator('#due-soon-list').innerText(), /due in 23 hours/);
+    await checkPage(page, 'my-work');
+  });
+
+  test('when police act meanwhile, the offer is refused (412) and the worker sees the episode as it is', async () => {
+    const page = workerPage;
+    await page.click(`#mine-list a:has-text("Amy ${family}")`);
+    await clickEvent(page, 'Offer the return interview');
+    await checkPage(page, 'offer-form');
+
+    await policePage.goto(`${server.origin}/episodes/${episodeId}`);
+    await clickEvent(policePage, 'Record the safe and well check');
+    await checkPage(policePage, 'safe-and-well-form');
+    await policePage.fill('#notes', 'Tired, no injuries, says she stayed with friends');
+    await policePage.click('button:has-text("Record the check")');
+    await policePage.waitForSelector('.govuk-notification-banner--success');
+    await checkPage(policePage, 'episode-safe-and-well');
+
+    await fillTime(page, 'scheduled_for', new Date(Date.now() + 24 * 3600 * 1000));
+    await page.check('#independent');
+    await page.click('button:has-text("Offer the interview")');
+    await page.waitForSelector('text=Someone else changed this episode');
+    assert.match(await page.locator('#allowed-events').innerText(), /Offer the return interview/);
+    assert.match(await page.locator('#timeline').innerText(), /Safe and well check recorded/);
+    await checkPage(page, 'episode-412');
+
+    await clickEvent(page, 'Offer the return interview');
+    await fillTime(page, 'scheduled_for', new Date(Date.now() - 2 * 3600 * 1000));
+    await page.check('#independent');
+    await page.click('button:has-text("Offer the interview")');
+    await page.waitForSelector('.govuk-error-summary');
+    assert.ok(await page.locator('.govuk-error-summary a[href="#scheduled_for-day"]').count() === 1,
+      await page.locator('.govuk-error-summary').innerText());
+    assert.equal(await page.locator('#scheduled_for-error').count(), 1);
+    await checkPage(page, 'offer-422');
+    await fillTime(page, 'scheduled_for', new Date(Date.now() + 24 * 3600 * 1000));
+    await page.click('button:has-text("Offer the interview")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('.govuk-tag').first().innerText(), /Interview offered/);
+    await checkPage(page, 'episode-interview-offered');
+  });
+
+  test('the interview: indicators move the score and the suggestion; a lower judgement needs a reason', async () => {
+    const page = workerPage;
+    await clickEvent(page, 'Record the return interview');
+    await page.waitForSelector('#indicator-score');
+    assert.match(await page.locator('#indicator-score').innerText(), /Score 0.*none/s);
+    await checkPage(page, 'interview-form');
+    const warning = page.locator('#indicator-warning_sign').locator('xpath=ancestor::fieldset').locator('input[type=checkbox]');
+    for (let i = 0; i < 4; i++) await warning.nth(i).check();
+    assert.match(await page.locator('#indicator-score').innerText(), /Score 20.*high/s);
+    await warning.nth(3).uncheck();
+    assert.match(await page.locator('#indicator-score').innerText(), /Score 15.*medium/s);
+    await warning.nth(3).check();
+    await page.check('#cse_risk-3'); // medium, lower than the suggested high
+    await page.waitForSelector('#risk_rationale');
+    await page.click('button:has-text("Record the interview")');
+    await page.waitForSelector('.govuk-error-summary');
+    const summary = await page.locator('.govuk-error-summary').innerText();
+    assert.match(summary, /why the risk is lower than the high risk/);
+    assert.match(summary, /where the interview was held/);
+    await checkPage(page, 'interview-errors');
+    await page.fill('#location', 'School, quiet room');
+    await page.fill('#where_stayed', 'A flat above the takeaway');
+    await page.fill('#with_whom', 'An older man she met online');
+    await page.check('#push_factors');
+    await page.check('#pull_factors-3');
+    await page.check('#harm_disclosed-2'); // no
+    await page.fill('#risk_rationale', 'She is engaging with the safety plan and the carer supervises her phone use');
+    await page.fill('#child_views', 'Wants to keep seeing her friends');
+    await page.fill('#police_intelligence', 'Silver car, partial registration AB12');
+    await page.click('button:has-text("Record the interview")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('main').innerText(), /CSE risk medium/);
+    await checkPage(page, 'episode-interviewed');
+  });
+
+  test('a follow-up action with its owner and due date, done; close refused until the champion signs off', async () => {
+    const page = workerPage;
+    await clickEvent(page, 'Add a follow-up action');
+    await checkPage(page, 'action-form');
+    await page.selectOption('#type', 'cse_referral');
+    await page.fill('#description', 'Refer to the CSE panel');
+    await fillTime(page, 'due_at', new Date(Date.now() + 3 * 24 * 3600 * 1000));
+    await page.click('button:has-text("Add the action")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('#actions').innerText(), /CSE referral[\s\S]*Owner: you/);
+    await checkPage(page, 'episode-follow-up');
+
+    await page.click('#actions a:has-text("Mark as done")');
+    await page.waitForSelector('#outcome');
+    await checkPage(page, 'complete-action-form');
+    await page.fill('#outcome', 'Referred; panel meets on Thursday');
+    await page.click('button:has-text("Mark as done")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.doesNotMatch(await page.locator('#allowed-events').innerText(), /Close the episode/);
+    assert.match(await page.locator('main').innerText(), /signed off by the CSE champion/i);
+    await checkPage(page, 'episode-waiting-for-sign-off');
+
+    await page.goto(`${server.origin}/episodes/${episodeId}/close`);
+    await page.fill('#summary', 'Safe at home; plan agreed');
+    await page.click('button:has-text("Close the episode")');
+    await page.waitForSelector('.govuk-error-summary');
+    const refusal = await page.locator('.govuk-error-summary').innerText();
+    assert.match(refusal, /You cannot do this now/);
+    assert.match(refusal, /sign/i);
+    await checkPage(page, 'close-refused-409');
+
+    const api = await bearer(server.origin, champion);
+    const current = await api('GET', `/api/v1/episodes/${episodeId}`);
+    const signed = await api('POST', `/api/v1/episodes/${episodeId}/sign-off`, { note: 'Reviewed with the panel' },
+      { 'if-match': current.etag });
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+
+    await page.goto(`${server.origin}/episodes/${episodeId}`);
+    await page.waitForSelector('#timeline');
+    assert.match(await page.locator('#timeline').innerText(), /Signed off by the CSE champion/);
+    await clickEvent(page, 'Close the episode');
+    await page.fill('#summary', 'Safe at home; plan agreed');
+    await page.click('button:has-text("Close the episode")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('.govuk-tag').first().innerText(), /Closed/);
+    await checkPage(page, 'episode-closed');
+  });
+
+  test('a child declines the interview: the refusal and the carers’ account', async () => {
+    const api = await bearer(server.origin, police);
+    const child = await api('POST', '/api/v1/children', { given_name: 'Ben', family_name: family, date_of_birth: '2010-09-09',
+      sex: 'male', looked_after: false, responsible_authority: council });
+    const report = await api('POST', '/api/v1/episodes', { child_id: child.body.id, last_seen_at: new Date(Date.now() - 7200e3).toISOString(),
+      last_seen_location: 'Home', circumstances: 'Left after an argument', risk_level: 'low', police_reference: 'NP-2', missing_or_away: 'away' });
+    const returned = await api('POST', `/api/v1/episodes/${report.body.id}/return`, { returned_at: new Date(Date.now() - 3600e3).toISOString(),
+      found_location: 'Friend’s house', returned_to: 'Home' }, { 'if-match': report.etag });
+    assert.equal(returned.status, 200);
+    const page = workerPage;
+    await page.goto(`${server.origin}/episodes/${report.body.id}`);
+    await clickEvent(page, 'Record that the child declined');
+    await checkPage(page, 'decline-form');
+    await page.fill('#reason', 'Does not want to talk about it');
+    await page.fill('#attempts', 'Phoned twice, visited once');
+    await page.fill('#carers_account', 'Mum says he was at a friend’s house in town');
+    await page.click('button:has-text("Record that the child declined")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('main').innerText(), /The child declined/);
+    assert.match(await page.locator('main').innerText(), /Mum says he was at a friend’s house/);
+    await checkPage(page, 'episode-declined');
+  });
+});
+
+describe('figures', () => {
+  test('bytes of the first load, time to My work, API requests of the episode page', async () => {
+    const { page, context } = await open();
+    const bytes = { total: 0, byType: {} };
+    page.on('requestfinished', async (request) => {
+      const sizes = await request.sizes();
+      const size = sizes.responseBodySize + sizes.responseHeadersSize;
+      bytes.total += size;
+      const type = request.resourceType();
+      bytes.byType[type] = (bytes.byType[type] ?? 0) + size;
+    });
+    await page.goto(`${server.origin}/sign-in`);
+    await page.waitForSelector('h1:has-text("Sign in to Homeward")');
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(200);
+    figures.first_load_bytes = bytes.total;
+    figures.first_load_bytes_by_type = { ...bytes.byType };
+    assert.ok(bytes.total <= 150 * 1024, `first load ${bytes.total} bytes`);
+
+    await signIn(page, worker);
+    const state = await context.storageState();
+    const cold = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 375, height: 800 }, storageState: state });
+    const coldPage = await cold.newPage();
+    let started = Date.now();
+    await coldPage.goto(`${server.origin}/my-work`);
+    await coldPage.locator('#my-work-lists').waitFor();
+    figures.my_work_visible_ms_cold = Date.now() - started;
+    started = Date.now();
+    await coldPage.goto(`${server.origin}/my-work`);
+    await coldPage.locator('#my-work-lists').waitFor();
+    figures.my_work_visible_ms_warm = Date.now() - started;
+
+    const calls = [];
+    coldPage.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) calls.push(new URL(r.url()).pathname); });
+    await coldPage.goto(`${server.origin}/episodes/${episodeId}`);
+    await coldPage.waitForSelector('#timeline');
+    await coldPage.waitForLoadState('networkidle');
+    figures.episode_page_api_requests_direct = calls.length;
+    figures.episode_page_api_requests_direct_paths = [...calls];
+    calls.length = 0;
+    await coldPage.click('a:has-text("My work")');
+    await coldPage.waitForSelector('#my-work-lists');
+    calls.length = 0;
+    await coldPage.click('#my-work-lists li a >> nth=0');
+    await coldPage.waitForSelector('#timeline');
+    await coldPage.waitForLoadState('networkidle');
+    figures.episode_page_api_requests_in_app = calls.length;
+    assert.equal(figures.episode_page_api_requests_in_app, 2);
+    await cold.close();
+  });
+});
+
+describe('sessions', () => {
+  test('after the idle limit the next action lands on sign-in saying why, then returns; sign-out', async () => {
+    const short = await startServer({ HOMEWARD_SESSION_IDLE_SECONDS: '3' });
+    try {
+      const { page, context } = await open(short.origin);
+      await page.goto(`${short.origin}/episodes/${episodeId}`);
+      await page.waitForURL(/\/sign-in\?return=/);
+      await page.fill('#username', worker.username);
+      await page.fill('#password', password);
+      await page.click('button:has-text("Sign in")');
+      await page.waitForURL((url) => url.pathname === `/episodes/${episodeId}`);
+      await page.waitForSelector('#timeline');
+      await page.waitForTimeout(4000);
+      await page.click('a:has-text("My work")');
+      await page.waitForURL(/\/sign-in\?reason=idle/);
+      const message = await page.locator('.govuk-notification-banner').innerText();
+      assert.match(message, /signed out after 3 seconds without activity/);
+      assert.equal(new URL(page.url()).searchParams.get('return'), '/my-work');
+      await checkPage(page, 'signed-out-idle');
+      await page.fill('#username', worker.username);
+      await page.fill('#password', password);
+      await page.click('button:has-text("Sign in")');
+      await page.waitForURL((url) => url.pathname === '/my-work');
+      await page.waitForSelector('#my-work-lists');
+
+      await page.click('#sign-out');
+      await page.waitForURL(/\/sign-in\?reason=you_signed_out/);
+      assert.match(await page.locator('.govuk-notification-banner').innerText(), /You have signed out/);
+      await checkPage(page, 'signed-out');
+      assert.equal((await page.context().cookies()).filter((c) => c.name === '__Host-homeward' && c.value).length, 0);
+      await page.goto(`${short.origin}/my-work`);
+      await page.waitForURL(/\/sign-in\?return=%2Fmy-work/);
+      await context.close();
+    } finally {
+      await short.stop();
+    }
+  });
+});

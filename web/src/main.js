@@ -1,0 +1,156 @@
+// Homeward's web application: one page, served by `homeward serve`, that renders each of the
+// application's paths. govuk-frontend's inline js-enabled snippet is replaced by the first line
+// here: the Content-Security-Policy allows no inline script.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, get, onSessionEnded } from './api.js';
+import { html } from './components.js';
+import { currentPath, match, navigate, usePath } from './router.js';
+import { homeFor, setFlash, state } from './state.js';
+import { roleNames } from './words.js';
+import { EventPage } from './pages/events.js';
+import { Episode } from './pages/episode.js';
+import { Report } from './pages/report.js';
+import { SignIn } from './pages/sign_in.js';
+import { MyWork, PoliceWork } from './pages/work.js';
+
+document.body.classList.add('js-enabled', 'govuk-frontend-supported');
+
+function signInPath(reason, returnTo) {
+  const params = new URLSearchParams();
+  if (reason && reason !== 'none') params.set('reason', reason);
+  if (reason === 'idle' && state.session) params.set('idle', String(state.session.idle_timeout_seconds));
+  if (returnTo && !returnTo.startsWith('/sign-in')) params.set('return', returnTo);
+  const text = params.toString();
+  return `/sign-in${text ? `?${text}` : ''}`;
+}
+
+function Header({ session, onSignOut }) {
+  return html`<header class="hw-header">
+    <div class="govuk-width-container">
+      ${session && html`<div class="hw-header__user">
+        <span>${session.user.username} · ${roleNames[session.user.role] ?? session.user.role} · ${session.user.organisation}</span>
+        ${' '}<button type="button" class="hw-header__signout" id="sign-out" onClick=${onSignOut}>Sign out</button>
+      </div>`}
+      <a href="/" class="hw-header__name">Homeward</a>
+    </div>
+  </header>`;
+}
+
+function Navigation({ session, path }) {
+  if (!session) return null;
+  const police = session.user.role === 'police';
+  const items = police
+    ? [['/police', 'Police work'], ['/report', 'Report a child missing']]
+    : [['/my-work', 'My work']];
+  const [pathname] = path.split('?');
+  return html`<section aria-label="Menu" class="govuk-service-navigation" data-module="govuk-service-navigation">
+    <div class="govuk-width-container"><div class="govuk-service-navigation__container">
+      <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+        <ul class="govuk-service-navigation__list" id="navigation">
+          ${items.map(([href, label]) => {
+            const active = pathname === href;
+            return html`<li key=${href} class=${`govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}`}>
+              <a class="govuk-service-navigation__link" href=${href} aria-current=${active ? 'page' : undefined}>
+                ${active ? html`<strong class="govuk-service-navigation__active-fallback">${label}</strong>` : label}</a>
+            </li>`;
+          })}
+        </ul>
+      </nav>
+    </div></div>
+  </section>`;
+}
+
+function Redirect({ to }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function NotFound() {
+  return html`<h1 class="govuk-heading-l">Page not found</h1>
+    <p class="govuk-body">If you typed the web address, check it is correct.</p>
+    <p class="govuk-body"><a class="govuk-link" href="/">Go to your work</a></p>`;
+}
+
+const titles = [
+  ['/sign-in', 'Sign in'],
+  ['/my-work', 'My work'],
+  ['/police', 'Police work'],
+  ['/report', 'Report a child missing'],
+  ['/episodes/:id', 'Episode'],
+  ['/episodes/:id/:event', 'Episode'],
+];
+
+function Page({ path, session, setSession }) {
+  if (match('/sign-in', path)) return html`<${SignIn} onSignedIn=${setSession} />`;
+  if (!session) return null;
+  if (match('/', path)) return html`<${Redirect} to=${homeFor(session)} />`;
+  if (match('/my-work', path)) return html`<${MyWork} />`;
+  if (match('/police', path)) return html`<${PoliceWork} />`;
+  if (match('/report', path)) return html`<${Report} />`;
+  let params = match('/episodes/:id', path);
+  if (params) return html`<${Episode} key=${params.id} id=${params.id} />`;
+  params = match('/episodes/:id/:event', path);
+  if (params) return html`<${EventPage} key=${path} id=${params.id} event=${params.event} />`;
+  return html`<${NotFound} />`;
+}
+
+function App() {
+  const path = usePath();
+  const [session, setSessionState] = useState(undefined); // undefined: not yet known
+  const setSession = (value) => {
+    state.session = value;
+    setSessionState(value);
+  };
+
+  useEffect(() => {
+    onSessionEnded((reason) => {
+      // A page's requests run together: the first 401 leads to sign-in, the others are the same news.
+      if (!state.session || currentPath().startsWith('/sign-in')) return;
+      const back = signInPath(reason, currentPath());
+      state.episodes.clear();
+      setSession(null);
+      navigate(back, { replace: true });
+    });
+    get('/api/v1/session', { quiet401: true })
+      .then(({ data }) => setSession(data))
+      .catch((error) => {
+        setSession(null);
+        if (!currentPath().startsWith('/sign-in')) {
+          navigate(signInPath(error.problem?.reason, currentPath()), { replace: true });
+        }
+      });
+  }, []);
+
+  useEffect(() => {
+    const [pathname] = path.split('?');
+    const title = titles.find(([pattern]) => match(pattern, pathname))?.[1] ?? 'Homeward';
+    document.title = `${title} – Homeward`;
+    window.scrollTo(0, 0);
+  }, [path]);
+
+  async function signOut() {
+    try {
+      await api('DELETE', '/api/v1/session', { quiet401: true });
+    } catch {
+      // Signed out already: the page below says so either way.
+    }
+    state.episodes.clear();
+    setSession(null);
+    setFlash(null);
+    navigate('/sign-in?reason=you_signed_out', { replace: true });
+  }
+
+  if (session === undefined) return null;
+  return html`<${Header} session=${session} onSignOut=${signOut} />
+    <${Navigation} session=${session} path=${path} />
+    <div class="govuk-width-container">
+      <main class="govuk-main-wrapper" id="main-content">
+        <${Page} path=${path} session=${session} setSession=${setSession} />
+      </main>
+    </div>`;
+}
+
+const root = document.getElementById('app');
+root.textContent = '';
+render(html`<${App} />`, root);
