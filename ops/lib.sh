@@ -107,11 +107,22 @@ pg_stop() {
     fi
 }
 
-# pg_create_db DIR PORT NAME: creates the database unless it exists.
+# pg_create_roles DIR PORT: the owner role that runs migrations and owns the schema
+# (homeward_owner) and the application's role that serve connects as (homeward_app: it may
+# insert into the audit trail, never update or delete it); made unless they exist.
+pg_create_roles() {
+    local dir=$1 port=$2 role
+    for role in homeward_owner homeward_app; do
+        as_pg "$PG_BIN/psql" -h "$dir/run" -p "$port" -U postgres -d postgres -qtAc \
+            "do \$\$ begin if not exists (select from pg_roles where rolname = '$role') then create role $role login; end if; end \$\$" >/dev/null
+    done
+}
+
+# pg_create_db DIR PORT NAME [OWNER]: creates the database unless it exists.
 pg_create_db() {
-    local dir=$1 port=$2 name=$3
+    local dir=$1 port=$2 name=$3 owner=${4:-postgres}
     if ! as_pg "$PG_BIN/../bin/psql" -h "$dir/run" -p "$port" -U postgres -d postgres -tAc \
         "select 1 from pg_database where datname = '$name'" | grep -q 1; then
-        as_pg "$PG_BIN/createdb" -h "$dir/run" -p "$port" -U postgres "$name"
+        as_pg "$PG_BIN/createdb" -h "$dir/run" -p "$port" -U postgres -O "$owner" "$name"
     fi
 }

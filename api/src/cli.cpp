@@ -8,10 +8,12 @@
 #include "homeward/api/server.hpp"
 #include "homeward/api/settings.hpp"
 #include "homeward/api/webhook_client.hpp"
+#include "homeward/db/audit.hpp"
 #include "homeward/db/migrations.hpp"
 #include "homeward/db/pool.hpp"
 #include "homeward/services/administration.hpp"
 #include "homeward/services/audit.hpp"
+#include "homeward/services/checkpoints.hpp"
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/emails.hpp"
 #include "homeward/services/errors.hpp"
@@ -22,11 +24,14 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <thread>
 
@@ -50,7 +55,11 @@ Commands:
                                (roles: police, social_worker, manager, cse_champion, admin);
                                --team puts them in their organisation's team of that name
                                (made if new), --email is where their email alerts go
-  audit verify                 check the audit trail end to end; exit 1 if any entry is broken
+  audit verify [--checkpoint FILE --public-key FILE]
+                               check the audit trail end to end; exit 1 if any entry is broken,
+                               or if it does not hold what the last checkpoint in FILE signed
+  audit keygen --out FILE      make an Ed25519 key for signing checkpoints (FILE, mode 0600) and
+                               print its public key
   check-database               connect and print the server version
   demo                         add demo organisations, users (printing their passwords once)
                                and cases in every state, for trying Homeward; refused when the
@@ -140,7 +149,7 @@ double milliseconds_since(std::chrono::steady_clock::time_point started) {
 class periodic {
 public:
     using pass_function = std::function<void(const std::atomic<bool>& stopping)>;
-    periodic(std::chrono::seconds interval, pass_function pass)
+    periodic(std::chrono::milliseconds interval, pass_function pass)
         : interval_(interval), pass_(std::move(pass)) {}
     ~periodic() { stop(); }
     periodic(const periodic&) = delete;
@@ -180,7 +189,7 @@ public:
     }
 
 private:
-    std::chrono::seconds interval_;
+    std::chrono::milliseconds interval_;
     pass_function pass_;
     std::mutex mutex_;
     std::condition_variable wake_;
@@ -242,6 +251,9 @@ int serve() {
     const auto& cfg = rt.config;
     services::session_rules session_rules;
     session_rules.idle = cfg.session_idle;
+    // Reads' audit entries share durable commits (one flush serves many reads).
+    db::audit::batcher audit_reads{rt.pool};
+    rt.env.audit_reads = &audit_reads;
     router handler{rt.env, session_rules};
     server_options options;
     options.host = cfg.listen_host;
@@ -344,6 +356,24 @@ int serve() {
                                               {"duration_ms", milliseconds_since(started)}});
             }
         }};
+    // The sequencer chains committed audit entries several times a second; checkpoints sign the
+    // chain's head at their interval and once more when serve stops.
+    periodic sequencer{cfg.sequence_interval,
+                       [&](const std::atomic<bool>&) { services::sequence_audit(rt.env); }};
+    const services::checkpoint_witness witness{
+        cfg.witness_file, cfg.witness_organisation.empty()
+                              ? std::nullopt
+                              : std::optional<std::string>{cfg.witness_organisation}};
+    const auto sign = [&] {
+        if (const auto made = services::sign_checkpoint(rt.env, cfg.audit_signing_key, witness)) {
+            process_log().info("audit_checkpoint", {{"seq", made->seq}, {"hash", made->hash_hex}});
+        }
+    };
+    periodic checkpointer{cfg.checkpoint_interval, [&](const std::atomic<bool>&) { sign(); }};
+    sequencer.start("audit_sequencing_failed");
+    if (!cfg.audit_signing_key.empty()) {
+        checkpointer.start("audit_checkpoint_failed");
+    }
     sweeper.start("sweep_failed");
     deliverer.start("webhook_delivery_failed");
     if (!cfg.smtp_url.empty()) {
@@ -353,9 +383,22 @@ int serve() {
     sweeper.request_stop();
     deliverer.request_stop();
     emailer.request_stop();
+    sequencer.request_stop();
+    checkpointer.request_stop();
     sweeper.stop();
     deliverer.stop();
     emailer.stop();
+    sequencer.stop();
+    checkpointer.stop();
+    // What was read and written up to the end is chained, and signed for the witness.
+    try {
+        services::sequence_audit(rt.env);
+        if (!cfg.audit_signing_key.empty()) {
+            sign();
+        }
+    } catch (const std::exception& error) {
+        process_log().error("audit_final_checkpoint_failed", {{"error", first_line(error.what())}});
+    }
     process_log().info("stopped");
     return 0;
 }
@@ -409,11 +452,42 @@ int user_add(const std::vector<std::string>& args, std::istream& in) {
     return 0;
 }
 
-int audit_verify(std::ostream& err) {
+std::string read_whole_file(const std::string& path, const std::string& what) {
+    std::ifstream file{path};
+    if (!file) {
+        throw usage_error(what + ": cannot read " + path);
+    }
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+int audit_verify(const std::vector<std::string>& args, std::ostream& err) {
+    const auto given = options(args, 2, {}, {}, {"--checkpoint", "--public-key"});
+    if (given.contains("--checkpoint") != given.contains("--public-key")) {
+        throw usage_error("--checkpoint and --public-key go together");
+    }
     runtime rt{load_settings(process_environment(), false)};
     const auto verdict = services::verify_audit(rt.env);
+    if (verdict.intact() && given.contains("--checkpoint")) {
+        const auto checked = services::verify_checkpoint(
+            rt.env, read_whole_file(given.at("--checkpoint"), "--checkpoint"),
+            read_whole_file(given.at("--public-key"), "--public-key"));
+        if (!checked.valid) {
+            process_log().error("audit_checkpoint_refuted", {{"problem", checked.problem}});
+            err << "homeward: the audit trail does not hold what the checkpoint signed: "
+                << checked.problem << '\n';
+            return 1;
+        }
+        process_log().info("audit_checkpoint_holds", {{"seq", checked.seq}});
+    }
     if (verdict.intact()) {
-        process_log().info("audit_trail_intact", {{"entries", verdict.entries}});
+        process_log().info("audit_trail_intact",
+                           {{"entries", verdict.entries},
+                            {"unchained", verdict.unchained},
+                            {"oldest_unchained_ms",
+                             verdict.oldest_unchained ? log_value{verdict.oldest_unchained->count()}
+                                                      : log_value{nullptr}}});
         return 0;
     }
     process_log().error("audit_trail_broken",
@@ -465,8 +539,25 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
         return user_add(args, in);
     }
     if (command == "audit" && sub == "verify") {
-        options(args, 2, {});
-        return audit_verify(err);
+        return audit_verify(args, err);
+    }
+    if (command == "audit" && sub == "keygen") {
+        const auto given = options(args, 2, {"--out"});
+        if (std::filesystem::exists(given.at("--out"))) {
+            throw usage_error("--out: " + given.at("--out") + " exists; refusing to replace a key");
+        }
+        const auto key = services::new_signing_key();
+        {
+            std::ofstream file{given.at("--out")};
+            file << key.private_pem;
+            if (!file) {
+                throw usage_error("--out: cannot write " + given.at("--out"));
+            }
+        }
+        std::filesystem::permissions(given.at("--out"), std::filesystem::perms::owner_read |
+                                                            std::filesystem::perms::owner_write);
+        out << key.public_pem;
+        return 0;
     }
     if (command == "check-database") {
         options(args, 1, {});

@@ -56,8 +56,11 @@ std::string new_password() {
 class story {
 public:
     explicit story(const services::environment& env)
-        : real_now_(env.now()), clock_(real_now_),
-          env_{env.pool, env.policy, env.catalogue, [this] { return clock_; }, {}} {}
+        : real_now_(env.now()), clock_(real_now_), env_{env.pool,
+                                                        env.policy,
+                                                        env.catalogue,
+                                                        [this] { return clock_; },
+                                                        {}} {}
 
     // Sets the clock to this long before now, and names that moment.
     std::string at(std::chrono::seconds ago) {
@@ -132,11 +135,10 @@ json::object interview_body(const std::string& at, std::string_view risk,
 enum class stage { missing, returned, offered, interviewed, follow_up, closed, cancelled };
 
 // One episode told to a stage: report `ago`, return a day later, then the interview's steps.
-void tell(story& s, const people& p, const std::string& child, std::chrono::hours ago,
-          stage until, std::string_view cse = "none", bool assigned = true,
-          bool safe_and_well = true) {
-    const auto episode = s.report(p.police, child, ago, "Bus station, Queen Street",
-                                  ago > 6h ? "medium" : "high");
+void tell(story& s, const people& p, const std::string& child, std::chrono::hours ago, stage until,
+          std::string_view cse = "none", bool assigned = true, bool safe_and_well = true) {
+    const auto episode =
+        s.report(p.police, child, ago, "Bus station, Queen Street", ago > 6h ? "medium" : "high");
     if (until == stage::missing) {
         return;
     }
@@ -205,14 +207,14 @@ void tell(story& s, const people& p, const std::string& child, std::chrono::hour
 }
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 36> children{{
-    {"Amy", "Smith"},      {"Ben", "Walker"},    {"Chloe", "Hughes"},  {"Daniel", "Price"},
-    {"Ellie", "Morgan"},   {"Finley", "Shaw"},   {"Grace", "Bennett"}, {"Harvey", "Cole"},
-    {"Isla", "Murray"},    {"Jack", "Pearson"},  {"Katie", "Lloyd"},   {"Liam", "Fletcher"},
-    {"Maisie", "Ward"},    {"Noah", "Barker"},   {"Olivia", "Dunn"},   {"Preston", "Hale"},
-    {"Ruby", "Kirk"},      {"Sam", "Holmes"},    {"Tia", "Rowe"},      {"Usman", "Iqbal"},
-    {"Violet", "Nash"},    {"Wyatt", "Booth"},   {"Yasmin", "Akhtar"}, {"Zac", "Pritchard"},
-    {"Aisha", "Begum"},    {"Bailey", "Frost"},  {"Caitlin", "Webb"},  {"Dylan", "Marsh"},
-    {"Erin", "Fowler"},    {"Freddie", "Lamb"},  {"Georgia", "Reid"},  {"Harley", "Doyle"},
+    {"Amy", "Smith"},       {"Ben", "Walker"},   {"Chloe", "Hughes"},  {"Daniel", "Price"},
+    {"Ellie", "Morgan"},    {"Finley", "Shaw"},  {"Grace", "Bennett"}, {"Harvey", "Cole"},
+    {"Isla", "Murray"},     {"Jack", "Pearson"}, {"Katie", "Lloyd"},   {"Liam", "Fletcher"},
+    {"Maisie", "Ward"},     {"Noah", "Barker"},  {"Olivia", "Dunn"},   {"Preston", "Hale"},
+    {"Ruby", "Kirk"},       {"Sam", "Holmes"},   {"Tia", "Rowe"},      {"Usman", "Iqbal"},
+    {"Violet", "Nash"},     {"Wyatt", "Booth"},  {"Yasmin", "Akhtar"}, {"Zac", "Pritchard"},
+    {"Aisha", "Begum"},     {"Bailey", "Frost"}, {"Caitlin", "Webb"},  {"Dylan", "Marsh"},
+    {"Erin", "Fowler"},     {"Freddie", "Lamb"}, {"Georgia", "Reid"},  {"Harley", "Doyle"},
     {"Imogen", "Crossley"}, {"Jayden", "Stone"}, {"Kayla", "Parkin"},  {"Leo", "Garside"},
 }};
 

@@ -175,7 +175,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const notificatio
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const audit_item& a) {
-    out = json::object{{"seq", a.seq},
+    out = json::object{{"id", a.id},
+                       {"seq", a.seq ? json::value(*a.seq) : json::value(nullptr)},
                        {"at", workflow::format_rfc3339(a.at)},
                        {"request_id", text_json(a.request_id)},
                        {"actor_id", text_json(a.actor_id)},

@@ -236,6 +236,23 @@ settings load_settings(const setting_source& source, bool serving) {
                 result.smtp_ca_file = *ca_file;
             }
         }
+        if (const auto key_file = get("HOMEWARD_AUDIT_SIGNING_KEY")) {
+            result.audit_signing_key = read_file(*key_file, "HOMEWARD_AUDIT_SIGNING_KEY");
+            if (result.audit_signing_key.find("PRIVATE KEY") == std::string::npos) {
+                throw setting_error("HOMEWARD_AUDIT_SIGNING_KEY: " + *key_file +
+                                    " holds no private key (make one with homeward audit keygen)");
+            }
+        }
+        if (const auto interval = get("HOMEWARD_AUDIT_CHECKPOINT_SECONDS")) {
+            result.checkpoint_interval = std::chrono::seconds{static_cast<long>(
+                parse_count(*interval, "HOMEWARD_AUDIT_CHECKPOINT_SECONDS", 1, 86400))};
+        }
+        result.witness_file = get("HOMEWARD_AUDIT_WITNESS_FILE").value_or("");
+        result.witness_organisation = get("HOMEWARD_AUDIT_WITNESS_ORGANISATION").value_or("");
+        if (const auto interval = get("HOMEWARD_AUDIT_SEQUENCE_MS")) {
+            result.sequence_interval = std::chrono::milliseconds{
+                static_cast<long>(parse_count(*interval, "HOMEWARD_AUDIT_SEQUENCE_MS", 10, 10000))};
+        }
         if (const auto interval = get("HOMEWARD_EMAIL_SECONDS")) {
             result.email_interval = std::chrono::seconds{
                 static_cast<long>(parse_count(*interval, "HOMEWARD_EMAIL_SECONDS", 1, 3600))};

@@ -3,6 +3,8 @@
 #include "columns.hpp"
 #include "sql.hpp"
 
+#include <boost/json/parse.hpp>
+
 namespace homeward::db {
 namespace {
 
@@ -51,7 +53,11 @@ namespace {
              "extract(epoch from e.closed_at)::bigint, e.close_summary, "                          \
              "extract(epoch from e.cancelled_at)::bigint, e.cancel_reason, "                       \
              "extract(epoch from e.reopened_at)::bigint, e.reopen_reason, "                        \
-             "extract(epoch from e.updated_at)::bigint "
+             "extract(epoch from e.updated_at)::bigint, (select json_agg(json_build_array(a.id, "   \
+             "a.type, a.description, a.owner_id, a.raised_by, extract(epoch from "                \
+             "a.raised_at)::bigint, extract(epoch from a.due_at)::bigint, a.status, a.outcome, "  \
+             "extract(epoch from a.completed_at)::bigint) order by a.raised_at, a.id) from "      \
+             "actions a where a.episode_id = e.id)::text "
 
 #define RECORD_FROM                                                                                \
     "from episodes e join children c on c.id = e.child_id "                                        \
@@ -276,6 +282,34 @@ episode_record read_record(fields f) {
     e.reopened_at = f.optional_time();
     e.reopen_reason = f.optional_text();
     e.updated_at = f.time();
+    if (const auto actions = f.optional_text()) {
+        // Kept in a local: a range-for over the parsed temporary's array would read freed memory.
+        const auto parsed = boost::json::parse(*actions);
+        for (const auto& item : parsed.as_array()) {
+            const auto& a = item.as_array();
+            const auto text = [&](std::size_t i) { return std::string{a.at(i).as_string()}; };
+            const auto time = [&](std::size_t i) {
+                return time_point{std::chrono::seconds{a.at(i).to_number<std::int64_t>()}};
+            };
+            action_record action;
+            action.id = text(0);
+            action.episode_id = e.id;
+            action.type = stored_text<action_type>(text(1), workflow::parse_action_type);
+            action.description = text(2);
+            action.owner_id = text(3);
+            action.raised_by = text(4);
+            action.raised_at = time(5);
+            action.due_at = time(6);
+            action.status = stored_text<action_status>(text(7), workflow::parse_action_status);
+            if (!a.at(8).is_null()) {
+                action.outcome = text(8);
+            }
+            if (!a.at(9).is_null()) {
+                action.completed_at = time(9);
+            }
+            e.actions.push_back(std::move(action));
+        }
+    }
     return e;
 }
 

@@ -23,6 +23,11 @@ const statement set_webhook_sql{"outbox_set_webhook",
 const statement webhook_sql{"outbox_webhook",
                             "select code, webhook_url, extract(epoch from webhook_updated_at)"
                             "::bigint from organisations where id = $1::uuid"};
+const statement queue_sql{
+    "outbox_queue",
+    "insert into outbox (organisation_id, url, secret, topic, payload) select id, webhook_url, "
+    "webhook_secret, $2, $3::jsonb from organisations where id = $1::uuid and webhook_url is not "
+    "null"};
 const statement claim_sql{
     "outbox_claim",
     "with due as (select id from outbox where status = 'pending' and next_attempt_at <= "
@@ -100,6 +105,12 @@ webhook_row webhook(unit_of_work& uow, std::string_view organisation_id) {
     row.url = f.optional_text();
     row.updated_at = f.optional_time();
     return row;
+}
+
+bool queue_message(unit_of_work& uow, std::string_view organisation_id, std::string_view topic,
+                   const std::string& payload_json) {
+    return run(uow, queue_sql, std::string{organisation_id}, std::string{topic}, payload_json)
+               .affected_rows() == 1;
 }
 
 std::vector<outgoing_message> claim_outbox(unit_of_work& uow, time_point now,

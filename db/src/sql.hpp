@@ -96,6 +96,13 @@ Enum stored(const pqxx::field& field, Parse parse) {
                            ", which this version does not know");
 }
 template <typename Enum, typename Parse>
+Enum stored_text(const std::string& text, Parse parse) {
+    if (const auto value = parse(text)) {
+        return *value;
+    }
+    throw std::logic_error("the database holds \"" + text + "\", which this version does not know");
+}
+template <typename Enum, typename Parse>
 std::optional<Enum> optional_stored(const pqxx::field& field, Parse parse) {
     if (field.is_null()) {
         return std::nullopt;

@@ -171,15 +171,16 @@ child_record create_child(const environment& env, const actor& who,
 }
 
 child_view get_child(const environment& env, const actor& who, std::string_view id) {
-    return run_audited(
-        env, who, {"child.read", "child", std::string{id}}, [&](db::unit_of_work& uow) {
-            require_role(who,
-                         {role::police, role::social_worker, role::manager, role::cse_champion},
-                         "read a child's record");
-            auto child = view_of(env, uow, who, id);
-            audit_success(uow, who, {"child.read", "child", std::string{id}});
-            return child;
-        });
+    return run_read(env, who, {"child.read", "child", std::string{id}},
+                    [&](db::unit_of_work& uow, read_audit& audit) {
+                        require_role(
+                            who,
+                            {role::police, role::social_worker, role::manager, role::cse_champion},
+                            "read a child's record");
+                        auto child = view_of(env, uow, who, id);
+                        audit.read({"child.read", "child", std::string{id}});
+                        return child;
+                    });
 }
 
 child_view record_repeat_review(const environment& env, const actor& who, std::string_view id,
@@ -194,77 +195,81 @@ child_view record_cse_reassessment(const environment& env, const actor& who, std
 
 page<child_record> search_children(const environment& env, const actor& who, std::string_view query,
                                    int limit, const std::optional<std::string>& date_of_birth) {
-    return run_audited(env, who, {"child.search", "child", ""}, [&](db::unit_of_work& uow) {
-        require_role(who, {role::police, role::social_worker, role::manager, role::cse_champion},
-                     "search children");
-        check_limit(limit);
-        if (query.size() < 2 || query.size() > 100 || !workflow::is_clean_text(query)) {
-            refuse_query({{"q", "must be 2 to 100 characters of text"}});
-        }
-        std::optional<std::chrono::sys_days> born;
-        if (date_of_birth) {
-            born = workflow::parse_date(*date_of_birth);
-            if (!born) {
-                refuse_query({{"date_of_birth", "must be a date, YYYY-MM-DD"}});
+    return run_read(
+        env, who, {"child.search", "child", ""}, [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who,
+                         {role::police, role::social_worker, role::manager, role::cse_champion},
+                         "search children");
+            check_limit(limit);
+            if (query.size() < 2 || query.size() > 100 || !workflow::is_clean_text(query)) {
+                refuse_query({{"q", "must be 2 to 100 characters of text"}});
             }
-        }
-        page<child_record> result;
-        if (who.role == role::police) {
-            // Police look a child up by exact name and date of birth to report them; beyond
-            // that they see only children their force has reported.
-            if (!born) {
-                refuse_query({{"date_of_birth", "is required: police find a child by name and "
-                                                "date of birth"}});
+            std::optional<std::chrono::sys_days> born;
+            if (date_of_birth) {
+                born = workflow::parse_date(*date_of_birth);
+                if (!born) {
+                    refuse_query({{"date_of_birth", "must be a date, YYYY-MM-DD"}});
+                }
             }
-            std::string name{query};
-            name.erase(0, name.find_first_not_of(" \t"));
-            name.erase(name.find_last_not_of(" \t") + 1);
-            result.items = db::children::lookup(uow, name, *born, limit);
-        } else {
-            result.items = db::children::search(uow, query, scope_of(who), limit, born);
-        }
-        boost::json::array ids;
-        for (const auto& child : result.items) {
-            ids.emplace_back(child.id);
-        }
-        // What was searched for is a name: the trail keeps the ids it returned, not the text.
-        audit_success(uow, who, {"child.search", "child", ""}, {{"child_ids", std::move(ids)}});
-        return result;
-    });
+            page<child_record> result;
+            if (who.role == role::police) {
+                // Police look a child up by exact name and date of birth to report them; beyond
+                // that they see only children their force has reported.
+                if (!born) {
+                    refuse_query({{"date_of_birth", "is required: police find a child by name and "
+                                                    "date of birth"}});
+                }
+                std::string name{query};
+                name.erase(0, name.find_first_not_of(" \t"));
+                name.erase(name.find_last_not_of(" \t") + 1);
+                result.items = db::children::lookup(uow, name, *born, limit);
+            } else {
+                result.items = db::children::search(uow, query, scope_of(who), limit, born);
+            }
+            boost::json::array ids;
+            for (const auto& child : result.items) {
+                ids.emplace_back(child.id);
+            }
+            // What was searched for is a name: the trail keeps the ids it returned, not the text.
+            audit.read({"child.search", "child", ""}, {{"child_ids", std::move(ids)}});
+            return result;
+        });
 }
 
 page<child_at_risk> children_at_risk(const environment& env, const actor& who,
                                      const std::string& levels, int limit) {
-    return run_audited(env, who, {"child.list_at_risk", "child", ""}, [&](db::unit_of_work& uow) {
-        require_role(who, {role::social_worker, role::manager, role::cse_champion},
-                     "list children by CSE risk");
-        check_limit(limit);
-        std::vector<workflow::cse_risk> wanted;
-        std::size_t start = 0;
-        while (true) {
-            const auto comma = levels.find(',', start);
-            const auto level = workflow::parse_cse_risk(levels.substr(
-                start, comma == std::string::npos ? std::string::npos : comma - start));
-            if (!level) {
-                refuse_query({{"cse_risk", "must be none, low, medium or high, or a list of them "
-                                           "separated by commas"}});
+    return run_read(
+        env, who, {"child.list_at_risk", "child", ""},
+        [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who, {role::social_worker, role::manager, role::cse_champion},
+                         "list children by CSE risk");
+            check_limit(limit);
+            std::vector<workflow::cse_risk> wanted;
+            std::size_t start = 0;
+            while (true) {
+                const auto comma = levels.find(',', start);
+                const auto level = workflow::parse_cse_risk(levels.substr(
+                    start, comma == std::string::npos ? std::string::npos : comma - start));
+                if (!level) {
+                    refuse_query(
+                        {{"cse_risk", "must be none, low, medium or high, or a list of them "
+                                      "separated by commas"}});
+                }
+                wanted.push_back(*level);
+                if (comma == std::string::npos) {
+                    break;
+                }
+                start = comma + 1;
             }
-            wanted.push_back(*level);
-            if (comma == std::string::npos) {
-                break;
+            page<child_at_risk> result;
+            result.items = db::children::at_risk(uow, scope_of(who), wanted, limit);
+            boost::json::array ids;
+            for (const auto& item : result.items) {
+                ids.emplace_back(item.child.id);
             }
-            start = comma + 1;
-        }
-        page<child_at_risk> result;
-        result.items = db::children::at_risk(uow, scope_of(who), wanted, limit);
-        boost::json::array ids;
-        for (const auto& item : result.items) {
-            ids.emplace_back(item.child.id);
-        }
-        audit_success(uow, who, {"child.list_at_risk", "child", ""},
-                      {{"child_ids", std::move(ids)}});
-        return result;
-    });
+            audit.read({"child.list_at_risk", "child", ""}, {{"child_ids", std::move(ids)}});
+            return result;
+        });
 }
 
 } // namespace homeward::services

@@ -95,60 +95,61 @@ constexpr std::initializer_list<role> clock_roles{role::police, role::social_wor
 
 page<overdue_view> overdue_queue(const environment& env, const actor& who,
                                  const overdue_query& query) {
-    return run_audited(env, who, {"overdue.read", "clock", ""}, [&](db::unit_of_work& uow) {
-        require_role(who, clock_roles, "read the overdue queue");
-        check_limit(query.limit);
-        auto filter = filter_of(env, uow, query);
-        if (query.cursor) {
-            const auto cursor = parse_cursor(*query.cursor, cursor_key::number);
-            filter.after_due = cursor.at;
-            filter.after_id = std::stoll(cursor.key);
-        }
-        std::vector<overdue_view> lines;
-        json::array episode_ids;
-        for (auto& item : db::clocks::overdue(uow, scope_of(who), filter)) {
-            if (item.episode_id) {
-                episode_ids.emplace_back(*item.episode_id);
+    return run_read(
+        env, who, {"overdue.read", "clock", ""}, [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who, clock_roles, "read the overdue queue");
+            check_limit(query.limit);
+            auto filter = filter_of(env, uow, query);
+            if (query.cursor) {
+                const auto cursor = parse_cursor(*query.cursor, cursor_key::number);
+                filter.after_due = cursor.at;
+                filter.after_id = std::stoll(cursor.key);
             }
-            lines.push_back({std::move(item), filter.now});
-        }
-        // The queue shows children's names: a read of those episodes.
-        audit_success(uow, who, {"overdue.read", "clock", ""},
-                      {{"episode_ids", std::move(episode_ids)}});
-        return page_of(std::move(lines), query.limit, [](const overdue_view& last) {
-            return cursor_text(last.item.due_at, std::to_string(last.item.clock_id));
+            std::vector<overdue_view> lines;
+            json::array episode_ids;
+            for (auto& item : db::clocks::overdue(uow, scope_of(who), filter)) {
+                if (item.episode_id) {
+                    episode_ids.emplace_back(*item.episode_id);
+                }
+                lines.push_back({std::move(item), filter.now});
+            }
+            // The queue shows children's names: a read of those episodes.
+            audit.read({"overdue.read", "clock", ""}, {{"episode_ids", std::move(episode_ids)}});
+            return page_of(std::move(lines), query.limit, [](const overdue_view& last) {
+                return cursor_text(last.item.due_at, std::to_string(last.item.clock_id));
+            });
         });
-    });
 }
 
 overdue_summary summarise_overdue(const environment& env, const actor& who,
                                   const overdue_query& query) {
-    return run_audited(env, who, {"overdue.summary", "clock", ""}, [&](db::unit_of_work& uow) {
-        require_role(who, clock_roles, "read the overdue queue");
-        const auto filter = filter_of(env, uow, query);
-        overdue_summary summary;
-        for (const auto& row : db::clocks::summary(uow, scope_of(who), filter)) {
-            auto kind = std::find_if(summary.by_kind.begin(), summary.by_kind.end(),
-                                     [&](const auto& k) { return k.kind == row.kind; });
-            if (kind == summary.by_kind.end()) {
-                kind = summary.by_kind.insert(summary.by_kind.end(), {row.kind, 0, 0});
+    return run_read(
+        env, who, {"overdue.summary", "clock", ""}, [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who, clock_roles, "read the overdue queue");
+            const auto filter = filter_of(env, uow, query);
+            overdue_summary summary;
+            for (const auto& row : db::clocks::summary(uow, scope_of(who), filter)) {
+                auto kind = std::find_if(summary.by_kind.begin(), summary.by_kind.end(),
+                                         [&](const auto& k) { return k.kind == row.kind; });
+                if (kind == summary.by_kind.end()) {
+                    kind = summary.by_kind.insert(summary.by_kind.end(), {row.kind, 0, 0});
+                }
+                kind->overdue += row.overdue;
+                kind->due_soon += row.due_soon;
+                auto worker =
+                    std::find_if(summary.by_worker.begin(), summary.by_worker.end(),
+                                 [&](const auto& w) { return w.user_id == row.holder_user_id; });
+                if (worker == summary.by_worker.end()) {
+                    worker = summary.by_worker.insert(
+                        summary.by_worker.end(),
+                        {row.holder_user_id, row.holder_username, row.holder_team, 0, 0});
+                }
+                worker->overdue += row.overdue;
+                worker->due_soon += row.due_soon;
             }
-            kind->overdue += row.overdue;
-            kind->due_soon += row.due_soon;
-            auto worker =
-                std::find_if(summary.by_worker.begin(), summary.by_worker.end(),
-                             [&](const auto& w) { return w.user_id == row.holder_user_id; });
-            if (worker == summary.by_worker.end()) {
-                worker = summary.by_worker.insert(
-                    summary.by_worker.end(),
-                    {row.holder_user_id, row.holder_username, row.holder_team, 0, 0});
-            }
-            worker->overdue += row.overdue;
-            worker->due_soon += row.due_soon;
-        }
-        audit_success(uow, who, {"overdue.summary", "clock", ""});
-        return summary;
-    });
+            audit.read({"overdue.summary", "clock", ""});
+            return summary;
+        });
 }
 
 sweep_report sweep_clocks(const environment& env) {

@@ -26,35 +26,39 @@ constexpr std::initializer_list<role> case_roles{role::police, role::social_work
 
 page<notification_item> list_notifications(const environment& env, const actor& who, int limit,
                                            std::optional<std::string> cursor) {
-    return run_audited(env, who, {"notification.list", "notification", ""}, [&](auto& uow) {
-        require_role(who, case_roles, "read case notifications");
-        check_limit(limit);
-        std::optional<workflow::time_point> before;
-        std::optional<std::string> before_id;
-        if (cursor) {
-            const auto after = parse_cursor(*cursor, cursor_key::uuid);
-            before = after.at;
-            before_id = after.key;
-        }
-        auto result = page_of(
-            db::notifications::for_user(uow, scope_of(who), limit, before, before_id), limit,
-            [](const notification_item& last) { return cursor_text(last.created_at, last.id); });
-        // What the list showed, by id: a read of the episodes and children it names.
-        boost::json::array episode_ids;
-        boost::json::array child_ids;
-        for (const auto& item : result.items) {
-            if (item.episode_id) {
-                episode_ids.emplace_back(*item.episode_id);
-            }
-            if (item.child_id) {
-                child_ids.emplace_back(*item.child_id);
-            }
-        }
-        audit_success(
-            uow, who, {"notification.list", "notification", ""},
-            {{"episode_ids", std::move(episode_ids)}, {"child_ids", std::move(child_ids)}});
-        return result;
-    });
+    return run_read(env, who, {"notification.list", "notification", ""},
+                    [&](db::unit_of_work& uow, read_audit& audit) {
+                        require_role(who, case_roles, "read case notifications");
+                        check_limit(limit);
+                        std::optional<workflow::time_point> before;
+                        std::optional<std::string> before_id;
+                        if (cursor) {
+                            const auto after = parse_cursor(*cursor, cursor_key::uuid);
+                            before = after.at;
+                            before_id = after.key;
+                        }
+                        auto result = page_of(db::notifications::for_user(uow, scope_of(who), limit,
+                                                                          before, before_id),
+                                              limit, [](const notification_item& last) {
+                                                  return cursor_text(last.created_at, last.id);
+                                              });
+                        // What the list showed, by id: a read of the episodes and children it
+                        // names.
+                        boost::json::array episode_ids;
+                        boost::json::array child_ids;
+                        for (const auto& item : result.items) {
+                            if (item.episode_id) {
+                                episode_ids.emplace_back(*item.episode_id);
+                            }
+                            if (item.child_id) {
+                                child_ids.emplace_back(*item.child_id);
+                            }
+                        }
+                        audit.read({"notification.list", "notification", ""},
+                                   {{"episode_ids", std::move(episode_ids)},
+                                    {"child_ids", std::move(child_ids)}});
+                        return result;
+                    });
 }
 
 long long unread_notifications(const environment& env, const actor& who) {
@@ -77,51 +81,52 @@ void mark_notification_read(const environment& env, const actor& who, std::strin
 }
 
 page<audit_item> list_audit(const environment& env, const actor& who, const audit_query& query) {
-    return run_audited(env, who, {"audit.read", "audit", ""}, [&](db::unit_of_work& uow) {
-        require_role(who, {role::cse_champion, role::admin}, "read the audit trail");
-        check_limit(query.limit);
-        db::audit::filter filter;
-        std::vector<field_error> errors;
-        if (query.entity_id &&
-            (!workflow::is_clean_text(*query.entity_id) || query.entity_id->size() > 100)) {
-            errors.push_back({"entity_id", "is not an id"});
-        }
-        filter.entity_id = query.entity_id;
-        if (query.actor && !workflow::is_uuid(*query.actor)) {
-            errors.push_back({"actor", "is not a user id"});
-        }
-        filter.actor_id = query.actor;
-        for (const auto& [name, text, target] : {std::tuple{"from", query.from, &filter.from},
-                                                 std::tuple{"to", query.to, &filter.to}}) {
-            if (text) {
-                *target = workflow::parse_rfc3339(*text);
-                if (!*target) {
-                    errors.push_back({name, "must be an RFC 3339 time with offset"});
+    return run_read(
+        env, who, {"audit.read", "audit", ""}, [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who, {role::cse_champion, role::admin}, "read the audit trail");
+            check_limit(query.limit);
+            db::audit::filter filter;
+            std::vector<field_error> errors;
+            if (query.entity_id &&
+                (!workflow::is_clean_text(*query.entity_id) || query.entity_id->size() > 100)) {
+                errors.push_back({"entity_id", "is not an id"});
+            }
+            filter.entity_id = query.entity_id;
+            if (query.actor && !workflow::is_uuid(*query.actor)) {
+                errors.push_back({"actor", "is not a user id"});
+            }
+            filter.actor_id = query.actor;
+            for (const auto& [name, text, target] : {std::tuple{"from", query.from, &filter.from},
+                                                     std::tuple{"to", query.to, &filter.to}}) {
+                if (text) {
+                    *target = workflow::parse_rfc3339(*text);
+                    if (!*target) {
+                        errors.push_back({name, "must be an RFC 3339 time with offset"});
+                    }
                 }
             }
-        }
-        if (query.cursor) {
-            if (query.cursor->empty() || query.cursor->size() > 18 ||
-                query.cursor->find_first_not_of("0123456789") != std::string::npos) {
-                errors.push_back({"cursor", "is not a cursor this server gave"});
-            } else {
-                filter.before_seq = std::stoll(*query.cursor);
+            if (query.cursor) {
+                if (query.cursor->empty() || query.cursor->size() > 18 ||
+                    query.cursor->find_first_not_of("0123456789") != std::string::npos) {
+                    errors.push_back({"cursor", "is not a cursor this server gave"});
+                } else {
+                    filter.before_id = std::stoll(*query.cursor);
+                }
             }
-        }
-        if (!errors.empty()) {
-            refuse_query(std::move(errors));
-        }
-        if (who.role == role::cse_champion) {
-            filter.organisation_id = who.organisation_id;
-        }
-        filter.limit = query.limit;
-        auto result = page_of(db::audit::list(uow, filter), query.limit,
-                              [](const audit_item& last) { return std::to_string(last.seq); });
-        audit_success(uow, who, {"audit.read", "audit", ""},
-                      {{"entity_id", query.entity_id ? boost::json::value(*query.entity_id)
-                                                     : boost::json::value(nullptr)}});
-        return result;
-    });
+            if (!errors.empty()) {
+                refuse_query(std::move(errors));
+            }
+            if (who.role == role::cse_champion) {
+                filter.organisation_id = who.organisation_id;
+            }
+            filter.limit = query.limit;
+            auto result = page_of(db::audit::list(uow, filter), query.limit,
+                                  [](const audit_item& last) { return std::to_string(last.id); });
+            audit.read({"audit.read", "audit", ""},
+                       {{"entity_id", query.entity_id ? boost::json::value(*query.entity_id)
+                                                      : boost::json::value(nullptr)}});
+            return result;
+        });
 }
 
 bool database_ready(const environment& env) {

@@ -81,7 +81,7 @@ struct idempotency_race {
 episode_view view_of(const environment& env, db::unit_of_work& uow, const actor& who,
                      const std::string& id, time_point now) {
     auto record = db::episodes::record(uow, id);
-    auto actions = db::actions::of_episode(uow, id);
+    auto actions = std::move(record.actions);
     const auto clocks = clocks_of(env, record, actions);
     return make_view(env, who, std::move(record), std::move(actions), clocks, now);
 }

@@ -159,6 +159,38 @@ void run_in_transaction(const environment& env, const actor& who, const audit_ta
     }
 }
 
+void read_audit::read(const audit_target& target, const boost::json::object& detail) {
+    entries_.push_back(entry_for(who_, target, "success", detail));
+}
+
+void run_read_in_transaction(const environment& env, const actor& who, const audit_target& target,
+                             const std::function<void(db::unit_of_work&, read_audit&)>& body) {
+    read_audit audit{who};
+    run_in_transaction(env, who, target, [&](db::unit_of_work& uow) { body(uow, audit); });
+    // Durable before the answer leaves: a crash of the server or the database never loses the
+    // entry of a read someone saw.
+    if (audit.entries().empty()) {
+        return;
+    }
+    if (env.audit_reads == nullptr) {
+        run_in_transaction(env, who, target, [&](db::unit_of_work& uow) {
+            db::audit::append_all(uow, audit.entries());
+        });
+        return;
+    }
+    try {
+        for (const auto& entry : audit.entries()) {
+            env.audit_reads->append(entry);
+        }
+    } catch (const db::unavailable& down) {
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
+    } catch (const pqxx::broken_connection& down) {
+        throw failure(failure_kind::unavailable, "the database is unavailable")
+            .with_cause(down.what());
+    }
+}
+
 void require_role(const actor& who, std::initializer_list<workflow::role> roles,
                   std::string_view what) {
     if (std::find(roles.begin(), roles.end(), who.role) == roles.end()) {

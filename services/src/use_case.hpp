@@ -16,6 +16,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace homeward::services {
 
@@ -51,6 +52,37 @@ auto run_audited(const environment& env, const actor& who, const audit_target& t
                            [&](db::unit_of_work& uow) { answer.emplace(body(uow)); });
         return std::move(*answer);
     }
+}
+
+// The audit entries of a read, written durably once the read has been done and before its answer
+// leaves (through the environment's batcher, which shares one commit among many reads).
+class read_audit {
+public:
+    explicit read_audit(const actor& who) : who_(who) {}
+    // Records that the caller read this, with the ids the read showed.
+    void read(const audit_target& target, const boost::json::object& detail = {});
+    std::vector<db::audit_entry>& entries() { return entries_; }
+
+private:
+    const actor& who_;
+    std::vector<db::audit_entry> entries_;
+};
+
+// Runs a read: the body in one transaction (what it reads is consistent), then its audit entries
+// made durable, then the answer. Failures are audited as run_audited's are.
+void run_read_in_transaction(const environment& env, const actor& who,
+                             const audit_target& target,
+                             const std::function<void(db::unit_of_work&, read_audit&)>& body);
+
+template <typename Body>
+auto run_read(const environment& env, const actor& who, const audit_target& target,
+              Body&& body) {
+    using result = std::invoke_result_t<Body&, db::unit_of_work&, read_audit&>;
+    std::optional<result> answer;
+    run_read_in_transaction(env, who, target, [&](db::unit_of_work& uow, read_audit& audit) {
+        answer.emplace(body(uow, audit));
+    });
+    return std::move(*answer);
 }
 
 // Throws failure(forbidden) unless the caller's role is one of these.

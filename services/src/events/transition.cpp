@@ -94,7 +94,7 @@ event_result run_event(const environment& env, const actor& who, const event_cal
             env.fault_injection("after_state_write");
         }
         auto record = db::episodes::record(uow, row->id);
-        auto actions = db::actions::of_episode(uow, row->id);
+        auto actions = std::move(record.actions);
         const auto clocks = clocks_of(env, record, actions);
         db::clocks::save(uow, row->id, row->child_id, clocks);
         audit_success(uow, who, {"episode." + name, "episode", row->id},

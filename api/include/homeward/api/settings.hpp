@@ -63,6 +63,14 @@ struct settings {
     std::string smtp_ca_file;
     std::chrono::seconds email_interval{5};
     int email_max_attempts{8};
+    // Signed checkpoints of the audit trail: the Ed25519 key (PEM, read at start; empty: none are
+    // signed), how often, and the witnesses that receive them (a file, an organisation's webhook).
+    std::string audit_signing_key;
+    std::chrono::seconds checkpoint_interval{300};
+    std::string witness_file;
+    std::string witness_organisation;
+    // How often the sequencer chains what has committed (the most an entry waits, unloaded).
+    std::chrono::milliseconds sequence_interval{100};
 };
 
 // Reads what every command needs (the database, policy, data); with `serving`, also the listen

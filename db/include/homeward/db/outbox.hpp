@@ -26,6 +26,11 @@ struct webhook_row {
 };
 webhook_row webhook(unit_of_work& uow, std::string_view organisation_id);
 
+// Queues a message for the organisation's webhook (to its URL and secret as they are now), when
+// it has one; returns whether it was queued.
+bool queue_message(unit_of_work& uow, std::string_view organisation_id, std::string_view topic,
+                   const std::string& payload_json);
+
 // A message claimed for one delivery attempt.
 struct outgoing_message {
     std::int64_t id{0};

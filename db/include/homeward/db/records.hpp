@@ -253,6 +253,9 @@ struct episode_record {
     std::optional<time_point> reopened_at;
     std::optional<std::string> reopen_reason;
     time_point updated_at{};
+    // Its follow-up actions, oldest first: read in the same statement, so that the page is one
+    // consistent moment in one round trip.
+    std::vector<action_record> actions;
 };
 
 struct history_record {
@@ -343,7 +346,8 @@ struct audit_entry {
 };
 
 struct audit_item {
-    std::int64_t seq{0};
+    std::int64_t id{0};                // the entry's own number, in the order entries were written
+    std::optional<std::int64_t> seq{}; // its place in the chain, once the sequencer has chained it
     time_point at{};
     std::optional<std::string> request_id;
     std::optional<std::string> actor_id;

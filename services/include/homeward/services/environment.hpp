@@ -13,7 +13,10 @@
 
 namespace homeward::db {
 class connection_pool;
+namespace audit {
+class batcher;
 }
+} // namespace homeward::db
 
 namespace homeward::services {
 
@@ -26,6 +29,9 @@ struct environment {
     // Tests only: called inside a transition's transaction right after the state is written,
     // to prove that a failure there leaves nothing behind. Empty in production.
     std::function<void(std::string_view stage)> fault_injection{};
+    // Where reads' audit entries go: a batcher shares one durable commit among many reads (serve
+    // has one). Unset, each read's entry commits in a transaction of its own.
+    db::audit::batcher* audit_reads{nullptr};
 };
 
 // The authenticated caller of a use case.
