@@ -177,6 +177,7 @@ TEST(representation, a_history_entry_says_who_in_which_role_moved_the_episode_fr
     back.version = 2;
     back.detail_json = R"({"found_location":"Park"})";
     history.items = {report, back};
+    history.audience = role::social_worker;
     const auto items = json::value_from(history).at("items").as_array();
     ASSERT_EQ(items.size(), 2U);
     EXPECT_EQ(items[0].at("role"), "police");
@@ -186,6 +187,80 @@ TEST(representation, a_history_entry_says_who_in_which_role_moved_the_episode_fr
     EXPECT_EQ(items[0].at("to_state"), "missing");
     EXPECT_EQ(items[1].at("from_state"), "missing");
     EXPECT_EQ(items[1].at("detail").at("found_location"), "Park");
+}
+
+// What social work wrote for itself (a close's summary, a reopen's reason, the champion's note,
+// an action's outcome) police read only as having happened.
+TEST(representation,
+     police_read_that_social_work_closed_reopened_and_signed_off_not_what_it_wrote) {
+    const auto view_for = [](role audience) {
+        auto view = interviewed_episode(audience);
+        auto& e = view.episode;
+        e.state = workflow::episode_state::follow_up;
+        e.closed_at = noon - 3h;
+        e.close_summary = "Safe at the placement; plan in place";
+        e.reopened_at = noon - 2h;
+        e.reopen_reason = "A new disclosure at school";
+        e.sign_off = db::sign_off_record{noon - 4h, "3f0b6c1e-0000-4000-8000-000000000006",
+                                         "Reviewed the plan"};
+        db::action_record action;
+        action.id = "3f0b6c1e-0000-4000-8000-000000000007";
+        action.description = "Pass the car's plate to the police";
+        action.status = workflow::action_status::done;
+        action.outcome = "Passed on by phone";
+        action.completed_at = noon - 1h;
+        view.actions = {action};
+        return written(view);
+    };
+    const auto police = view_for(role::police);
+    EXPECT_EQ(police.at("closed_at"), "2026-11-28T09:00:00Z");
+    EXPECT_TRUE(police.at("close_summary").is_null());
+    EXPECT_EQ(police.at("reopened_at"), "2026-11-28T10:00:00Z");
+    EXPECT_TRUE(police.at("reopen_reason").is_null());
+    EXPECT_EQ(police.at("sign_off").at("signed_off_at"), "2026-11-28T08:00:00Z");
+    EXPECT_TRUE(police.at("sign_off").at("note").is_null());
+    const auto& police_action = police.at("actions").as_array().at(0);
+    EXPECT_EQ(police_action.at("description"), "Pass the car's plate to the police");
+    EXPECT_EQ(police_action.at("status"), "done");
+    EXPECT_TRUE(police_action.at("outcome").is_null());
+
+    const auto manager = view_for(role::manager);
+    EXPECT_EQ(manager.at("close_summary"), "Safe at the placement; plan in place");
+    EXPECT_EQ(manager.at("reopen_reason"), "A new disclosure at school");
+    EXPECT_EQ(manager.at("sign_off").at("note"), "Reviewed the plan");
+    EXPECT_EQ(manager.at("actions").as_array().at(0).at("outcome"), "Passed on by phone");
+}
+
+// Of the history's detail police read what police wrote and the outcome of social work's events,
+// never the free text written for social work nor the level the indicators suggested.
+TEST(representation, police_read_of_the_history_only_their_own_words_and_social_works_outcomes) {
+    const auto entry = [](std::string event, std::string detail) {
+        db::history_record h;
+        h.at = noon;
+        h.actor_id = "3f0b6c1e-0000-4000-8000-000000000004";
+        h.event = std::move(event);
+        h.to_state = workflow::episode_state::follow_up;
+        h.detail_json = std::move(detail);
+        return h;
+    };
+    services::history_view history;
+    history.items = {
+        entry("risk", R"({"from_risk": "medium", "to_risk": "high", "reason": "Threats"})"),
+        entry("interview", R"({"cse_risk": "high", "suggested_cse_risk": "medium"})"),
+        entry("close", R"({"summary": "Safe at the placement"})"),
+        entry("actions", R"({"type": "cse_referral", "owner_id": "x", "note": "private"})")};
+    history.audience = role::police;
+    const auto police = json::value_from(history).at("items").as_array();
+    ASSERT_EQ(police.size(), 4U);
+    EXPECT_EQ(police[0].at("detail"),
+              json::parse(R"({"from_risk": "medium", "to_risk": "high", "reason": "Threats"})"));
+    EXPECT_EQ(police[1].at("detail"), json::parse(R"({"cse_risk": "high"})"));
+    EXPECT_EQ(police[2].at("detail"), json::object{});
+    EXPECT_EQ(police[3].at("detail"), json::parse(R"({"type": "cse_referral", "owner_id": "x"})"));
+    history.audience = role::cse_champion;
+    const auto champion = json::value_from(history).at("items").as_array();
+    EXPECT_EQ(champion[1].at("detail").at("suggested_cse_risk"), "medium");
+    EXPECT_EQ(champion[2].at("detail").at("summary"), "Safe at the placement");
 }
 
 // The token is written only where it was just made; a session described later never shows it.
