@@ -80,6 +80,14 @@ TEST(migrations, migrating_the_test_database_a_second_time_applies_nothing) {
     EXPECT_EQ(current_schema_version(base_url()), latest_schema_version());
 }
 
+// serve and every command but migrate connect as the application's role, which may not create
+// anything in the schema: it reads the schema's version all the same.
+TEST(migrations, the_application_role_reads_the_schema_version) {
+    migrate(base_url());
+    EXPECT_EQ(current_schema_version(homeward::testing::test_app_database_url()),
+              latest_schema_version());
+}
+
 TEST(migrations, the_url_of_another_database_keeps_server_and_parameters) {
     EXPECT_EQ(url_of_database("postgresql://u@h:5/a", "b"), "postgresql://u@h:5/b");
     EXPECT_EQ(url_of_database("postgresql://u@h:5/a?sslmode=disable", "b"),
