@@ -170,6 +170,16 @@ TEST_F(child_records, police_read_a_child_their_force_has_reported) {
               services::failure_kind::not_found);
 }
 
+// Names are not all ASCII: an officer typing the name in another letter case still finds the
+// child, as the social workers' search does.
+TEST_F(child_records, police_look_up_finds_a_name_in_any_letter_case_beyond_ascii) {
+    const std::string family = "Émilie-Zq" + unique_code().substr(1);
+    const auto child = make_child(family);
+    std::string upper = "ÉMILIE-ZQ" + family.substr(std::string{"Émilie-Zq"}.size());
+    EXPECT_THAT(found(w_.police, upper, "2011-05-17"), ::testing::ElementsAre(child));
+    EXPECT_THAT(found(w_.police, "ALEX " + upper, "2011-05-17"), ::testing::ElementsAre(child));
+}
+
 TEST_F(child_records, another_authority_is_told_the_child_does_not_exist) {
     const auto child = make_child();
     for (const auto& who : {w_.other_social_worker, w_.other_manager}) {
