@@ -212,11 +212,62 @@ TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writer
         }
     });
     EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    services::sequence_audit(env_);
     const auto after = services::verify_audit(env_);
     EXPECT_TRUE(after.intact()) << after.problem;
-    EXPECT_GE(after.entries, before.entries + 40);
+    EXPECT_EQ(after.unchained, 0);
+    EXPECT_GE(after.entries, before.entries + before.unchained + 40);
     EXPECT_EQ(scalar("select count(*) from audit_log"), after.entries);
     EXPECT_EQ(scalar("select max(seq) from audit_log"), after.entries);
+}
+
+// Each serve process runs a sequencer: several passes at once, while writers and readers append,
+// chain every entry exactly once, in one line with no fork and no gap.
+TEST_F(concurrent_use_cases, sequencer_passes_at_once_beside_writers_chain_every_entry_once) {
+    const auto id = episode_in(episode_state::missing);
+    services::sequence_audit(env_);
+    const auto before = services::verify_audit(env_);
+    ASSERT_TRUE(before.intact()) << before.problem;
+    const auto written_before = count("audit_events");
+    std::atomic<int> turn{0};
+    std::atomic<int> writers_left{27};
+    outcomes seen;
+    run_together(30, [&] {
+        const int mine = turn++;
+        try {
+            if (mine % 10 == 9) {
+                // One of three sequencers: passes until the writers are done.
+                while (writers_left > 0) {
+                    services::sequence_audit(env_);
+                }
+                return;
+            }
+            if (mine % 2 == 0) {
+                services::get_episode(env_, w_.social_worker, id);
+            } else {
+                seen.success(services::send_event(
+                    env_, w_.police,
+                    call(episode_event::regrade_risk, id, event_bodies::regrade("high"))));
+            }
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+        --writers_left;
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    services::sequence_audit(env_);
+    const auto after = services::verify_audit(env_);
+    EXPECT_TRUE(after.intact()) << after.problem;
+    EXPECT_EQ(after.unchained, 0);
+    EXPECT_GE(count("audit_events"), written_before + 27);
+    EXPECT_EQ(after.entries, count("audit_events"));
+    EXPECT_EQ(scalar("select max(seq) from audit_chain"), after.entries);
+    EXPECT_EQ(scalar("select count(*) - count(distinct prev_hash) from audit_chain"), 0);
+    EXPECT_EQ(scalar("select count(*) from audit_chain c join audit_chain p on p.seq = c.seq - 1 "
+                     "where c.prev_hash <> p.hash"),
+              0);
 }
 
 } // namespace

@@ -718,7 +718,7 @@ TEST_F(episode_use_cases, reading_an_episode_is_audited) {
     services::get_episode(env_, w_.host_social_worker, id);
     EXPECT_EQ(count_where("audit_log", "entity_id = " + literal(id)), audited + 1);
     EXPECT_EQ(text("select actor_id::text from audit_log where entity_id = " + literal(id) +
-                   " order by seq desc limit 1"),
+                   " order by id desc limit 1"),
               w_.host_social_worker.user_id);
 }
 
@@ -826,7 +826,7 @@ TEST_F(episode_use_cases, every_event_of_an_episode_is_sent_to_its_own_use_case)
         const auto refused = failure_of([&] { services::send_event(env_, who, attempt); });
         EXPECT_EQ(refused.kind(), failure_kind::not_found) << traits.name;
         EXPECT_EQ(text("select action from audit_log where request_id = " +
-                       literal(who.request_id) + " order by seq desc limit 1"),
+                       literal(who.request_id) + " order by id desc limit 1"),
                   "episode." + std::string{traits.name});
     }
 }
@@ -859,7 +859,7 @@ TEST_F(episode_use_cases, a_failure_inside_the_return_transaction_leaves_nothing
     // Nothing of the return's own transaction is left; the attempt itself is audited as an error
     // in a transaction of its own, so that the trail still shows it was made.
     EXPECT_EQ(count("audit_log"), audit + 1);
-    EXPECT_EQ(text("select action || ':' || outcome from audit_log order by seq desc limit 1"),
+    EXPECT_EQ(text("select action || ':' || outcome from audit_log order by id desc limit 1"),
               "episode.return:error");
     EXPECT_EQ(notifications_of(id, "child_returned"), 0);
 

@@ -77,7 +77,7 @@ TEST_F(transactions, each_transition_writes_state_version_history_and_audit_toge
                    " and version = 2"),
               "returned");
     EXPECT_EQ(count("audit_log"), audit_before + 1);
-    EXPECT_EQ(text("select action || ':' || outcome from audit_log order by seq desc limit 1"),
+    EXPECT_EQ(text("select action || ':' || outcome from audit_log order by id desc limit 1"),
               "episode.return:success");
     EXPECT_EQ(count_where("clocks", "episode_id = " + literal(id) +
                                         " and kind in ('safe_and_well', 'interview_offered', "
