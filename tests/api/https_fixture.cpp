@@ -1,6 +1,9 @@
 #include "https_fixture.hpp"
 #include "test_database.hpp"
 
+#include "homeward/db/pool.hpp"
+#include "homeward/workflow/policy.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -75,6 +78,8 @@ https_reply https_call(std::uint16_t port, const std::string& method, const std:
 
 std::string https_test::database_url() { return test_database_url(); }
 
+std::string https_test::app_database_url() { return test_app_database_url(); }
+
 std::string https_test::cert_dir() {
     static const std::string dir = [] {
         const auto path = std::filesystem::temp_directory_path() /
@@ -92,8 +97,20 @@ std::string https_test::cert_dir() {
     return dir;
 }
 
+namespace {
+
+// The server under test connects as the application's own role, as serve does in production: it
+// may append to the audit trail, never change it. One pool per process, like the world's.
+db::connection_pool& app_pool() {
+    static db::connection_pool pool{test_app_database_url(), 8, std::chrono::seconds{60}};
+    return pool;
+}
+
+} // namespace
+
 https_test::https_test()
-    : env_{std::make_unique<services::environment>(make_environment(clock_))} {}
+    : env_{std::make_unique<services::environment>(services::environment{
+          app_pool(), workflow::england_policy(), shared_catalogue(), clock_.source()})} {}
 
 void https_test::SetUp() {
     database_test::SetUp();
@@ -132,6 +149,11 @@ void https_test::restart(services::session_rules rules, api::server_options opti
 }
 
 void https_test::clear_login_attempts() { execute("delete from login_attempts"); }
+
+void https_test::drop_webhook_change_notices(const test_org& organisation) {
+    execute("delete from outbox where organisation_id = " + literal(organisation.id) +
+            "::uuid and topic = 'notification.webhook_changed'");
+}
 
 void https_test::abandon_queued_webhooks() {
     execute("update outbox set status = 'dead', dead_at = now() where status = 'pending'");

@@ -1,7 +1,7 @@
 #pragma once
-// A real Homeward HTTPS server on a free port over the PostgreSQL that ops/test starts, on the one
-// test world (tests/support) and its injected clock, and a small HTTPS client. Tests talk to it
-// exactly as users do.
+// A real Homeward HTTPS server on a free port over the PostgreSQL that ops/test starts, connected
+// as the application's own database role as in production, on the one test world (tests/support)
+// and its injected clock, and a small HTTPS client. Tests talk to it exactly as users do.
 
 #include "world.hpp"
 
@@ -74,15 +74,22 @@ protected:
     // Marks dead every webhook message other tests left queued: they would otherwise be sent
     // (to long-gone receivers) before this test's own.
     void abandon_queued_webhooks();
+    // Setting an organisation's webhook tells its managers (a notification), and like every
+    // notification that notice is queued for the webhook too: tests that count the messages that
+    // follow drop it first (changing_the_webhook_url_tells_the_organisations_managers_... tests it).
+    void drop_webhook_change_notices(const test_org& organisation);
     static std::string password() { return std::string{test_password()}; }
     // The bearer token the default server requires for /metrics.
     static std::string metrics_token() { return "test-metrics-token-0123456789abcdef"; }
     static std::string database_url();
+    // The application's own role (homeward_app), as a real serve connects: it may append to the
+    // audit trail and never change it.
+    static std::string app_database_url();
     static std::string cert_dir();
 
     std::uint16_t port_{0};
     test_clock clock_;
-    // Over the world's shared pool, on clock_.
+    // Over a pool of the application's own role (homeward_app), on clock_.
     std::unique_ptr<services::environment> env_;
     std::unique_ptr<api::router> router_;
     std::unique_ptr<api::server> server_;

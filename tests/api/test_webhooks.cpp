@@ -72,6 +72,7 @@ protected:
         const auto reply =
             put_webhook(admin, authority.code, {{"url", r.url()}, {"secret", secret}});
         ASSERT_EQ(reply.status, 200U) << reply.body;
+        drop_webhook_change_notices(authority);
     }
 
     // The tests' receivers listen on loopback, which a deployment must allow.
@@ -282,6 +283,7 @@ TEST_F(webhooks, a_receiver_that_is_down_does_not_hold_up_other_organisations) {
         put_webhook(admin, neighbour.code, {{"url", neighbour_system.url()}, {"secret", secret}})
             .status,
         200U);
+    drop_webhook_change_notices(neighbour);
     {
         receiver organisation_system{cert_dir()};
         register_receiver(organisation_system);
@@ -369,6 +371,7 @@ TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_
     EXPECT_EQ(set.json().at("configured").as_bool(), true);
     EXPECT_EQ(set.json().at("url").as_string(), "https://example.org/h");
     EXPECT_THAT(set.body, ::testing::Not(HasSubstr(secret)));
+    drop_webhook_change_notices(authority);
     report(police, child);
     EXPECT_EQ(deliveries("pending").size(), 1U);
 
