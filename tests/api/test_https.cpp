@@ -15,6 +15,7 @@
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <openssl/ssl.h>
+#include <pqxx/pqxx>
 
 #include <future>
 #include <set>
@@ -575,6 +576,117 @@ TEST_F(api_over_https, a_notification_is_marked_read_only_by_those_it_is_address
         }
     }
     EXPECT_EQ(post(host_worker, "/api/v1/notifications/not-an-id/read", "").status, 404U);
+}
+
+} // namespace
+} // namespace homeward::testing
+
+// ---- issue 12: hardening ----------------------------------------------------------------------
+
+namespace homeward::testing {
+namespace {
+
+https_reply log_in_with(std::uint16_t port, const std::string& username,
+                        const std::string& password) {
+    return https_call(
+        port, "POST", "/api/v1/session",
+        json::serialize(json::object{{"username", username}, {"password", password}}));
+}
+
+// Finding 1: a 4,000-character username ran the decoy Argon2, failed to be recorded and answered
+// 500; now any name over 128 or password over 1,024 characters is 422 before any work.
+TEST_F(api_over_https, a_username_over_128_or_a_password_over_1024_characters_is_422) {
+    const auto long_name = log_in_with(port_, std::string(129, 'u'), "a password");
+    EXPECT_EQ(long_name.status, 422U) << long_name.body;
+    EXPECT_EQ(long_name.json().at("errors").at(0).at("field"), "username");
+    const auto huge_name = log_in_with(port_, std::string(4000, 'u'), "a password");
+    EXPECT_EQ(huge_name.status, 422U);
+    const auto long_password = log_in_with(port_, "someone", std::string(1025, 'p'));
+    EXPECT_EQ(long_password.status, 422U);
+    EXPECT_EQ(long_password.json().at("errors").at(0).at("field"), "password");
+    EXPECT_EQ(log_in_with(port_, std::string(128, 'u'), std::string(1024, 'p')).status, 401U);
+}
+
+// Finding 9: the 503's body says the database is unavailable and nothing of libpq's text (host,
+// address, port, user); the log keeps the cause.
+TEST_F(api_over_https, a_503_says_only_that_the_database_is_unavailable) {
+    db::connection_pool broken{"postgresql://nobody@127.0.0.1:1/nowhere", 1, 200ms};
+    services::environment env{broken, workflow::england_policy(), env_->catalogue, env_->now};
+    api::router unreachable{env};
+    api::http_request call{boost::beast::http::verb::get, "/api/v1/episodes", 11};
+    call.set(boost::beast::http::field::authorization, "Bearer " + worker.token);
+    api::http_request log_in{boost::beast::http::verb::post, "/api/v1/session", 11};
+    log_in.set(boost::beast::http::field::content_type, "application/json");
+    log_in.body() = json::serialize(json::object{{"username", "someone"}, {"password", "pw"}});
+    log_in.prepare_payload();
+    for (const auto* request : {&call, &log_in}) {
+        const auto response = unreachable.handle(*request, "127.0.0.1");
+        EXPECT_EQ(response.result_int(), 503U) << request->target();
+        EXPECT_EQ(response[boost::beast::http::field::retry_after], "5") << request->target();
+        const auto body = json::parse(response.body()).as_object();
+        EXPECT_EQ(body.at("detail"), "the database is unavailable") << response.body();
+        for (const auto* internal : {"127.0.0.1", "nobody", "nowhere", "port", "connect"}) {
+            EXPECT_THAT(response.body(), ::testing::Not(HasSubstr(internal))) << response.body();
+        }
+    }
+}
+
+// Finding 12: a statement that runs past the statement timeout (here one waiting on a row another
+// transaction holds) is cancelled by PostgreSQL and answered 503, to be tried again; nothing of
+// the event is written.
+TEST_F(api_over_https, a_statement_past_the_statement_timeout_is_503_and_writes_nothing) {
+    const auto episode = report(police, child);
+    const std::string id{episode.at("id").as_string()};
+    db::connection_pool impatient{app_database_url(), 2, 5s, 300ms};
+    services::environment env{impatient, workflow::england_policy(), env_->catalogue, env_->now};
+    api::router router{env};
+    api::http_request regrade{boost::beast::http::verb::post, "/api/v1/episodes/" + id + "/risk",
+                              11};
+    regrade.set(boost::beast::http::field::authorization, "Bearer " + police.token);
+    regrade.set(boost::beast::http::field::content_type, "application/json");
+    regrade.body() = json::serialize(json::object{{"risk_level", "high"}, {"reason", "Threats"}});
+    regrade.prepare_payload();
+
+    pqxx::connection holder{database_url()};
+    pqxx::work held{holder};
+    held.exec("select 1 from episodes where id = " + held.quote(id) + "::uuid for update");
+    const auto started = std::chrono::steady_clock::now();
+    const auto response = router.handle(regrade, "127.0.0.1");
+    const auto waited = std::chrono::steady_clock::now() - started;
+    held.abort();
+
+    EXPECT_EQ(response.result_int(), 503U) << response.body();
+    EXPECT_EQ(response[boost::beast::http::field::retry_after], "5");
+    EXPECT_EQ(json::parse(response.body()).at("detail"), "the database is unavailable");
+    EXPECT_LT(waited, 5s) << "cancelled at the timeout, not left waiting";
+    EXPECT_EQ(version_of(id), 1);
+    EXPECT_EQ(get(police, episode_path(episode)).json().at("risk_level"), "medium");
+    // Tried again once the row is free, it goes through.
+    EXPECT_EQ(router.handle(regrade, "127.0.0.1").result_int(), 200U);
+}
+
+// The fuzzer's finding: bytes that are not UTF-8, or NUL, in a path id, a query value or the
+// Idempotency-Key reached PostgreSQL and answered 500. Each is 400 naming what is wrong.
+TEST_F(api_over_https, a_path_query_or_header_that_is_not_utf8_or_holds_nul_is_400) {
+    const auto episode = report(police, child);
+    for (const std::string target :
+         {"/api/v1/children/%ff%fe", "/api/v1/episodes/%ED%A0%80",
+          "/api/v1/episodes/%ED%A0%80/history", "/api/v1/children?q=%ED%A0%BD",
+          "/api/v1/children?q=a%00b&date_of_birth=2011-05-04", "/api/v1/overdue?authority=%FF",
+          "/api/v1/episodes?state=%00"}) {
+        const auto reply = get(police, target);
+        EXPECT_EQ(reply.status, 400U) << target << ": " << reply.body;
+        EXPECT_THAT(reply.body, HasSubstr("UTF-8, without NUL")) << target;
+    }
+    for (const std::string target :
+         {"/api/v1/audit?entity_id=%FF", "/api/v1/audit?entity_id=%00"}) {
+        EXPECT_EQ(get(champion, target).status, 400U) << target;
+    }
+    const auto bad_key =
+        post(police, "/api/v1/episodes", json::serialize(json::object{{"child_id", child}}),
+             {{"Idempotency-Key", "\xff\xfe"}});
+    EXPECT_THAT(bad_key.status, ::testing::AnyOf(400U, 422U)) << bad_key.body;
+    EXPECT_EQ(post(police, episode_path(episode) + "/risk%00", "{}").status, 400U);
 }
 
 } // namespace

@@ -390,5 +390,85 @@ TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_
     EXPECT_THAT(std::string{dead[0].at("last_error").as_string()}, HasSubstr("no webhook"));
 }
 
+// Issue 12, finding 3: an admin could point an organisation's webhook at their own server and
+// receive its case messages unseen. A change of the URL is told to the organisation's managers
+// (and to no one else) and audited with the URL before and after; setting the same URL again
+// tells no one.
+TEST_F(webhooks, changing_the_webhook_url_tells_the_organisations_managers_and_is_audited) {
+    const auto changes = [&](const test_user& who) {
+        std::vector<json::object> found;
+        const auto reply = get(who, "/api/v1/notifications?limit=200");
+        EXPECT_EQ(reply.status, 200U) << reply.body;
+        const auto listed = reply.json();
+        for (const auto& note : listed.at("items").as_array()) {
+            if (note.at("kind") == "webhook_changed") {
+                found.push_back(note.as_object());
+            }
+        }
+        return found;
+    };
+    ASSERT_EQ(put_webhook(admin, authority.code,
+                          {{"url", "https://receiver.example.org/a"}, {"secret", secret}})
+                  .status,
+              200U);
+    ASSERT_EQ(changes(manager).size(), 1U);
+    ASSERT_EQ(put_webhook(admin, authority.code,
+                          {{"url", "https://elsewhere.example.net/b"}, {"secret", secret}})
+                  .status,
+              200U);
+    const auto told = changes(manager);
+    ASSERT_EQ(told.size(), 2U);
+    const auto body = told.front().at("body").is_string()
+                          ? json::parse(told.front().at("body").as_string())
+                          : told.front().at("body");
+    EXPECT_EQ(body.at("url"), "https://elsewhere.example.net/b");
+    EXPECT_EQ(body.at("previous_url"), "https://receiver.example.org/a");
+    EXPECT_EQ(std::string{body.at("changed_by").as_string()}, admin.username);
+    EXPECT_TRUE(changes(worker).empty()) << "told to the managers, not to every worker";
+    EXPECT_EQ(count_where("audit_log", "action = 'organisation.webhook.set' and outcome = "
+                                       "'success' and actor_id = " +
+                                           literal(admin.id) +
+                                           "::uuid and detail->>'previous_url' = "
+                                           "'https://receiver.example.org/a'"),
+              1);
+    ASSERT_EQ(put_webhook(admin, authority.code,
+                          {{"url", "https://elsewhere.example.net/b"}, {"secret", secret}})
+                  .status,
+              200U);
+    EXPECT_EQ(changes(manager).size(), 2U) << "the same URL again is no change";
+}
+
+// A message goes to the URL, signed with the secret, its organisation had when it was queued: a
+// changed webhook redirects only what is queued afterwards.
+TEST_F(webhooks, a_message_queued_before_the_url_changed_goes_where_it_was_queued_for) {
+    receiver before{cert_dir()};
+    receiver after{cert_dir()};
+    register_receiver(before);
+    report(police, child);
+    const auto moved =
+        put_webhook(admin, authority.code, {{"url", after.url()}, {"secret", secret + "-rotated"}});
+    ASSERT_EQ(moved.status, 200U) << moved.body;
+    drop_webhook_change_notices(authority);
+    advance(60s);
+    EXPECT_EQ(deliver().delivered, 1);
+    const auto to_before = before.requests();
+    ASSERT_EQ(to_before.size(), 1U);
+    EXPECT_TRUE(after.requests().empty());
+    const auto& first = to_before[0];
+    EXPECT_EQ(first.headers.at("homeward-signature"),
+              expected_signature(secret, first.headers.at("homeward-timestamp"), first.body));
+
+    report(police, make_child(worker, authority));
+    advance(60s);
+    EXPECT_EQ(deliver().delivered, 1);
+    EXPECT_EQ(before.requests().size(), 1U);
+    const auto to_after = after.requests();
+    ASSERT_EQ(to_after.size(), 1U);
+    const auto& second = to_after[0];
+    EXPECT_EQ(second.headers.at("homeward-signature"),
+              expected_signature(secret + "-rotated", second.headers.at("homeward-timestamp"),
+                                 second.body));
+}
+
 } // namespace
 } // namespace homeward::testing

@@ -170,6 +170,50 @@ TEST_F(child_records, police_read_a_child_their_force_has_reported) {
               services::failure_kind::not_found);
 }
 
+// Issue 12, finding 2: the child's own clocks and reviews are social work's (a CSE reassessment
+// clock tells that an authority graded CSE risk): the child's view for police has neither, while
+// the authority's has both.
+TEST_F(child_records, police_read_a_child_without_its_own_clocks_or_reviews) {
+    const auto child = make_child();
+    for (int i = 0; i < 3; ++i) {
+        missing_and_back(child);
+    }
+    const auto authority = services::get_child(env_, w_.manager, child);
+    ASSERT_TRUE(authority.repeat_missing);
+    ASSERT_FALSE(authority.clocks.empty()) << "the repeat-missing review is due";
+    services::record_repeat_review(env_, w_.manager, child,
+                                   {{"held_at", at(-1h)}, {"notes", "Reviewed with the school"}});
+    const auto reviewed = services::get_child(env_, w_.manager, child);
+    ASSERT_FALSE(reviewed.reviews.empty());
+
+    const auto police = services::get_child(env_, w_.police, child);
+    EXPECT_EQ(police.child.id, child);
+    EXPECT_EQ(police.episodes.size(), 3U);
+    EXPECT_TRUE(police.clocks.empty());
+    EXPECT_TRUE(police.reviews.empty());
+}
+
+// Police report a child they have not reported before by finding it by its exact name (the family
+// name, or given and family name) and date of birth: never by a part of the name, never by the
+// name alone, and never a child born on another day.
+TEST_F(child_records, police_look_a_child_up_only_by_exact_name_and_date_of_birth) {
+    const std::string family = "Zq" + unique_code().substr(1);
+    const auto child = make_child(family);
+    EXPECT_THAT(found(w_.police, family, "2011-05-17"), ::testing::ElementsAre(child));
+    EXPECT_THAT(found(w_.police, "alex " + family, "2011-05-17"), ::testing::ElementsAre(child));
+    EXPECT_THAT(found(w_.police, "  Alex " + family + " ", "2011-05-17"),
+                ::testing::ElementsAre(child));
+    EXPECT_TRUE(found(w_.police, family.substr(0, family.size() - 1), "2011-05-17").empty());
+    EXPECT_TRUE(found(w_.police, "Alex", "2011-05-17").empty());
+    EXPECT_TRUE(found(w_.police, family, "2011-05-18").empty());
+    const auto without_birthday = failure_of([&] { found(w_.police, family); });
+    EXPECT_EQ(without_birthday.kind(), services::failure_kind::invalid_query);
+    EXPECT_THAT(fields_of(without_birthday), Contains("date_of_birth"));
+    // Found, but not readable: police read only children their force has reported.
+    EXPECT_EQ(failure_of([&] { services::get_child(env_, w_.police, child); }).kind(),
+              services::failure_kind::not_found);
+}
+
 // Names are not all ASCII: an officer typing the name in another letter case still finds the
 // child, as the social workers' search does.
 TEST_F(child_records, police_look_up_finds_a_name_in_any_letter_case_beyond_ascii) {

@@ -225,6 +225,37 @@ TEST_F(clocks_and_overdue,
     EXPECT_EQ(count_where("child_reviews", "child_id = " + literal(child)), 1);
 }
 
+// Issue 12, finding 12: the review fired only when a report made the count exactly the threshold.
+// Now any report at or over it opens the review, unless one is open already: a further report
+// adds to the open review, and one after the review was held opens the next.
+TEST_F(clocks_and_overdue, reports_over_the_threshold_keep_one_review_open_and_open_the_next) {
+    report(child);
+    report(child); // the third in 30 days
+    const auto open_reviews = [&] {
+        return count_where("clocks", "child_id = " + literal(child) +
+                                         " and kind = 'repeat_missing_review' and episode_id is "
+                                         "null and met_at is null and stopped_at is null");
+    };
+    ASSERT_EQ(open_reviews(), 1);
+    advance(1h);
+    report(child); // the fourth: the review is still open
+    EXPECT_EQ(open_reviews(), 1);
+    EXPECT_EQ(count_where("notifications",
+                          "child_id = " + literal(child) + " and kind = 'repeat_missing'"),
+              2)
+        << "the manager and the champion, once";
+    advance(1h);
+    services::record_repeat_review(env_, w_.manager, child, {{"held_at", at(-30min)}});
+    EXPECT_EQ(open_reviews(), 0);
+    advance(1h);
+    report(child); // the fifth in the window, after the review: the next one opens
+    EXPECT_EQ(open_reviews(), 1);
+    EXPECT_EQ(count_where("clocks", "child_id = " + literal(child) +
+                                        " and kind = 'repeat_missing_review' and episode_id is "
+                                        "null"),
+              2);
+}
+
 TEST_F(clocks_and_overdue, a_cse_reassessment_clock_follows_the_interview_and_each_reassessment) {
     const auto interviewed_at = now() - 1h;
     send(w_.social_worker, episode_event::record_interview, episode,

@@ -185,6 +185,33 @@ TEST_F(concurrent_use_cases, two_reports_at_once_that_make_a_child_repeat_missin
               2); // the manager and the champion
 }
 
+// Reports at once that all take the child over the threshold open one review between them: each
+// report locks the child's row before it counts and looks for an open review.
+TEST_F(concurrent_use_cases, reports_at_once_over_the_threshold_open_exactly_one_review) {
+    const auto child = make_child();
+    report(child);
+    report(child);
+    outcomes seen;
+    run_together(6, [&] {
+        try {
+            seen.success(services::report_episode(env_, w_.police, bodies_.report(child), {}));
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 6);
+    EXPECT_EQ(count_where("clocks", "child_id = " + literal(child) +
+                                        " and kind = 'repeat_missing_review' and episode_id is "
+                                        "null"),
+              1);
+    EXPECT_EQ(count_where("notifications",
+                          "child_id = " + literal(child) + " and kind = 'repeat_missing'"),
+              2);
+}
+
 TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writers) {
     const auto first = episode_in(episode_state::missing);
     const auto second = episode_in(episode_state::missing);

@@ -345,6 +345,24 @@ TEST_F(episode_use_cases, raising_an_action_moves_to_follow_up_and_answers_the_a
               1);
 }
 
+// Issue 12, finding 12: the CSE champion may not complete an action, so may not own one; nor may
+// anyone outside the episode's authorities and force. Each is refused naming owner_id, and the
+// episode stays as it was.
+TEST_F(episode_use_cases, an_action_owned_by_the_champion_or_an_outsider_is_refused_naming_owner) {
+    const auto id = episode_in(episode_state::interviewed);
+    for (const auto* owner : {&w_.cse_champion, &w_.admin, &w_.other_social_worker}) {
+        const auto refused =
+            expect_refused(id, failure_kind::invalid_input, w_.social_worker,
+                           episode_event::raise_action, bodies_.action(owner->user_id));
+        EXPECT_THAT(fields_of(refused), ::testing::ElementsAre("owner_id")) << owner->username;
+    }
+    for (const auto* owner : {&w_.manager, &w_.host_social_worker, &w_.police}) {
+        EXPECT_NO_THROW(
+            send(w_.social_worker, episode_event::raise_action, id, bodies_.action(owner->user_id)))
+            << owner->username;
+    }
+}
+
 TEST_F(episode_use_cases, the_owner_completes_an_action_and_the_episode_stays_in_follow_up) {
     const auto id = episode_in(episode_state::follow_up);
     const auto action_id = action_of(id);
