@@ -76,7 +76,7 @@ protected:
     void abandon_queued_webhooks();
     // Setting an organisation's webhook tells its managers (a notification), and like every
     // notification that notice is queued for the webhook too: tests that count the messages that
-    // follow drop it first (changing_the_webhook_url_tells_the_organisations_managers_... tests it).
+    // follow drop it first (test_webhooks.cpp tests the notice itself).
     void drop_webhook_change_notices(const test_org& organisation);
     static std::string password() { return std::string{test_password()}; }
     // The bearer token the default server requires for /metrics.
