@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <cmath>
 
 namespace homeward {
@@ -86,7 +87,13 @@ json::object interview_json(const db::interview_record& i, role audience) {
 // the outcome of social work's events, never the free text written for social work (summaries,
 // notes, reasons) nor the level the indicators suggested.
 json::object police_detail(std::string_view event, const json::value& detail) {
-    static const std::pair<std::string_view, std::initializer_list<std::string_view>> allowed[] = {
+    // Arrays, not initializer lists: an initializer_list held in a pair outlives its elements
+    // (they die with the statement that built the pair), and reading them was undefined.
+    struct shown_keys {
+        std::string_view event;
+        std::array<std::string_view, 3> keys; // unused places are empty
+    };
+    static constexpr shown_keys allowed[] = {
         {"risk", {"from_risk", "to_risk", "reason"}},
         {"cancel", {"reason"}},
         {"assign", {"worker_id"}},
@@ -104,6 +111,9 @@ json::object police_detail(std::string_view event, const json::value& detail) {
             continue;
         }
         for (const auto key : keys) {
+            if (key.empty()) {
+                continue;
+            }
             if (const auto* value = detail.as_object().if_contains(key)) {
                 shown[key] = *value;
             }

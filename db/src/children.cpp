@@ -24,9 +24,9 @@ const statement episodes_of_sql{"children_episodes_of",
 const statement lookup_sql{
     "children_lookup",
     "select " CHILD_COLUMNS("c") " from children c where c.date_of_birth = date '1970-01-01' + "
-                                 "$2::int and (lower(c.family_name) = $1 or lower(c.given_name "
-                                 "|| ' ' || c.family_name) = $1) order by c.family_name, "
-                                 "c.given_name, c.id limit $3"};
+                                 "$2::int and (lower(c.family_name) = lower($1) or "
+                                 "lower(c.given_name || ' ' || c.family_name) = lower($1)) order "
+                                 "by c.family_name, c.given_name, c.id limit $3"};
 const statement lock_for_report_sql{"children_lock_for_report",
                                     "select " CHILD_COLUMNS("c") " from children c where c.id = "
                                                                  "$1::uuid for no key update"};
@@ -35,8 +35,9 @@ const statement report_times_sql{
                              "child_id = $1::uuid and state <> 'cancelled' order by reported_at"};
 const statement search_sql{"children_search",
                            "select " CHILD_COLUMNS("c") " from children c where "
-                                                        "(lower(c.family_name) like $1 || '%' or "
-                                                        "lower(c.given_name) like $1 || '%') and " +
+                                                        "(lower(c.family_name) like lower($1) || "
+                                                        "'%' or lower(c.given_name) like lower($1) "
+                                                        "|| '%') and " +
                                child_scope("c", 2, 3) +
                                " and ($5::int is null or c.date_of_birth = date '1970-01-01' + "
                                "$5::int) order by lower(c.family_name), lower(c.given_name), c.id "
@@ -152,7 +153,7 @@ std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, con
         if (c == '%' || c == '_' || c == '\\') {
             pattern += '\\';
         }
-        pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        pattern += c; // lowered by PostgreSQL, which knows letters beyond ASCII
     }
     std::vector<child_record> list;
     for (const auto& row :
@@ -167,13 +168,10 @@ std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, con
 
 std::vector<child_record> lookup(unit_of_work& uow, std::string_view name,
                                  std::chrono::sys_days born, int limit) {
-    std::string lowered;
-    for (const char c : name) {
-        lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    // Lowered by PostgreSQL on both sides, which knows letters beyond ASCII.
     std::vector<child_record> list;
-    for (const auto& row :
-         run(uow, lookup_sql, lowered, static_cast<int>(born.time_since_epoch().count()), limit)) {
+    for (const auto& row : run(uow, lookup_sql, std::string{name},
+                               static_cast<int>(born.time_since_epoch().count()), limit)) {
         fields f{row};
         list.push_back(read_child(f));
     }

@@ -18,6 +18,15 @@ int version_in(pqxx::transaction_base& tx) {
     return tx.exec1("select coalesce(max(version), 0) from schema_migrations")[0].as<int>();
 }
 
+// Reads only: the application's role (homeward_app) may not create in the schema, and PostgreSQL
+// checks that privilege even for `create table if not exists` of a table that exists.
+int recorded_version(pqxx::transaction_base& tx) {
+    if (tx.exec1("select to_regclass('schema_migrations') is null")[0].as<bool>()) {
+        return 0;
+    }
+    return tx.exec1("select coalesce(max(version), 0) from schema_migrations")[0].as<int>();
+}
+
 } // namespace
 
 int latest_schema_version() {
@@ -26,14 +35,9 @@ int latest_schema_version() {
 }
 
 int current_schema_version(const std::string& url) {
-    // Read only: serve asks this as the application's role, which may not create tables (even
-    // `create table if not exists` needs the right to create in the schema).
     pqxx::connection connection{url};
     pqxx::read_transaction tx{connection};
-    if (tx.exec1("select to_regclass('schema_migrations') is null")[0].as<bool>()) {
-        return 0;
-    }
-    return tx.exec1("select coalesce(max(version), 0) from schema_migrations")[0].as<int>();
+    return recorded_version(tx);
 }
 
 migration_report migrate(const std::string& url) {

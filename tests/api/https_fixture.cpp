@@ -1,11 +1,8 @@
 #include "https_fixture.hpp"
 #include "test_database.hpp"
 
-#include "homeward/api/settings.hpp"
-#include "homeward/db/migrations.hpp"
-#include "homeward/db/repository.hpp"
-#include "homeward/services/passwords.hpp"
-#include "homeward/services/time_text.hpp"
+#include "homeward/db/pool.hpp"
+#include "homeward/workflow/policy.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,12 +12,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 
 #include <cstdlib>
 #include <filesystem>
-#include <random>
-#include <sstream>
 
 namespace homeward::testing {
 namespace {
@@ -29,23 +23,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
-
-std::string& password_hash() {
-    static std::string hash;
-    return hash;
-}
-
-workflow::indicator_catalogue& catalogue() {
-    static workflow::indicator_catalogue loaded = api::load_catalogue(HOMEWARD_SOURCE_DATA_DIR);
-    return loaded;
-}
-
-std::string random_code(const std::string& prefix) {
-    static std::mt19937_64 random{std::random_device{}()};
-    std::ostringstream code;
-    code << prefix << std::hex << std::uppercase << (random() & 0xFFFFFFFFFFULL);
-    return code.str();
-}
 
 } // namespace
 
@@ -101,6 +78,8 @@ https_reply https_call(std::uint16_t port, const std::string& method, const std:
 
 std::string https_test::database_url() { return test_database_url(); }
 
+std::string https_test::app_database_url() { return test_app_database_url(); }
+
 std::string https_test::cert_dir() {
     static const std::string dir = [] {
         const auto path = std::filesystem::temp_directory_path() /
@@ -118,19 +97,26 @@ std::string https_test::cert_dir() {
     return dir;
 }
 
-void https_test::SetUpTestSuite() {
-    db::migrate(database_url());
-    if (password_hash().empty()) {
-        password_hash() = services::hash_password(password());
-    }
+namespace {
+
+// The server under test connects as the application's own role, as serve does in production: it
+// may append to the audit trail, never change it. One pool per process, like the world's.
+db::connection_pool& app_pool() {
+    static db::connection_pool pool{test_app_database_url(), 8, std::chrono::seconds{60}};
+    return pool;
 }
 
-void https_test::TearDownTestSuite() {}
+} // namespace
+
+https_test::https_test()
+    : env_{std::make_unique<services::environment>(services::environment{
+          app_pool(), workflow::england_policy(), shared_catalogue(), clock_.source()})} {}
 
 void https_test::SetUp() {
-    now_ = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())
-               .time_since_epoch()
-               .count();
+    database_test::SetUp();
+    if (HasFatalFailure()) {
+        return;
+    }
     api::server_options options;
     options.metrics_token = metrics_token();
     restart(test_rules(), options);
@@ -153,11 +139,6 @@ void https_test::TearDown() {
 
 void https_test::restart(services::session_rules rules, api::server_options options) {
     TearDown();
-    pool_ = std::make_unique<db::connection_pool>(database_url(), 8);
-    env_ = std::make_unique<services::environment>(
-        services::environment{*pool_, workflow::england_policy(), catalogue(), [this] {
-                                  return workflow::time_point{std::chrono::seconds{now_.load()}};
-                              }});
     router_ = std::make_unique<api::router>(*env_, rules);
     options.port = 0;
     options.tls_cert = cert_dir() + "/cert.pem";
@@ -167,33 +148,20 @@ void https_test::restart(services::session_rules rules, api::server_options opti
     thread_ = std::thread{[this] { server_->run(false); }};
 }
 
-void https_test::clear_login_attempts() {
-    db::unit_of_work uow{*pool_};
-    uow.tx().exec0("delete from login_attempts");
-    uow.commit();
+void https_test::clear_login_attempts() { execute("delete from login_attempts"); }
+
+void https_test::drop_webhook_change_notices(const test_org& organisation) {
+    execute("delete from outbox where organisation_id = " + literal(organisation.id) +
+            "::uuid and topic = 'notification.webhook_changed'");
 }
 
 void https_test::abandon_queued_webhooks() {
-    db::unit_of_work uow{*pool_};
-    uow.tx().exec0("update outbox set status = 'dead', dead_at = now() where status = 'pending'");
-    uow.commit();
+    execute("update outbox set status = 'dead', dead_at = now() where status = 'pending'");
 }
 
-std::string https_test::make_org(const std::string& kind) {
-    const auto code = random_code(kind == "police" ? "P" : "LA");
-    db::unit_of_work uow{*pool_};
-    db::insert_organisation(uow, code, "Organisation " + code, kind);
-    uow.commit();
-    return code;
-}
-
-test_user https_test::make_user(const std::string& role, const std::string& org_code) {
-    db::unit_of_work uow{*pool_};
-    const auto organisation = db::find_organisation_by_code(uow, org_code);
-    const auto username = random_code(role + "-");
-    const auto id = db::insert_user(uow, username, password_hash(), role, organisation->id);
-    uow.commit();
-    return {id, username, log_in(username)};
+test_user https_test::make_user(workflow::role role, const test_org& organisation) {
+    const auto made = testing::make_user(role, organisation);
+    return {made.user_id, made.username, log_in(made.username)};
 }
 
 std::string https_test::log_in(const std::string& username) {
@@ -204,19 +172,28 @@ std::string https_test::log_in(const std::string& username) {
     return reply.status == 201 ? std::string{reply.json().at("token").as_string()} : "";
 }
 
-std::string https_test::at(std::chrono::seconds offset) const {
-    return services::format_rfc3339(workflow::time_point{std::chrono::seconds{now_.load()}} +
-                                    offset);
+namespace {
+
+json::object child_body(const test_org& responsible) {
+    return {{"given_name", "Sam"},           {"family_name", "Taylor"},
+            {"date_of_birth", "2011-05-04"}, {"sex", "unknown"},
+            {"looked_after", true},          {"responsible_authority", responsible.code}};
 }
 
-std::string https_test::make_child(const test_user& by, const std::string& responsible,
-                                   const std::string& host) {
-    json::object body{{"given_name", "Sam"},           {"family_name", "Taylor"},
-                      {"date_of_birth", "2011-05-04"}, {"sex", "unknown"},
-                      {"looked_after", true},          {"responsible_authority", responsible}};
-    if (!host.empty()) {
-        body["host_authority"] = host;
-    }
+} // namespace
+
+std::string https_test::make_child(const test_user& by, const test_org& responsible) {
+    return post_child(by, child_body(responsible));
+}
+
+std::string https_test::make_child(const test_user& by, const test_org& responsible,
+                                   const test_org& host) {
+    auto body = child_body(responsible);
+    body["host_authority"] = host.code;
+    return post_child(by, body);
+}
+
+std::string https_test::post_child(const test_user& by, const json::object& body) {
     const auto reply = post(by, "/api/v1/children", json::serialize(body));
     EXPECT_EQ(reply.status, 201U) << reply.body;
     return reply.status == 201 ? std::string{reply.json().at("id").as_string()} : "";

@@ -1,12 +1,15 @@
 #pragma once
-// A real Homeward HTTPS server on a free port over the PostgreSQL that ops/test starts, with an
-// injected clock, and a small HTTPS client. Tests talk to it exactly as users do.
+// A real Homeward HTTPS server on a free port over the PostgreSQL that ops/test starts, connected
+// as the application's own database role as in production, on the one test world (tests/support)
+// and its injected clock, and a small HTTPS client. Tests talk to it exactly as users do.
+
+#include "world.hpp"
 
 #include "homeward/api/router.hpp"
 #include "homeward/api/server.hpp"
-#include "homeward/db/pool.hpp"
 #include "homeward/services/environment.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <gtest/gtest.h>
 
@@ -43,42 +46,50 @@ struct test_user {
     std::string token;
 };
 
-class https_test : public ::testing::Test {
+class https_test : public database_test {
 protected:
-    static void SetUpTestSuite();
-    static void TearDownTestSuite();
+    https_test();
     void SetUp() override;
     void TearDown() override;
 
     // Starts a server with these rules/options (the default one is started by SetUp).
     void restart(services::session_rules rules, api::server_options options);
 
-    std::string make_org(const std::string& kind);
-    test_user make_user(const std::string& role, const std::string& org_code);
+    // A user of the organisation (made through the world), logged in over HTTPS.
+    test_user make_user(workflow::role role, const test_org& organisation);
     std::string log_in(const std::string& username);
-    std::string make_child(const test_user& by, const std::string& responsible,
-                           const std::string& host = "");
+    std::string make_child(const test_user& by, const test_org& responsible);
+    std::string make_child(const test_user& by, const test_org& responsible, const test_org& host);
+    std::string post_child(const test_user& by, const boost::json::object& body);
     boost::json::object report(const test_user& police, const std::string& child_id);
     https_reply post(const test_user& who, const std::string& target, const std::string& body,
                      std::map<std::string, std::string> headers = {});
     https_reply get(const test_user& who, const std::string& target);
-    std::string at(std::chrono::seconds offset) const; // the injected clock + offset, RFC 3339
-    void advance(std::chrono::seconds by) { now_ += by.count(); }
+    // The injected clock + offset, RFC 3339.
+    std::string at(std::chrono::seconds offset) const { return clock_.at(offset); }
+    void advance(std::chrono::seconds by) { clock_.advance(by); }
 
     static services::session_rules test_rules();
     void clear_login_attempts();
     // Marks dead every webhook message other tests left queued: they would otherwise be sent
     // (to long-gone receivers) before this test's own.
     void abandon_queued_webhooks();
-    static std::string password() { return "correct horse battery staple"; }
+    // Setting an organisation's webhook tells its managers (a notification), and like every
+    // notification that notice is queued for the webhook too: tests that count the messages that
+    // follow drop it first (test_webhooks.cpp tests the notice itself).
+    void drop_webhook_change_notices(const test_org& organisation);
+    static std::string password() { return std::string{test_password()}; }
     // The bearer token the default server requires for /metrics.
     static std::string metrics_token() { return "test-metrics-token-0123456789abcdef"; }
     static std::string database_url();
+    // The application's own role (homeward_app), as a real serve connects: it may append to the
+    // audit trail and never change it.
+    static std::string app_database_url();
     static std::string cert_dir();
 
     std::uint16_t port_{0};
-    std::atomic<std::int64_t> now_{0};
-    std::unique_ptr<db::connection_pool> pool_;
+    test_clock clock_;
+    // Over a pool of the application's own role (homeward_app), on clock_.
     std::unique_ptr<services::environment> env_;
     std::unique_ptr<api::router> router_;
     std::unique_ptr<api::server> server_;

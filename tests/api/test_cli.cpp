@@ -1,6 +1,7 @@
 // The command line of api.md, run in-process against the PostgreSQL that ops/test starts.
 
 #include "homeward/api/cli.hpp"
+#include "homeward/services/checkpoints.hpp"
 
 #include "test_database.hpp"
 #include <gmock/gmock.h>
@@ -192,16 +193,57 @@ TEST_F(command_line, audit_verify_passes_on_the_real_trail_and_fails_on_an_alter
     const auto intact = run({"audit", "verify"});
     EXPECT_EQ(intact.code, 0) << intact.err;
     EXPECT_THAT(intact.out, HasSubstr("\"event\":\"audit_trail_intact\""));
+    // The organisation's entry waits for the sequencer (serve's, or this pass) to be chained.
+    EXPECT_THAT(intact.out, ::testing::Not(HasSubstr("\"unchained\":0,")));
+    query("select audit_sequence(1000000)");
+    EXPECT_THAT(run({"audit", "verify"}).out, HasSubstr("\"unchained\":0,"));
 
-    const auto seq = query("select max(seq) from audit_log");
-    const auto action = query("select action from audit_log where seq = " + seq);
-    query("update audit_log set action = 'tampered' where seq = " + seq);
+    // Altered as the database's superuser: the application's role may not (tests/db).
+    const auto seq = query("select max(seq) from audit_chain");
+    const auto event = "(select event_id from audit_chain where seq = " + seq + ")";
+    const auto action = query("select action from audit_events where id = " + event);
+    query("update audit_events set action = 'tampered' where id = " + event);
     const auto broken = run({"audit", "verify"});
-    query("update audit_log set action = '" + action + "' where seq = " + seq);
+    query("update audit_events set action = '" + action + "' where id = " + event);
     EXPECT_EQ(broken.code, 1);
     EXPECT_THAT(broken.err, HasSubstr("broken at entry " + seq));
     EXPECT_THAT(broken.out, HasSubstr("\"event\":\"audit_trail_broken\",\"entry\":" + seq));
     EXPECT_EQ(run({"audit", "verify"}).code, 0);
+}
+
+TEST_F(command_line, audit_keygen_writes_an_owner_only_private_key_and_prints_its_public_key) {
+    const auto dir = std::filesystem::temp_directory_path() / unique_code("keys-");
+    std::filesystem::create_directories(dir);
+    const auto key = (dir / "signing.pem").string();
+    const auto made = run({"audit", "keygen", "--out", key});
+    ASSERT_EQ(made.code, 0) << made.err;
+    EXPECT_THAT(made.out, StartsWith("-----BEGIN PUBLIC KEY-----"));
+    std::ifstream file{key};
+    const std::string private_pem{std::istreambuf_iterator<char>{file},
+                                  std::istreambuf_iterator<char>{}};
+    EXPECT_THAT(private_pem, StartsWith("-----BEGIN PRIVATE KEY-----"));
+    EXPECT_EQ(homeward::services::public_key_of(private_pem), made.out);
+    const auto mode = std::filesystem::status(key).permissions();
+    EXPECT_EQ(mode & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+    const auto again = run({"audit", "keygen", "--out", key});
+    EXPECT_EQ(again.code, 2);
+    EXPECT_THAT(again.err, HasSubstr("refusing to replace a key"));
+    std::ifstream kept{key};
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>{kept}, std::istreambuf_iterator<char>{}),
+              private_pem);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_F(command_line, audit_verify_takes_a_checkpoint_only_with_a_public_key) {
+    const auto alone = run({"audit", "verify", "--checkpoint", "/nonexistent/witness"});
+    EXPECT_EQ(alone.code, 2);
+    EXPECT_THAT(alone.err, HasSubstr("--checkpoint and --public-key go together"));
+    const auto unreadable = run({"audit", "verify", "--checkpoint", "/nonexistent/witness",
+                                 "--public-key", "/nonexistent/key.pem"});
+    EXPECT_EQ(unreadable.code, 2);
+    EXPECT_THAT(unreadable.err, HasSubstr("cannot read /nonexistent/"));
 }
 
 TEST_F(command_line, every_command_logs_json_lines_and_never_the_password) {

@@ -15,6 +15,7 @@
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <openssl/ssl.h>
+#include <pqxx/pqxx>
 
 #include <future>
 #include <set>
@@ -30,19 +31,22 @@ class api_over_https : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
-        force = make_org("police");
-        other_force = make_org("police");
-        authority = make_org("local_authority");
-        host = make_org("local_authority");
-        other = make_org("local_authority");
-        police = make_user("police", force);
-        worker = make_user("social_worker", authority);
-        manager = make_user("manager", authority);
-        champion = make_user("cse_champion", authority);
-        admin = make_user("admin", authority);
-        host_worker = make_user("social_worker", host);
-        outsider = make_user("social_worker", other);
-        other_police = make_user("police", other_force);
+        if (HasFatalFailure()) {
+            return;
+        }
+        force = make_org(workflow::organisation_kind::police);
+        other_force = make_org(workflow::organisation_kind::police);
+        authority = make_org(workflow::organisation_kind::local_authority);
+        host = make_org(workflow::organisation_kind::local_authority);
+        other = make_org(workflow::organisation_kind::local_authority);
+        police = make_user(workflow::role::police, force);
+        worker = make_user(workflow::role::social_worker, authority);
+        manager = make_user(workflow::role::manager, authority);
+        champion = make_user(workflow::role::cse_champion, authority);
+        admin = make_user(workflow::role::admin, authority);
+        host_worker = make_user(workflow::role::social_worker, host);
+        outsider = make_user(workflow::role::social_worker, other);
+        other_police = make_user(workflow::role::police, other_force);
         child = make_child(worker, authority, host);
     }
 
@@ -78,10 +82,18 @@ protected:
                 {"police_intelligence", "Silver car seen"}};
     }
 
-    std::string force, other_force, authority, host, other;
+    test_org force, other_force, authority, host, other;
     test_user police, worker, manager, champion, admin, host_worker, outsider, other_police;
     std::string child;
 };
+
+// A problem response's detail.
+std::string reply_detail(const https_reply& reply) {
+    const auto body = reply.json();
+    return body.is_object() && body.as_object().contains("detail")
+               ? std::string{body.at("detail").as_string()}
+               : reply.body;
+}
 
 TEST_F(api_over_https, an_episode_walks_from_report_to_close_through_every_role) {
     auto episode = report(police, child);
@@ -302,8 +314,10 @@ TEST_F(api_over_https, an_idempotent_report_retried_returns_the_first_episode) {
     EXPECT_EQ(changed.status, 422U);
 }
 
-TEST_F(api_over_https, five_failed_log_ins_lock_the_account_and_the_right_password_then_gets_429) {
-    const auto user = make_user("manager", authority);
+// A locked account answers exactly as a wrong password does, so that a log-in tells no one which
+// usernames exist; the right password works again once the lock ends.
+TEST_F(api_over_https, five_failed_log_ins_lock_the_account_which_answers_as_a_wrong_password) {
+    const auto user = make_user(workflow::role::manager, authority);
     for (int i = 0; i < 5; ++i) {
         const auto reply =
             https_call(port_, "POST", "/api/v1/session",
@@ -314,8 +328,13 @@ TEST_F(api_over_https, five_failed_log_ins_lock_the_account_and_the_right_passwo
     const auto locked = https_call(
         port_, "POST", "/api/v1/session",
         json::serialize(json::object{{"username", user.username}, {"password", password()}}));
-    EXPECT_EQ(locked.status, 429U);
-    EXPECT_THAT(locked.body, HasSubstr("locked"));
+    const auto wrong = https_call(
+        port_, "POST", "/api/v1/session",
+        json::serialize(json::object{{"username", user.username}, {"password", "wrong again!"}}));
+    EXPECT_EQ(locked.status, 401U);
+    EXPECT_EQ(wrong.status, 401U);
+    EXPECT_THAT(locked.body, ::testing::Not(HasSubstr("locked")));
+    EXPECT_EQ(reply_detail(locked), reply_detail(wrong));
     advance(16min);
     EXPECT_FALSE(log_in(user.username).empty());
 }
@@ -558,6 +577,121 @@ TEST_F(api_over_https, a_notification_is_marked_read_only_by_those_it_is_address
         }
     }
     EXPECT_EQ(post(host_worker, "/api/v1/notifications/not-an-id/read", "").status, 404U);
+}
+
+} // namespace
+} // namespace homeward::testing
+
+// ---- issue 12: hardening ----------------------------------------------------------------------
+
+namespace homeward::testing {
+namespace {
+
+https_reply log_in_with(std::uint16_t port, const std::string& username,
+                        const std::string& password) {
+    return https_call(
+        port, "POST", "/api/v1/session",
+        json::serialize(json::object{{"username", username}, {"password", password}}));
+}
+
+// Finding 1: a 4,000-character username ran the decoy Argon2, failed to be recorded and answered
+// 500; now any name over 128 or password over 1,024 characters is 422 before any work.
+TEST_F(api_over_https, a_username_over_128_or_a_password_over_1024_characters_is_422) {
+    const auto long_name = log_in_with(port_, std::string(129, 'u'), "a password");
+    EXPECT_EQ(long_name.status, 422U) << long_name.body;
+    EXPECT_EQ(long_name.json().at("errors").at(0).at("field"), "username");
+    const auto huge_name = log_in_with(port_, std::string(4000, 'u'), "a password");
+    EXPECT_EQ(huge_name.status, 422U);
+    const auto long_password = log_in_with(port_, "someone", std::string(1025, 'p'));
+    EXPECT_EQ(long_password.status, 422U);
+    EXPECT_EQ(long_password.json().at("errors").at(0).at("field"), "password");
+    EXPECT_EQ(log_in_with(port_, std::string(128, 'u'), std::string(1024, 'p')).status, 401U);
+}
+
+// Finding 9: the 503's body says the database is unavailable and nothing of libpq's text (host,
+// address, port, user); the log keeps the cause.
+TEST_F(api_over_https, a_503_says_only_that_the_database_is_unavailable) {
+    db::connection_pool broken{"postgresql://nobody@127.0.0.1:1/nowhere", 1, 200ms};
+    services::environment env{broken, workflow::england_policy(), env_->catalogue, env_->now};
+    api::router unreachable{env};
+    api::http_request call{boost::beast::http::verb::get, "/api/v1/episodes", 11};
+    call.set(boost::beast::http::field::authorization, "Bearer " + worker.token);
+    api::http_request log_in{boost::beast::http::verb::post, "/api/v1/session", 11};
+    log_in.set(boost::beast::http::field::content_type, "application/json");
+    log_in.body() = json::serialize(json::object{{"username", "someone"}, {"password", "pw"}});
+    log_in.prepare_payload();
+    for (const auto* request : {&call, &log_in}) {
+        const auto response = unreachable.handle(*request, "127.0.0.1");
+        EXPECT_EQ(response.result_int(), 503U) << request->target();
+        EXPECT_EQ(response[boost::beast::http::field::retry_after], "5") << request->target();
+        const auto body = json::parse(response.body()).as_object();
+        EXPECT_EQ(body.at("detail"), "the database is unavailable") << response.body();
+        for (const auto* internal : {"127.0.0.1", "nobody", "nowhere", "port", "connect"}) {
+            EXPECT_THAT(response.body(), ::testing::Not(HasSubstr(internal))) << response.body();
+        }
+    }
+}
+
+// Finding 12: a statement that runs past the statement timeout (here one waiting on a row another
+// transaction holds) is cancelled by PostgreSQL and answered 503, to be tried again; nothing of
+// the event is written.
+TEST_F(api_over_https, a_statement_past_the_statement_timeout_is_503_and_writes_nothing) {
+    const auto episode = report(police, child);
+    const std::string id{episode.at("id").as_string()};
+    db::connection_pool impatient{app_database_url(), 2, 5s, 300ms};
+    services::environment env{impatient, workflow::england_policy(), env_->catalogue, env_->now};
+    api::router router{env};
+    api::http_request regrade{boost::beast::http::verb::post, "/api/v1/episodes/" + id + "/risk",
+                              11};
+    regrade.set(boost::beast::http::field::authorization, "Bearer " + police.token);
+    regrade.set(boost::beast::http::field::content_type, "application/json");
+    regrade.body() = json::serialize(json::object{{"risk_level", "high"}, {"reason", "Threats"}});
+    regrade.prepare_payload();
+
+    pqxx::connection holder{database_url()};
+    pqxx::work held{holder};
+    held.exec("select 1 from episodes where id = " + held.quote(id) + "::uuid for update");
+    const auto started = std::chrono::steady_clock::now();
+    const auto response = router.handle(regrade, "127.0.0.1");
+    const auto waited = std::chrono::steady_clock::now() - started;
+    held.abort();
+
+    EXPECT_EQ(response.result_int(), 503U) << response.body();
+    EXPECT_EQ(response[boost::beast::http::field::retry_after], "5");
+    EXPECT_EQ(json::parse(response.body()).at("detail"), "the database is unavailable");
+    EXPECT_LT(waited, 5s) << "cancelled at the timeout, not left waiting";
+    EXPECT_EQ(version_of(id), 1);
+    EXPECT_EQ(get(police, episode_path(episode)).json().at("risk_level"), "medium");
+    // Tried again once the row is free, it goes through.
+    EXPECT_EQ(router.handle(regrade, "127.0.0.1").result_int(), 200U);
+}
+
+// The fuzzer's finding: bytes that are not UTF-8, or NUL, in a path id, a query value or the
+// Idempotency-Key reached PostgreSQL and answered 500: now 400 (the key, a field of the report,
+// 422), naming what is wrong.
+TEST_F(api_over_https, a_path_or_query_not_utf8_or_holding_nul_is_400_and_such_a_key_422) {
+    const auto episode = report(police, child);
+    for (const std::string target :
+         {"/api/v1/children/%ff%fe", "/api/v1/episodes/%ED%A0%80",
+          "/api/v1/episodes/%ED%A0%80/history", "/api/v1/children?q=%ED%A0%BD",
+          "/api/v1/children?q=a%00b&date_of_birth=2011-05-04", "/api/v1/overdue?authority=%FF",
+          "/api/v1/episodes?state=%00"}) {
+        const auto reply = get(police, target);
+        EXPECT_EQ(reply.status, 400U) << target << ": " << reply.body;
+        EXPECT_THAT(reply.body, HasSubstr("UTF-8, without NUL")) << target;
+    }
+    for (const std::string target :
+         {"/api/v1/audit?entity_id=%FF", "/api/v1/audit?entity_id=%00"}) {
+        EXPECT_EQ(get(champion, target).status, 400U) << target;
+    }
+    const auto bad_key =
+        post(police, "/api/v1/episodes", json::serialize(json::object{{"child_id", child}}),
+             {{"Idempotency-Key", "\xff\xfe"}});
+    // The key is a field of the report (api.md, openapi.json): 422 naming it, as for a key that
+    // is empty or longer than 200 characters.
+    EXPECT_EQ(bad_key.status, 422U) << bad_key.body;
+    EXPECT_THAT(bad_key.body, HasSubstr("Idempotency-Key"));
+    EXPECT_EQ(post(police, episode_path(episode) + "/risk%00", "{}").status, 400U);
 }
 
 } // namespace

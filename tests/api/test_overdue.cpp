@@ -18,18 +18,21 @@ class overdue_over_https : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
-        force = make_org("police");
-        other_force = make_org("police");
-        authority = make_org("local_authority");
-        other = make_org("local_authority");
-        police = make_user("police", force);
-        other_police = make_user("police", other_force);
-        worker = make_user("social_worker", authority);
-        colleague = make_user("social_worker", authority);
-        manager = make_user("manager", authority);
-        champion = make_user("cse_champion", authority);
-        admin = make_user("admin", authority);
-        outsider = make_user("manager", other);
+        if (HasFatalFailure()) {
+            return;
+        }
+        force = make_org(workflow::organisation_kind::police);
+        other_force = make_org(workflow::organisation_kind::police);
+        authority = make_org(workflow::organisation_kind::local_authority);
+        other = make_org(workflow::organisation_kind::local_authority);
+        police = make_user(workflow::role::police, force);
+        other_police = make_user(workflow::role::police, other_force);
+        worker = make_user(workflow::role::social_worker, authority);
+        colleague = make_user(workflow::role::social_worker, authority);
+        manager = make_user(workflow::role::manager, authority);
+        champion = make_user(workflow::role::cse_champion, authority);
+        admin = make_user(workflow::role::admin, authority);
+        outsider = make_user(workflow::role::manager, other);
         child = make_child(worker, authority);
         episode = std::string{report(police, child).at("id").as_string()};
         const std::string path = "/api/v1/episodes/" + episode;
@@ -63,7 +66,8 @@ protected:
         return found;
     }
 
-    std::string force, other_force, authority, other, child, episode;
+    test_org force, other_force, authority, other;
+    std::string child, episode;
     test_user police, other_police, worker, colleague, manager, champion, admin, outsider;
 };
 
@@ -87,7 +91,7 @@ TEST_F(overdue_over_https, each_role_sees_its_own_scope_of_the_queue) {
     EXPECT_EQ(kinds(manager, "&worker_id=" + worker.id), social);
     EXPECT_TRUE(kinds(manager, "&worker_id=" + colleague.id).empty());
     EXPECT_TRUE(kinds(manager, "&kind=safe_and_well").empty());
-    EXPECT_EQ(kinds(manager, "&authority=" + authority), social);
+    EXPECT_EQ(kinds(manager, "&authority=" + authority.code), social);
     EXPECT_TRUE(kinds(worker, "&due_soon=true").empty()) << "the interview is 46 h away";
     advance(23h); // return + 49 h: the interview is due within 24 h
     worker.token = log_in(worker.username);
@@ -113,7 +117,7 @@ TEST_F(overdue_over_https, items_say_whose_work_is_late_and_by_how_much_most_ove
         if (item.at("episode_id").is_string() && item.at("episode_id").as_string() == episode) {
             found = true;
             EXPECT_EQ(item.at("child").at("id").as_string(), child);
-            EXPECT_EQ(item.at("authority").as_string(), authority);
+            EXPECT_EQ(item.at("authority").as_string(), authority.code);
             EXPECT_EQ(item.at("holder").at("user_id").as_string(), worker.id);
             EXPECT_EQ(item.at("holder").at("username").as_string(), worker.username);
             EXPECT_DOUBLE_EQ(item.at("overdue_hours").to_number<double>(), 7.0); // 31 h - 24 h

@@ -1,7 +1,10 @@
 // The real `homeward serve` process: SIGTERM while a request is in flight lets it finish, then
 // the process exits 0; a bad setting stops start-up with one line naming it and exit code 2;
 // SIGHUP replaces the certificate without dropping connections; running out of descriptors
-// neither spins nor floods the log; everything it logs is JSON lines.
+// neither spins nor floods the log; everything it logs is JSON lines. serve connects as the
+// application's own database role, as in production; it signs checkpoints of the audit trail that
+// `homeward audit verify` holds the trail to, and two serve processes on one database chain the
+// trail as one.
 
 #include "https_fixture.hpp"
 #include "webhook_receiver.hpp"
@@ -20,10 +23,12 @@
 #include <openssl/x509.h>
 
 #include <array>
+#include <atomic>
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <spawn.h>
 #include <sstream>
@@ -119,7 +124,7 @@ protected:
     }
 
     static std::vector<std::string> standard_settings(std::uint16_t port) {
-        return {"HOMEWARD_DATABASE_URL=" + database_url(),
+        return {"HOMEWARD_DATABASE_URL=" + app_database_url(),
                 "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
                 "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
                 "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
@@ -154,6 +159,39 @@ protected:
             std::this_thread::sleep_for(50ms);
         }
         return false;
+    }
+
+    struct command_result {
+        int code{0};
+        std::string output; // standard output and error together
+    };
+    // The real binary run once as a command (not serve), against this database URL.
+    static command_result run_homeward(const std::vector<std::string>& args,
+                                       const std::string& database) {
+        const auto output = cert_dir() + "/command-" + unique_code() + ".out";
+        std::string command = "env HOMEWARD_DATABASE_URL='" + database +
+                              "' HOMEWARD_DATA_DIR='" HOMEWARD_SOURCE_DATA_DIR "' '" +
+                              std::string{HOMEWARD_BINARY} + "'";
+        for (const auto& arg : args) {
+            command += " '" + arg + "'";
+        }
+        command += " >" + output + " 2>&1";
+        const int status = std::system(command.c_str());
+        command_result result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(output)};
+        std::filesystem::remove(output);
+        return result;
+    }
+
+    // Polls until the condition holds, up to `bound`; true when it held.
+    static bool within(std::chrono::milliseconds bound, const std::function<bool()>& condition) {
+        const auto until = std::chrono::steady_clock::now() + bound;
+        while (!condition()) {
+            if (std::chrono::steady_clock::now() > until) {
+                return false;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return true;
     }
 
     // Every line the process wrote is one JSON object with a time, a level and an event.
@@ -220,14 +258,14 @@ private:
 };
 
 TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
-    const auto org = make_org("local_authority");
-    const auto user = make_user("manager", org);
+    const auto org = make_org(workflow::organisation_kind::local_authority);
+    const auto user = make_user(workflow::role::manager, org);
     // The real process keeps the default per-address limit; earlier tests' failed log-ins from
     // 127.0.0.1 must not count against this one.
     clear_login_attempts();
     const auto port = free_port();
     const std::string log = cert_dir() + "/serve.log";
-    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + database_url(),
+    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + app_database_url(),
                                    "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
                                    "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
                                    "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
@@ -259,29 +297,31 @@ TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
 
 TEST_F(serve_process, serve_sends_notifications_to_a_registered_webhook) {
     abandon_queued_webhooks();
-    const auto force = make_org("police");
-    const auto authority = make_org("local_authority");
-    const auto admin = make_user("admin", authority);
-    const auto worker = make_user("social_worker", authority);
-    const auto police = make_user("police", force);
+    const auto force = make_org(workflow::organisation_kind::police);
+    const auto authority = make_org(workflow::organisation_kind::local_authority);
+    const auto admin = make_user(workflow::role::admin, authority);
+    const auto worker = make_user(workflow::role::social_worker, authority);
+    const auto police = make_user(workflow::role::police, force);
     receiver organisation_system{cert_dir()};
     request_options options;
     options.token = admin.token;
-    ASSERT_EQ(https_call(port_, "PUT", "/api/v1/organisations/" + authority + "/webhook",
+    ASSERT_EQ(https_call(port_, "PUT", "/api/v1/organisations/" + authority.code + "/webhook",
                          json::serialize(
                              json::object{{"url", organisation_system.url()},
                                           {"secret", "a-shared-secret-of-at-least-32-characters"}}),
                          options)
                   .status,
               200U);
+    drop_webhook_change_notices(authority);
 
     const auto port = free_port();
     const std::string log = cert_dir() + "/serve-webhooks.log";
-    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + database_url(),
+    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + app_database_url(),
                                    "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
                                    "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
                                    "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
                                    "HOMEWARD_WEBHOOK_CA_FILE=" + cert_dir() + "/cert.pem",
+                                   "HOMEWARD_WEBHOOK_ALLOW_PRIVATE=true", // the receiver: loopback
                                    "HOMEWARD_WEBHOOK_SECONDS=1",
                                    std::string{"HOMEWARD_DATA_DIR="} + HOMEWARD_SOURCE_DATA_DIR},
                                   log);
@@ -300,7 +340,7 @@ TEST_F(serve_process, serve_sends_notifications_to_a_registered_webhook) {
 
 TEST_F(serve_process, a_missing_certificate_setting_stops_start_up_with_exit_2) {
     const std::string log = cert_dir() + "/serve-bad.log";
-    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + database_url(),
+    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + app_database_url(),
                                    "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(free_port())},
                                   log);
     EXPECT_EQ(wait_exit(pid), 2);
@@ -387,6 +427,186 @@ TEST_F(serve_process, a_flood_beyond_the_descriptor_limit_is_refused_at_the_cap_
     EXPECT_THAT(text, ::testing::HasSubstr("\"reason\":\"global_cap\""));
     EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("accept_failed")));
     expect_json_lines(text);
+}
+
+// Issue 14: serve signs the chain's head at its interval and once more as it stops, into the
+// witness file; `homeward audit verify --checkpoint` holds the trail to it, and refutes a rewrite
+// of history made with every hash recomputed (which the chain check alone cannot see).
+TEST_F(serve_process, serve_signs_checkpoints_that_audit_verify_holds_and_a_rewrite_refutes) {
+    const auto dir = std::filesystem::path{cert_dir()} / ("audit-" + unique_code());
+    std::filesystem::create_directories(dir);
+    const auto key = (dir / "signing.pem").string();
+    const auto public_key = (dir / "public.pem").string();
+    const auto witness = (dir / "witness.jsonl").string();
+    const auto keygen = run_homeward({"audit", "keygen", "--out", key}, app_database_url());
+    ASSERT_EQ(keygen.code, 0) << keygen.output;
+    const auto pem = keygen.output.find("-----BEGIN PUBLIC KEY-----");
+    ASSERT_NE(pem, std::string::npos) << keygen.output;
+    std::ofstream{public_key} << keygen.output.substr(pem);
+    const auto checkpoints_before = scalar("select coalesce(max(id), 0) from audit_checkpoints");
+
+    const auto manager =
+        make_user(workflow::role::manager, make_org(workflow::organisation_kind::local_authority));
+    const auto port = free_port();
+    const std::string log = (dir / "serve.log").string();
+    auto settings = standard_settings(port);
+    settings.push_back("HOMEWARD_AUDIT_SIGNING_KEY=" + key);
+    settings.push_back("HOMEWARD_AUDIT_WITNESS_FILE=" + witness);
+    settings.emplace_back("HOMEWARD_AUDIT_CHECKPOINT_SECONDS=1");
+    const auto pid = spawn_server(settings, log);
+    ASSERT_TRUE(wait_until_ready(port)) << read_file(log);
+    request_options as_manager;
+    as_manager.token = manager.token;
+    EXPECT_EQ(https_call(port, "GET", "/api/v1/episodes", "", as_manager).status, 200U);
+    EXPECT_TRUE(wait_for_log(log, "\"event\":\"audit_checkpoint\"")) << read_file(log);
+    kill(pid, SIGTERM);
+    ASSERT_EQ(wait_exit(pid), 0) << read_file(log);
+    // One checkpoint at least at the interval, and one more as serve stopped.
+    EXPECT_GE(occurrences(read_file(log), "\"event\":\"audit_checkpoint\""), 2) << read_file(log);
+    EXPECT_GE(occurrences(read_file(witness), "\n"), 2);
+    expect_json_lines(read_file(log));
+
+    const std::vector<std::string> verify{"audit", "verify",       "--checkpoint",
+                                          witness, "--public-key", public_key};
+    const auto holds = run_homeward(verify, app_database_url());
+    EXPECT_EQ(holds.code, 0) << holds.output;
+    EXPECT_THAT(holds.output, ::testing::HasSubstr("\"event\":\"audit_checkpoint_holds\""));
+
+    // The last entry the checkpoint signed, rewritten by the database's superuser with every hash
+    // from it to the head recomputed.
+    std::string last_line;
+    {
+        std::istringstream lines{read_file(witness)};
+        for (std::string line; std::getline(lines, line);) {
+            last_line = line.empty() ? last_line : line;
+        }
+    }
+    const auto signed_seq = json::parse(json::parse(last_line).at("document").as_string())
+                                .at("seq")
+                                .to_number<std::int64_t>();
+    const auto seq = std::to_string(signed_seq);
+    const auto event = " where id = (select event_id from audit_chain where seq = " + seq + ")";
+    const auto original = text("select outcome from audit_events" + event);
+    const auto saved = "audit_saved_" + unique_code();
+    execute("create temporary table " + saved +
+            " as select seq, prev_hash, hash from audit_chain where seq >= " + seq);
+    const auto restore = [&] {
+        execute("update audit_events set outcome = " + literal(original) + event);
+        execute("update audit_chain c set prev_hash = s.prev_hash, hash = s.hash from " + saved +
+                " s where c.seq = s.seq");
+        execute("drop table " + saved);
+    };
+    execute("update audit_events set outcome = 'denied'" + event);
+    execute("do $$ declare r record; prev bytea; h bytea; begin select coalesce((select hash from "
+            "audit_chain where seq = " +
+            seq +
+            " - 1), decode(repeat('00', 32), 'hex')) into prev; "
+            "for r in select c.seq, e.* from audit_chain c join audit_events e on e.id = "
+            "c.event_id where c.seq >= " +
+            seq +
+            " order by c.seq loop h := audit_entry_hash(prev, r.seq, r.at, r.request_id, "
+            "r.actor_id, r.actor_username, r.actor_role, r.organisation_id, r.action, "
+            "r.entity_type, r.entity_id, r.outcome, r.detail); update audit_chain set prev_hash "
+            "= prev, hash = h where seq = r.seq; prev := h; end loop; end $$");
+    const auto chain_only = run_homeward({"audit", "verify"}, app_database_url());
+    const auto refuted = run_homeward(verify, app_database_url());
+    restore();
+    EXPECT_EQ(chain_only.code, 0) << "the rewrite was not complete: " << chain_only.output;
+    EXPECT_EQ(refuted.code, 1) << refuted.output;
+    EXPECT_THAT(refuted.output,
+                ::testing::HasSubstr("the audit trail does not hold what the checkpoint signed"));
+    EXPECT_THAT(refuted.output, ::testing::HasSubstr("entry " + seq +
+                                                     " is not what the checkpoint "
+                                                     "signed: the trail was rewritten"));
+    EXPECT_EQ(run_homeward(verify, app_database_url()).code, 0);
+    execute("delete from audit_checkpoints where id > " + std::to_string(checkpoints_before));
+    std::filesystem::remove_all(dir);
+}
+
+// Issue 14: two serve processes on one database, each with its own sequencer and read batcher,
+// under reads at both at once: every entry is chained exactly once, within the bound of the
+// unchained window, in one line with no fork and no gap.
+TEST_F(serve_process, two_serve_processes_on_one_database_chain_the_trail_as_one_without_a_fork) {
+    const auto force = make_org(workflow::organisation_kind::police);
+    const auto authority = make_org(workflow::organisation_kind::local_authority);
+    const auto police = make_user(workflow::role::police, force);
+    const auto worker = make_user(workflow::role::social_worker, authority);
+    const auto episode =
+        std::string{report(police, make_child(worker, authority)).at("id").as_string()};
+    const auto dir = std::filesystem::path{cert_dir()} / ("two-" + unique_code());
+    std::filesystem::create_directories(dir);
+    std::vector<std::uint16_t> ports;
+    std::vector<pid_t> pids;
+    std::vector<std::string> logs;
+    for (int i = 0; i < 2; ++i) {
+        ports.push_back(free_port());
+        logs.push_back((dir / ("serve-" + std::to_string(i) + ".log")).string());
+        auto settings = standard_settings(ports.back());
+        settings.emplace_back("HOMEWARD_AUDIT_SEQUENCE_MS=10");
+        pids.push_back(spawn_server(settings, logs.back()));
+    }
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(wait_until_ready(ports[static_cast<std::size_t>(i)]))
+            << read_file(logs[static_cast<std::size_t>(i)]);
+    }
+    request_options as_worker;
+    as_worker.token = worker.token;
+    std::atomic<int> answered{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 4; ++t) {
+        readers.emplace_back([&, t] {
+            for (int i = 0; i < 15; ++i) {
+                const auto port = ports[static_cast<std::size_t>((t + i) % 2)];
+                try {
+                    if (https_call(port, "GET", "/api/v1/episodes/" + episode, "", as_worker)
+                            .status == 200) {
+                        ++answered;
+                    }
+                } catch (const std::exception&) {
+                    // counted as not answered
+                }
+            }
+        });
+    }
+    for (auto& reader : readers) {
+        reader.join();
+    }
+    EXPECT_EQ(answered.load(), 60);
+    const auto reads = "entity_id = " + literal(episode) +
+                       " and action = 'episode.read' and "
+                       "actor_id = " +
+                       literal(worker.id) + "::uuid";
+    EXPECT_EQ(count_where("audit_events", reads), 60);
+    // The sequencers run every 10 ms: every read is chained well within a second.
+    EXPECT_TRUE(within(5s, [&] {
+        return scalar("select count(*) from audit_unchained u join audit_events e on e.id = "
+                      "u.event_id where e." +
+                      reads) == 0;
+    }));
+    EXPECT_LE(scalar("select coalesce(max(extract(epoch from c.chained_at - e.at) * 1000), 0)::"
+                     "bigint from audit_events e join audit_chain c on c.event_id = e.id where e." +
+                     reads),
+              1000);
+    for (std::size_t i = 0; i < 2; ++i) {
+        kill(pids[i], SIGTERM);
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(wait_exit(pids[i]), 0) << read_file(logs[i]);
+        EXPECT_THAT(read_file(logs[i]),
+                    ::testing::Not(::testing::HasSubstr("audit_sequencing_failed")));
+    }
+    EXPECT_EQ(scalar("select count(*) from audit_events e join audit_chain c on c.event_id = e.id "
+                     "where e." +
+                     reads),
+              60);
+    EXPECT_EQ(count("audit_chain"), scalar("select max(seq) from audit_chain"));
+    EXPECT_EQ(scalar("select count(*) - count(distinct prev_hash) from audit_chain"), 0);
+    EXPECT_EQ(scalar("select count(*) from audit_chain c join audit_chain p on p.seq = c.seq - 1 "
+                     "where c.prev_hash <> p.hash"),
+              0);
+    const auto verified = run_homeward({"audit", "verify"}, app_database_url());
+    EXPECT_EQ(verified.code, 0) << verified.output;
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace

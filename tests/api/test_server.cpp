@@ -155,8 +155,11 @@ class server_over_https : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
-        authority = make_org("local_authority");
-        worker = make_user("social_worker", authority);
+        if (HasFatalFailure()) {
+            return;
+        }
+        authority = make_org(workflow::organisation_kind::local_authority);
+        worker = make_user(workflow::role::social_worker, authority);
     }
 
     request_options with_token(const std::string& token) const {
@@ -171,7 +174,7 @@ protected:
         return reply.body;
     }
 
-    std::string authority;
+    test_org authority;
     test_user worker;
 };
 

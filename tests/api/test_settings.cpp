@@ -203,5 +203,37 @@ TEST(settings, a_short_or_malformed_metrics_token_is_refused_without_repeating_i
     }
 }
 
+// Issue 12: the statement timeout (default 30 s), private webhook receivers (refused by default)
+// and the audit trail's sequencer and checkpoint intervals are settings, each named when invalid.
+TEST(settings, statement_timeout_private_webhooks_and_audit_intervals_default_and_are_read) {
+    const auto defaults = load_settings(from(serving_with({})), true);
+    EXPECT_EQ(defaults.statement_timeout, std::chrono::seconds{30});
+    EXPECT_FALSE(defaults.webhook_allow_private);
+    EXPECT_EQ(defaults.sequence_interval, std::chrono::milliseconds{100});
+    EXPECT_EQ(defaults.checkpoint_interval, std::chrono::seconds{300});
+    EXPECT_TRUE(defaults.audit_signing_key.empty());
+    const auto set =
+        load_settings(from(serving_with({{"HOMEWARD_STATEMENT_TIMEOUT_SECONDS", "5"},
+                                         {"HOMEWARD_WEBHOOK_ALLOW_PRIVATE", "true"},
+                                         {"HOMEWARD_AUDIT_SEQUENCE_MS", "10"},
+                                         {"HOMEWARD_AUDIT_CHECKPOINT_SECONDS", "60"}})),
+                      true);
+    EXPECT_EQ(set.statement_timeout, std::chrono::seconds{5});
+    EXPECT_TRUE(set.webhook_allow_private);
+    EXPECT_EQ(set.sequence_interval, std::chrono::milliseconds{10});
+    EXPECT_EQ(set.checkpoint_interval, std::chrono::seconds{60});
+    for (const auto& [name, value] :
+         std::map<std::string, std::string>{{"HOMEWARD_STATEMENT_TIMEOUT_SECONDS", "0"},
+                                            {"HOMEWARD_WEBHOOK_ALLOW_PRIVATE", "yes"},
+                                            {"HOMEWARD_AUDIT_SEQUENCE_MS", "1"},
+                                            {"HOMEWARD_AUDIT_CHECKPOINT_SECONDS", "0"}}) {
+        EXPECT_THAT(message_of(from(serving_with({{name, value}})), true),
+                    ::testing::StartsWith(name + ":"));
+    }
+    const auto not_a_key = temp_file("hw_not_a_key.pem", "-----BEGIN PUBLIC KEY-----\n");
+    EXPECT_THAT(message_of(from(serving_with({{"HOMEWARD_AUDIT_SIGNING_KEY", not_a_key}})), true),
+                HasSubstr("HOMEWARD_AUDIT_SIGNING_KEY: " + not_a_key + " holds no private key"));
+}
+
 } // namespace
 } // namespace homeward::api

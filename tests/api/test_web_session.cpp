@@ -131,11 +131,14 @@ class web_session_over_https : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
-        force = make_org("police");
-        authority = make_org("local_authority");
-        police = make_user("police", force);
-        worker = make_user("social_worker", authority);
-        other_worker = make_user("social_worker", authority);
+        if (HasFatalFailure()) {
+            return;
+        }
+        force = make_org(workflow::organisation_kind::police);
+        authority = make_org(workflow::organisation_kind::local_authority);
+        police = make_user(workflow::role::police, force);
+        worker = make_user(workflow::role::social_worker, authority);
+        other_worker = make_user(workflow::role::social_worker, authority);
         child = make_child(worker, authority);
     }
 
@@ -169,7 +172,8 @@ protected:
         return https_call(port_, method, target, body, options);
     }
 
-    std::string force, authority, child;
+    test_org force, authority;
+    std::string child;
     test_user police, worker, other_worker;
 };
 
@@ -225,7 +229,7 @@ TEST_F(web_session_over_https, the_cookie_reads_as_it_is_and_says_who_is_signed_
     const auto body = session.json().as_object();
     EXPECT_EQ(body.at("user").at("id").as_string(), worker.id);
     EXPECT_EQ(body.at("user").at("role"), "social_worker");
-    EXPECT_EQ(body.at("user").at("organisation").as_string(), authority);
+    EXPECT_EQ(body.at("user").at("organisation").as_string(), authority.code);
     EXPECT_EQ(body.at("idle_timeout_seconds"), 1800);
     EXPECT_TRUE(body.contains("expires_at"));
     EXPECT_FALSE(body.contains("token"));
@@ -242,7 +246,7 @@ TEST_F(web_session_over_https, an_unsafe_request_with_the_cookie_needs_the_heade
                                                    {"date_of_birth", "2011-04-02"},
                                                    {"sex", "female"},
                                                    {"looked_after", false},
-                                                   {"responsible_authority", authority}});
+                                                   {"responsible_authority", authority.code}});
     auto reply = with_cookie("POST", "/api/v1/children", token, {}, body);
     EXPECT_EQ(reply.status, 403U);
     EXPECT_THAT(reply.json().at("detail").as_string().c_str(), HasSubstr("X-Homeward-Web"));
@@ -271,7 +275,7 @@ TEST_F(web_session_over_https, a_bearer_header_ignores_the_cookie) {
                                                 {"date_of_birth", "2012-01-02"},
                                                 {"sex", "male"},
                                                 {"looked_after", false},
-                                                {"responsible_authority", authority}}),
+                                                {"responsible_authority", authority.code}}),
                    options);
     EXPECT_EQ(reply.status, 201U) << reply.body;
 }
@@ -414,7 +418,7 @@ TEST_F(web_session_over_https, police_find_a_child_by_name_and_date_of_birth) {
                                               {"date_of_birth", born},
                                               {"sex", "female"},
                                               {"looked_after", true},
-                                              {"responsible_authority", authority}}));
+                                              {"responsible_authority", authority.code}}));
         ASSERT_EQ(reply.status, 201U) << reply.body;
         made.emplace_back(reply.json().at("id").as_string());
     }

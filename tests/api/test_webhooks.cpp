@@ -45,13 +45,16 @@ class webhooks : public https_test {
 protected:
     void SetUp() override {
         https_test::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
         abandon_queued_webhooks();
-        force = make_org("police");
-        authority = make_org("local_authority");
-        police = make_user("police", force);
-        worker = make_user("social_worker", authority);
-        manager = make_user("manager", authority);
-        admin = make_user("admin", authority);
+        force = make_org(workflow::organisation_kind::police);
+        authority = make_org(workflow::organisation_kind::local_authority);
+        police = make_user(workflow::role::police, force);
+        worker = make_user(workflow::role::social_worker, authority);
+        manager = make_user(workflow::role::manager, authority);
+        admin = make_user(workflow::role::admin, authority);
         child = make_child(worker, authority);
         rules.first_retry = 30s;
         rules.max_retry = 3600s;
@@ -66,12 +69,16 @@ protected:
     }
 
     void register_receiver(const receiver& r) {
-        const auto reply = put_webhook(admin, authority, {{"url", r.url()}, {"secret", secret}});
+        const auto reply =
+            put_webhook(admin, authority.code, {{"url", r.url()}, {"secret", secret}});
         ASSERT_EQ(reply.status, 200U) << reply.body;
+        drop_webhook_change_notices(authority);
     }
 
-    services::delivery_report deliver(std::chrono::seconds timeout = 10s) {
-        api::webhook_client client{{cert_dir() + "/cert.pem", timeout}};
+    // The tests' receivers listen on loopback, which a deployment must allow.
+    services::delivery_report deliver(std::chrono::seconds timeout = 10s,
+                                      bool allow_private = true) {
+        api::webhook_client client{{cert_dir() + "/cert.pem", timeout, allow_private}};
         return services::deliver_webhooks(
             *env_, rules, [&](const services::webhook_request& r) { return client.send(r); });
     }
@@ -79,7 +86,7 @@ protected:
     // The authority's messages as the admin sees them, newest first.
     json::array deliveries(const std::string& status = "", const std::string& organisation = "") {
         std::string target = "/api/v1/webhook-deliveries?limit=500&organisation=" +
-                             (organisation.empty() ? authority : organisation);
+                             (organisation.empty() ? authority.code : organisation);
         if (!status.empty()) {
             target += "&status=" + status;
         }
@@ -96,7 +103,7 @@ protected:
         return ids;
     }
 
-    std::string force, authority;
+    test_org force, authority;
     test_user police, worker, manager, admin;
     std::string child;
     services::delivery_rules rules;
@@ -132,12 +139,12 @@ TEST_F(webhooks, a_delivery_is_signed_so_that_the_receiver_can_verify_it) {
     EXPECT_NE(
         request.headers.at("homeward-signature"),
         expected_signature("another-secret-of-at-least-32-characters", timestamp, request.body));
-    EXPECT_EQ(timestamp, std::to_string(now_.load()));
+    EXPECT_EQ(timestamp, std::to_string(clock_.now().time_since_epoch().count()));
     EXPECT_EQ(request.headers.at("homeward-topic"), "notification.episode_reported");
     EXPECT_EQ(request.headers.at("content-type"), "application/json");
     const auto body = json::parse(request.body).as_object();
     EXPECT_EQ(body.at("delivery_id").as_string(), request.headers.at("homeward-delivery"));
-    EXPECT_EQ(body.at("organisation").as_string(), authority);
+    EXPECT_EQ(body.at("organisation").as_string(), authority.code);
     EXPECT_EQ(body.at("topic").as_string(), "notification.episode_reported");
     EXPECT_EQ(body.at("data").at("episode_id"), episode.at("id"));
     EXPECT_EQ(body.at("data").at("kind").as_string(), "episode_reported");
@@ -269,12 +276,14 @@ TEST_F(webhooks, a_receiver_that_never_answers_is_cut_off_and_tried_again_later)
 }
 
 TEST_F(webhooks, a_receiver_that_is_down_does_not_hold_up_other_organisations) {
-    const auto neighbour = make_org("local_authority");
-    const auto neighbour_worker = make_user("social_worker", neighbour);
+    const auto neighbour = make_org(workflow::organisation_kind::local_authority);
+    const auto neighbour_worker = make_user(workflow::role::social_worker, neighbour);
     receiver neighbour_system{cert_dir()};
     ASSERT_EQ(
-        put_webhook(admin, neighbour, {{"url", neighbour_system.url()}, {"secret", secret}}).status,
+        put_webhook(admin, neighbour.code, {{"url", neighbour_system.url()}, {"secret", secret}})
+            .status,
         200U);
+    drop_webhook_change_notices(neighbour);
     {
         receiver organisation_system{cert_dir()};
         register_receiver(organisation_system);
@@ -288,7 +297,7 @@ TEST_F(webhooks, a_receiver_that_is_down_does_not_hold_up_other_organisations) {
     deliver();
 
     EXPECT_EQ(neighbour_system.requests().size(), 1U);
-    EXPECT_EQ(deliveries("delivered", neighbour).size(), 1U);
+    EXPECT_EQ(deliveries("delivered", neighbour.code).size(), 1U);
     std::multiset<std::int64_t> attempts;
     for (const auto& message : deliveries()) {
         EXPECT_EQ(message.at("status").as_string(), "pending");
@@ -318,20 +327,38 @@ TEST_F(webhooks, two_delivery_workers_at_once_send_each_message_once) {
     EXPECT_EQ(deliveries("delivered").size(), 12U);
 }
 
+// A receiver inside the deployment's own network is reached only where the deployment allows
+// it: otherwise nothing is sent there, and the message waits as after any unreachable receiver.
+TEST_F(webhooks, a_receiver_on_a_private_address_gets_nothing_unless_the_deployment_allows_it) {
+    receiver organisation_system{cert_dir()};
+    register_receiver(organisation_system);
+    report(police, child);
+    advance(60s);
+    const auto refused = deliver(10s, false);
+    EXPECT_EQ(refused.delivered, 0);
+    EXPECT_TRUE(organisation_system.requests().empty());
+    const auto pending = deliveries("pending");
+    ASSERT_EQ(pending.size(), 1U);
+    EXPECT_FALSE(pending[0].at("last_error").is_null());
+    advance(1h);
+    EXPECT_EQ(deliver().delivered, 1) << "allowed, it is delivered";
+    EXPECT_EQ(organisation_system.requests().size(), 1U);
+}
+
 TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_422) {
     EXPECT_EQ(
-        put_webhook(manager, authority, {{"url", "https://example.org/h"}, {"secret", secret}})
+        put_webhook(manager, authority.code, {{"url", "https://example.org/h"}, {"secret", secret}})
             .status,
         403U);
     const auto plain =
-        put_webhook(admin, authority, {{"url", "http://example.org/h"}, {"secret", secret}});
+        put_webhook(admin, authority.code, {{"url", "http://example.org/h"}, {"secret", secret}});
     EXPECT_EQ(plain.status, 422U);
     EXPECT_THAT(plain.body, HasSubstr("https"));
     const auto short_secret =
-        put_webhook(admin, authority, {{"url", "https://example.org/h"}, {"secret", "short"}});
+        put_webhook(admin, authority.code, {{"url", "https://example.org/h"}, {"secret", "short"}});
     EXPECT_EQ(short_secret.status, 422U);
     EXPECT_EQ(short_secret.json().at("errors").at(0).at("field").as_string(), "secret");
-    EXPECT_EQ(put_webhook(admin, authority, {{"url", "not a url"}, {"secret", secret}}).status,
+    EXPECT_EQ(put_webhook(admin, authority.code, {{"url", "not a url"}, {"secret", secret}}).status,
               422U);
     EXPECT_EQ(
         put_webhook(admin, "NO-SUCH-ORG", {{"url", "https://example.org/h"}, {"secret", secret}})
@@ -339,20 +366,21 @@ TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_
         404U);
 
     const auto set =
-        put_webhook(admin, authority, {{"url", "https://example.org/h"}, {"secret", secret}});
+        put_webhook(admin, authority.code, {{"url", "https://example.org/h"}, {"secret", secret}});
     ASSERT_EQ(set.status, 200U) << set.body;
     EXPECT_EQ(set.json().at("configured").as_bool(), true);
     EXPECT_EQ(set.json().at("url").as_string(), "https://example.org/h");
     EXPECT_THAT(set.body, ::testing::Not(HasSubstr(secret)));
+    drop_webhook_change_notices(authority);
     report(police, child);
     EXPECT_EQ(deliveries("pending").size(), 1U);
 
     request_options options;
     options.token = admin.token;
-    EXPECT_EQ(
-        https_call(port_, "DELETE", "/api/v1/organisations/" + authority + "/webhook", "", options)
-            .status,
-        204U);
+    EXPECT_EQ(https_call(port_, "DELETE", "/api/v1/organisations/" + authority.code + "/webhook",
+                         "", options)
+                  .status,
+              204U);
     report(police, make_child(worker, authority));
     EXPECT_EQ(deliveries().size(), 1U) << "no webhook, no message";
     advance(60s);
@@ -360,6 +388,86 @@ TEST_F(webhooks, only_an_admin_registers_a_webhook_and_bad_urls_and_secrets_are_
     const auto dead = deliveries("dead");
     ASSERT_EQ(dead.size(), 1U) << "a message queued before the removal waits for a replay";
     EXPECT_THAT(std::string{dead[0].at("last_error").as_string()}, HasSubstr("no webhook"));
+}
+
+// Issue 12, finding 3: an admin could point an organisation's webhook at their own server and
+// receive its case messages unseen. A change of the URL is told to the organisation's managers
+// (and to no one else) and audited with the URL before and after; setting the same URL again
+// tells no one.
+TEST_F(webhooks, changing_the_webhook_url_tells_the_organisations_managers_and_is_audited) {
+    const auto changes = [&](const test_user& who) {
+        std::vector<json::object> found;
+        const auto reply = get(who, "/api/v1/notifications?limit=200");
+        EXPECT_EQ(reply.status, 200U) << reply.body;
+        const auto listed = reply.json();
+        for (const auto& note : listed.at("items").as_array()) {
+            if (note.at("kind") == "webhook_changed") {
+                found.push_back(note.as_object());
+            }
+        }
+        return found;
+    };
+    ASSERT_EQ(put_webhook(admin, authority.code,
+                          {{"url", "https://receiver.example.org/a"}, {"secret", secret}})
+                  .status,
+              200U);
+    ASSERT_EQ(changes(manager).size(), 1U);
+    ASSERT_EQ(put_webhook(admin, authority.code,
+                          {{"url", "https://elsewhere.example.net/b"}, {"secret", secret}})
+                  .status,
+              200U);
+    const auto told = changes(manager);
+    ASSERT_EQ(told.size(), 2U);
+    const auto body = told.front().at("body").is_string()
+                          ? json::parse(told.front().at("body").as_string())
+                          : told.front().at("body");
+    EXPECT_EQ(body.at("url"), "https://elsewhere.example.net/b");
+    EXPECT_EQ(body.at("previous_url"), "https://receiver.example.org/a");
+    EXPECT_EQ(std::string{body.at("changed_by").as_string()}, admin.username);
+    EXPECT_TRUE(changes(worker).empty()) << "told to the managers, not to every worker";
+    EXPECT_EQ(count_where("audit_log", "action = 'organisation.webhook.set' and outcome = "
+                                       "'success' and actor_id = " +
+                                           literal(admin.id) +
+                                           "::uuid and detail->>'previous_url' = "
+                                           "'https://receiver.example.org/a'"),
+              1);
+    ASSERT_EQ(put_webhook(admin, authority.code,
+                          {{"url", "https://elsewhere.example.net/b"}, {"secret", secret}})
+                  .status,
+              200U);
+    EXPECT_EQ(changes(manager).size(), 2U) << "the same URL again is no change";
+}
+
+// A message goes to the URL, signed with the secret, its organisation had when it was queued: a
+// changed webhook redirects only what is queued afterwards.
+TEST_F(webhooks, a_message_queued_before_the_url_changed_goes_where_it_was_queued_for) {
+    receiver before{cert_dir()};
+    receiver after{cert_dir()};
+    register_receiver(before);
+    report(police, child);
+    const auto moved =
+        put_webhook(admin, authority.code, {{"url", after.url()}, {"secret", secret + "-rotated"}});
+    ASSERT_EQ(moved.status, 200U) << moved.body;
+    drop_webhook_change_notices(authority);
+    advance(60s);
+    EXPECT_EQ(deliver().delivered, 1);
+    const auto to_before = before.requests();
+    ASSERT_EQ(to_before.size(), 1U);
+    EXPECT_TRUE(after.requests().empty());
+    const auto& first = to_before[0];
+    EXPECT_EQ(first.headers.at("homeward-signature"),
+              expected_signature(secret, first.headers.at("homeward-timestamp"), first.body));
+
+    report(police, make_child(worker, authority));
+    advance(60s);
+    EXPECT_EQ(deliver().delivered, 1);
+    EXPECT_EQ(before.requests().size(), 1U);
+    const auto to_after = after.requests();
+    ASSERT_EQ(to_after.size(), 1U);
+    const auto& second = to_after[0];
+    EXPECT_EQ(second.headers.at("homeward-signature"),
+              expected_signature(secret + "-rotated", second.headers.at("homeward-timestamp"),
+                                 second.body));
 }
 
 } // namespace

@@ -80,6 +80,14 @@ TEST(migrations, migrating_the_test_database_a_second_time_applies_nothing) {
     EXPECT_EQ(current_schema_version(base_url()), latest_schema_version());
 }
 
+// serve and every command but migrate connect as the application's role, which may not create
+// anything in the schema: it reads the schema's version all the same.
+TEST(migrations, the_application_role_reads_the_schema_version) {
+    migrate(base_url());
+    EXPECT_EQ(current_schema_version(homeward::testing::test_app_database_url()),
+              latest_schema_version());
+}
+
 TEST(migrations, the_url_of_another_database_keeps_server_and_parameters) {
     EXPECT_EQ(url_of_database("postgresql://u@h:5/a", "b"), "postgresql://u@h:5/b");
     EXPECT_EQ(url_of_database("postgresql://u@h:5/a?sslmode=disable", "b"),
@@ -149,11 +157,19 @@ TEST_F(fresh_database, migrate_from_empty_applies_every_migration_in_order) {
     EXPECT_EQ(query("select string_agg(name, ',' order by version) from schema_migrations"),
               expected_names);
     EXPECT_EQ(current_schema_version(url_), latest_schema_version());
-    EXPECT_EQ(query("select count(*) from audit_head"), "1");
     EXPECT_EQ(query("select count(*) from pg_tables where schemaname = 'public' and tablename in "
                     "('organisations', 'users', 'children', 'episodes', 'episode_history', "
-                    "'interviews', 'actions', 'clocks', 'notifications', 'outbox', 'audit_log')"),
-              "11");
+                    "'interviews', 'actions', 'clocks', 'notifications', 'outbox', "
+                    "'audit_events', 'audit_unchained', 'audit_chain', 'audit_checkpoints')"),
+              "14");
+    // The audit trail as its readers see it is a view over the insert-only tables; the single
+    // locked head row of the old design is gone.
+    EXPECT_EQ(query("select count(*) from pg_views where schemaname = 'public' and viewname = "
+                    "'audit_log'"),
+              "1");
+    EXPECT_EQ(query("select count(*) from pg_tables where schemaname = 'public' and tablename = "
+                    "'audit_head'"),
+              "0");
 }
 
 TEST_F(fresh_database, migrate_again_applies_nothing_and_changes_nothing) {

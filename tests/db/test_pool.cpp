@@ -3,7 +3,6 @@
 
 #include "homeward/db/migrations.hpp"
 #include "homeward/db/pool.hpp"
-#include "homeward/db/repository.hpp"
 #include "homeward/db/unit_of_work.hpp"
 
 #include "test_database.hpp"
@@ -180,18 +179,42 @@ TEST(connection_pool, an_unreachable_database_is_unavailable_on_acquire) {
     EXPECT_EQ(stats.in_use, 0U);
 }
 
-TEST(connection_pool, every_connection_comes_with_the_statements_prepared_and_in_utc) {
+// A statement is declared on a connection the first time that connection runs it, once; a
+// connection that replaces a broken one declares its statements again.
+TEST(connection_pool, each_connection_declares_a_statement_once_on_first_use_and_runs_in_utc) {
     migrate(url());
     connection_pool pool{url(), 2};
+    const auto declared = [](unit_of_work& uow) {
+        return uow.tx()
+            .exec1("select count(*) from pg_prepared_statements where name = 'ping'")[0]
+            .as<int>();
+    };
     unit_of_work first{pool};
-    unit_of_work second{pool}; // a second connection, prepared as well
+    unit_of_work second{pool}; // a second connection
     for (auto* uow : {&first, &second}) {
-        const auto head = uow->tx().exec_prepared("audit_head");
-        ASSERT_EQ(head.size(), 1U);
-        EXPECT_GE(head[0][0].as<long long>(), 0);
+        EXPECT_EQ(declared(*uow), 0);
         EXPECT_TRUE(ping(*uow));
+        EXPECT_TRUE(ping(*uow));
+        EXPECT_EQ(declared(*uow), 1);
         EXPECT_EQ(uow->tx().exec1("show timezone")[0].as<std::string>(), "UTC");
     }
+}
+
+TEST(connection_pool, a_connection_that_replaces_a_broken_one_declares_its_statements_again) {
+    connection_pool pool{url(), 1};
+    const auto pid = [](unit_of_work& uow) {
+        return uow.tx().exec1("select pg_backend_pid()")[0].as<int>();
+    };
+    int first = 0;
+    {
+        unit_of_work uow{pool};
+        EXPECT_TRUE(ping(uow));
+        first = pid(uow);
+    }
+    terminate_backend(first);
+    unit_of_work uow{pool};
+    EXPECT_NE(pid(uow), first);
+    EXPECT_TRUE(ping(uow)) << "declared again on the new connection";
 }
 
 TEST(connection_pool, a_unit_of_work_left_uncommitted_rolls_back) {

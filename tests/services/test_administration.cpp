@@ -11,7 +11,7 @@
 #include <cctype>
 #include <vector>
 
-namespace homeward::services_testing {
+namespace homeward::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -39,7 +39,7 @@ TEST_F(administration, an_organisation_is_added_with_its_code_name_and_kind) {
     EXPECT_EQ(id.size(), 36U);
     EXPECT_EQ(text("select code || '|' || name || '|' || kind from organisations where id::text "
                    "= " +
-                   quoted(id)),
+                   literal(id)),
               code + "|West Yorkshire Police|police");
     EXPECT_GE(count("audit_log"), audit + 1);
 }
@@ -61,8 +61,8 @@ TEST_F(administration, codes_of_2_and_32_characters_are_accepted) {
     const auto code = unique_code(); // 11 characters
     services::add_organisation(env_, code + std::string(21, '9'), "Long", "police", "req");
     services::add_organisation(env_, code.substr(1, 2), "Short", "police", "req");
-    EXPECT_EQ(count_where("organisations", "code in (" + quoted(code + std::string(21, '9')) +
-                                               ", " + quoted(code.substr(1, 2)) + ")"),
+    EXPECT_EQ(count_where("organisations", "code in (" + literal(code + std::string(21, '9')) +
+                                               ", " + literal(code.substr(1, 2)) + ")"),
               2);
 }
 
@@ -93,19 +93,19 @@ TEST_F(administration, a_code_already_used_is_refused_naming_code_and_adds_nothi
     expect_invalid([&] { services::add_organisation(env_, code, "Second", "police", "req-2"); },
                    "code", "duplicate");
     EXPECT_EQ(count("organisations"), organisations);
-    EXPECT_EQ(text("select name from organisations where code = " + quoted(code)), "First");
+    EXPECT_EQ(text("select name from organisations where code = " + literal(code)), "First");
 }
 
 TEST_F(administration, a_user_is_added_with_an_argon2id_hash_of_the_password) {
-    const auto org = make_org("local_authority");
+    const auto org = make_org(workflow::organisation_kind::local_authority);
     const auto username = unique_username();
     const auto id =
         services::add_user(env_, username, "social_worker", org.code, good_password, "req-u1");
     EXPECT_EQ(text("select username || '|' || role || '|' || organisation_id::text || '|' || "
                    "active from users where id::text = " +
-                   quoted(id)),
+                   literal(id)),
               username + "|social_worker|" + org.id + "|true");
-    const auto hash = text("select password_hash from users where id::text = " + quoted(id));
+    const auto hash = text("select password_hash from users where id::text = " + literal(id));
     EXPECT_EQ(hash.rfind("$argon2id$", 0), 0U) << hash;
     EXPECT_EQ(hash.find(good_password), std::string::npos);
     EXPECT_TRUE(services::verify_password(good_password, hash));
@@ -113,7 +113,7 @@ TEST_F(administration, a_user_is_added_with_an_argon2id_hash_of_the_password) {
 }
 
 TEST_F(administration, a_password_shorter_than_12_characters_is_refused_naming_password) {
-    const auto org = make_org("police");
+    const auto org = make_org(workflow::organisation_kind::police);
     const auto users = count("users");
     expect_invalid(
         [&] {
@@ -124,7 +124,7 @@ TEST_F(administration, a_password_shorter_than_12_characters_is_refused_naming_p
 }
 
 TEST_F(administration, an_unknown_role_is_refused_naming_role) {
-    const auto org = make_org("local_authority");
+    const auto org = make_org(workflow::organisation_kind::local_authority);
     const auto users = count("users");
     for (const std::string role : {"", "superuser", "Manager", "social worker"}) {
         expect_invalid(
@@ -137,7 +137,7 @@ TEST_F(administration, an_unknown_role_is_refused_naming_role) {
 }
 
 TEST_F(administration, a_police_user_in_a_local_authority_is_refused_naming_role) {
-    const auto org = make_org("local_authority");
+    const auto org = make_org(workflow::organisation_kind::local_authority);
     const auto users = count("users");
     expect_invalid(
         [&] {
@@ -148,7 +148,7 @@ TEST_F(administration, a_police_user_in_a_local_authority_is_refused_naming_role
 }
 
 TEST_F(administration, authority_roles_in_a_police_force_are_refused_naming_role) {
-    const auto force = make_org("police");
+    const auto force = make_org(workflow::organisation_kind::police);
     const auto users = count("users");
     for (const std::string role : {"social_worker", "manager", "cse_champion"}) {
         expect_invalid(
@@ -161,8 +161,8 @@ TEST_F(administration, authority_roles_in_a_police_force_are_refused_naming_role
 }
 
 TEST_F(administration, an_admin_may_belong_to_either_kind_of_organisation) {
-    const auto force = make_org("police");
-    const auto authority = make_org("local_authority");
+    const auto force = make_org(workflow::organisation_kind::police);
+    const auto authority = make_org(workflow::organisation_kind::local_authority);
     EXPECT_FALSE(
         services::add_user(env_, unique_username(), "admin", force.code, good_password, "r")
             .empty());
@@ -183,7 +183,7 @@ TEST_F(administration, a_user_of_an_unknown_organisation_is_refused_naming_org) 
 }
 
 TEST_F(administration, a_username_already_taken_in_any_letter_case_is_refused_naming_username) {
-    const auto org = make_org("local_authority");
+    const auto org = make_org(workflow::organisation_kind::local_authority);
     const auto username = unique_username();
     services::add_user(env_, username, "manager", org.code, good_password, "r1");
     const auto users = count("users");
@@ -202,4 +202,4 @@ TEST_F(administration, a_username_already_taken_in_any_letter_case_is_refused_na
 }
 
 } // namespace
-} // namespace homeward::services_testing
+} // namespace homeward::testing

@@ -15,9 +15,10 @@
 #include <set>
 #include <thread>
 
-namespace homeward::services_testing {
+namespace homeward::testing {
 namespace {
 
+using workflow::episode_event;
 using workflow::episode_state;
 
 // What each of many threads got from one use case.
@@ -28,12 +29,13 @@ struct outcomes {
     std::set<std::string> episode_ids;
     std::vector<std::int64_t> versions;
 
-    void success(const boost::json::object& episode) {
+    void success(const services::episode_view& view) {
         std::lock_guard lock{mutex};
         ++by_kind["success"];
-        episode_ids.emplace(episode.at("id").as_string());
-        versions.push_back(episode.at("version").as_int64());
+        episode_ids.emplace(view.episode.id);
+        versions.push_back(view.episode.version);
     }
+    void success(const services::event_result& result) { success(result.episode); }
     void failed(const services::failure& refused) {
         std::lock_guard lock{mutex};
         ++by_kind[std::string{to_string(refused.kind())}];
@@ -70,15 +72,16 @@ protected:
         if (HasFatalFailure()) {
             return;
         }
-        w_ = make_world();
     }
 
     void regrade_from_many_threads(const std::string& id, int threads,
                                    std::optional<int> expected_version, outcomes& seen) {
         run_together(threads, [&] {
             try {
-                seen.success(services::regrade_risk(
-                    env_, w_.police, call(id, regrade_body("high"), expected_version)));
+                seen.success(
+                    services::send_event(env_, w_.police,
+                                         call(episode_event::regrade_risk, id,
+                                              event_bodies::regrade("high"), expected_version)));
             } catch (const services::failure& refused) {
                 seen.failed(refused);
             } catch (const std::exception& error) {
@@ -90,10 +93,8 @@ protected:
     std::string history_versions(const std::string& id) {
         return text("select string_agg(version::text, ',' order by version) from "
                     "episode_history where episode_id::text = " +
-                    quoted(id));
+                    literal(id));
     }
-
-    world w_;
 };
 
 std::string one_to(int last) {
@@ -105,7 +106,7 @@ std::string one_to(int last) {
 }
 
 TEST_F(concurrent_use_cases, fifty_regrades_expecting_version_one_let_exactly_one_through) {
-    const auto id = episode_in(w_, episode_state::missing);
+    const auto id = episode_in(episode_state::missing);
     outcomes seen;
     regrade_from_many_threads(id, 50, 1, seen);
     EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
@@ -116,8 +117,8 @@ TEST_F(concurrent_use_cases, fifty_regrades_expecting_version_one_let_exactly_on
 }
 
 TEST_F(concurrent_use_cases, fifty_regrades_without_a_version_all_commit_one_version_each) {
-    const auto id = episode_in(w_, episode_state::missing);
-    services::regrade_risk(env_, w_.police, call(id, regrade_body("low"), 1));
+    const auto id = episode_in(episode_state::missing);
+    send(w_.police, episode_event::regrade_risk, id, event_bodies::regrade("low"), 1);
     outcomes seen;
     regrade_from_many_threads(id, 50, std::nullopt, seen);
     EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
@@ -135,8 +136,8 @@ TEST_F(concurrent_use_cases, fifty_regrades_without_a_version_all_commit_one_ver
 }
 
 TEST_F(concurrent_use_cases, twenty_retries_of_one_idempotent_report_make_one_episode) {
-    const auto child = make_child(w_);
-    const auto report = report_body(child);
+    const auto child = make_child();
+    const auto report = bodies_.report(child);
     outcomes seen;
     run_together(20, [&] {
         try {
@@ -150,17 +151,70 @@ TEST_F(concurrent_use_cases, twenty_retries_of_one_idempotent_report_make_one_ep
     EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
     EXPECT_EQ(seen.by_kind["success"], 20);
     EXPECT_EQ(seen.episode_ids.size(), 1U);
-    EXPECT_EQ(count_where("episodes", "child_id::text = " + quoted(child)), 1);
-    EXPECT_EQ(count_where("idempotency_keys", "user_id::text = " + quoted(w_.police.user_id)), 1);
+    EXPECT_EQ(count_where("episodes", "child_id::text = " + literal(child)), 1);
+    EXPECT_EQ(count_where("idempotency_keys", "user_id::text = " + literal(w_.police.user_id)), 1);
     ASSERT_EQ(seen.episode_ids.size(), 1U);
     const auto& id = *seen.episode_ids.begin();
     EXPECT_EQ(history_of(id), 1);
-    EXPECT_EQ(count_where("notifications", "episode_id::text = " + quoted(id)), 2);
+    EXPECT_EQ(count_where("notifications", "episode_id::text = " + literal(id)), 2);
+}
+
+// The third report in the window opens the multi-agency review. Two reports at once that bring
+// the count to three must still open it, once: the second counts after the first.
+TEST_F(concurrent_use_cases, two_reports_at_once_that_make_a_child_repeat_missing_open_one_review) {
+    const auto child = make_child();
+    report(child);
+    outcomes seen;
+    run_together(2, [&] {
+        try {
+            seen.success(services::report_episode(env_, w_.police, bodies_.report(child), {}));
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 2);
+    EXPECT_EQ(count_where("clocks", "child_id = " + literal(child) +
+                                        " and kind = 'repeat_missing_review' and episode_id is "
+                                        "null"),
+              1);
+    EXPECT_EQ(count_where("notifications",
+                          "child_id = " + literal(child) + " and kind = 'repeat_missing'"),
+              2); // the manager and the champion
+}
+
+// Reports at once that all take the child over the threshold open one review between them: each
+// report locks the child's row before it counts and looks for an open review.
+TEST_F(concurrent_use_cases, reports_at_once_over_the_threshold_open_exactly_one_review) {
+    const auto child = make_child();
+    report(child);
+    report(child);
+    outcomes seen;
+    run_together(6, [&] {
+        try {
+            seen.success(services::report_episode(env_, w_.police, bodies_.report(child), {}));
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    EXPECT_EQ(seen.by_kind["success"], 6);
+    EXPECT_EQ(count_where("clocks", "child_id = " + literal(child) +
+                                        " and kind = 'repeat_missing_review' and episode_id is "
+                                        "null"),
+              1);
+    EXPECT_EQ(count_where("notifications",
+                          "child_id = " + literal(child) + " and kind = 'repeat_missing'"),
+              2);
 }
 
 TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writers) {
-    const auto first = episode_in(w_, episode_state::missing);
-    const auto second = episode_in(w_, episode_state::missing);
+    const auto first = episode_in(episode_state::missing);
+    const auto second = episode_in(episode_state::missing);
     const auto before = services::verify_audit(env_);
     ASSERT_TRUE(before.intact()) << before.problem;
     std::atomic<int> turn{0};
@@ -174,10 +228,10 @@ TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writer
                 return;
             }
             // Every fourth writer sends a stale version: a refusal is audited too.
-            seen.success(
-                services::regrade_risk(env_, w_.police,
-                                       call(id, regrade_body("high"),
-                                            mine % 4 == 1 ? std::optional<int>{1} : std::nullopt)));
+            seen.success(services::send_event(
+                env_, w_.police,
+                call(episode_event::regrade_risk, id, event_bodies::regrade("high"),
+                     mine % 4 == 1 ? std::optional<int>{1} : std::nullopt)));
         } catch (const services::failure& refused) {
             seen.failed(refused);
         } catch (const std::exception& error) {
@@ -185,12 +239,63 @@ TEST_F(concurrent_use_cases, the_audit_chain_stays_whole_under_concurrent_writer
         }
     });
     EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    services::sequence_audit(env_);
     const auto after = services::verify_audit(env_);
     EXPECT_TRUE(after.intact()) << after.problem;
-    EXPECT_GE(after.entries, before.entries + 40);
+    EXPECT_EQ(after.unchained, 0);
+    EXPECT_GE(after.entries, before.entries + before.unchained + 40);
     EXPECT_EQ(scalar("select count(*) from audit_log"), after.entries);
     EXPECT_EQ(scalar("select max(seq) from audit_log"), after.entries);
 }
 
+// Each serve process runs a sequencer: several passes at once, while writers and readers append,
+// chain every entry exactly once, in one line with no fork and no gap.
+TEST_F(concurrent_use_cases, sequencer_passes_at_once_beside_writers_chain_every_entry_once) {
+    const auto id = episode_in(episode_state::missing);
+    services::sequence_audit(env_);
+    const auto before = services::verify_audit(env_);
+    ASSERT_TRUE(before.intact()) << before.problem;
+    const auto written_before = count("audit_events");
+    std::atomic<int> turn{0};
+    std::atomic<int> writers_left{27};
+    outcomes seen;
+    run_together(30, [&] {
+        const int mine = turn++;
+        try {
+            if (mine % 10 == 9) {
+                // One of three sequencers: passes until the writers are done.
+                while (writers_left > 0) {
+                    services::sequence_audit(env_);
+                }
+                return;
+            }
+            if (mine % 2 == 0) {
+                services::get_episode(env_, w_.social_worker, id);
+            } else {
+                seen.success(services::send_event(
+                    env_, w_.police,
+                    call(episode_event::regrade_risk, id, event_bodies::regrade("high"))));
+            }
+        } catch (const services::failure& refused) {
+            seen.failed(refused);
+        } catch (const std::exception& error) {
+            seen.other(error.what());
+        }
+        --writers_left;
+    });
+    EXPECT_THAT(seen.unexpected, ::testing::IsEmpty());
+    services::sequence_audit(env_);
+    const auto after = services::verify_audit(env_);
+    EXPECT_TRUE(after.intact()) << after.problem;
+    EXPECT_EQ(after.unchained, 0);
+    EXPECT_GE(count("audit_events"), written_before + 27);
+    EXPECT_EQ(after.entries, count("audit_events"));
+    EXPECT_EQ(scalar("select max(seq) from audit_chain"), after.entries);
+    EXPECT_EQ(scalar("select count(*) - count(distinct prev_hash) from audit_chain"), 0);
+    EXPECT_EQ(scalar("select count(*) from audit_chain c join audit_chain p on p.seq = c.seq - 1 "
+                     "where c.prev_hash <> p.hash"),
+              0);
+}
+
 } // namespace
-} // namespace homeward::services_testing
+} // namespace homeward::testing

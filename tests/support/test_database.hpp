@@ -18,4 +18,16 @@ inline std::string test_database_url() {
     return url;
 }
 
+// The same database as the application's own role (homeward_app), as serve connects in
+// production: it may insert into the audit trail and read it, never update or delete it.
+inline std::string test_app_database_url() {
+    const char* url = std::getenv("HOMEWARD_TEST_APP_DATABASE_URL");
+    if (url == nullptr || *url == '\0') {
+        ADD_FAILURE()
+            << "HOMEWARD_TEST_APP_DATABASE_URL is not set: run the tests through ops/test";
+        return "postgresql://invalid.invalid/none";
+    }
+    return url;
+}
+
 } // namespace homeward::testing

@@ -1,0 +1,564 @@
+// The episodes repository: who finds an episode (scope is in every WHERE), every event's write
+// moving state, version and history together and refusing a stale version, the history, lists,
+// and a stored state this version does not know.
+
+#include "fixture.hpp"
+
+#include "homeward/db/children.hpp"
+#include "homeward/db/episodes.hpp"
+#include "homeward/db/interviews.hpp"
+#include "homeward/db/organisations.hpp"
+
+#include <gmock/gmock.h>
+
+#include <algorithm>
+#include <functional>
+#include <ostream>
+#include <stdexcept>
+
+namespace homeward::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using workflow::episode_event;
+using workflow::episode_state;
+using workflow::role;
+
+// Whether a caller finds the episode through each of the repository's scoped reads.
+struct sighting {
+    bool lock{false};
+    bool find{false};
+    bool visible{false};
+    bool listed{false};
+    bool among_the_childs{false};
+    bool operator==(const sighting&) const = default;
+};
+void PrintTo(const sighting& s, std::ostream* out) {
+    *out << "{lock " << s.lock << ", find " << s.find << ", visible " << s.visible << ", listed "
+         << s.listed << ", among the child's " << s.among_the_childs << "}";
+}
+constexpr sighting everywhere{true, true, true, true, true};
+constexpr sighting nowhere{};
+
+class episodes_repository : public repository_test {
+protected:
+    void SetUp() override {
+        repository_test::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
+        child_ = insert_child();
+        episode_ = insert_episode(child_);
+    }
+
+    sighting seen_by(const services::actor& who) {
+        db::unit_of_work uow{shared_pool()};
+        const auto scope = scope_of(who);
+        sighting seen;
+        seen.lock = db::episodes::lock(uow, episode_, scope).has_value();
+        seen.find = db::episodes::find(uow, episode_, scope).has_value();
+        seen.visible = db::episodes::visible(uow, episode_, scope);
+        db::episodes::filter filter;
+        filter.child_id = child_;
+        for (const auto& item : db::episodes::list(uow, scope, filter)) {
+            seen.listed = seen.listed || item.id == episode_;
+        }
+        for (const auto& item : db::children::episodes_of(uow, child_, scope)) {
+            seen.among_the_childs = seen.among_the_childs || item.id == episode_;
+        }
+        return seen;
+    }
+
+    // The write must have moved the episode from `from` at `version` to `to` at the next version,
+    // with the history entry of the event by `who`.
+    void expect_moved(int version, episode_event event, episode_state from, episode_state to,
+                      const services::actor& who) {
+        db::unit_of_work uow{shared_pool()};
+        const auto row = db::episodes::lock(uow, episode_, scope_of(w_.manager));
+        ASSERT_TRUE(row.has_value());
+        EXPECT_EQ(row->state, to) << workflow::to_string(event);
+        EXPECT_EQ(row->version, version + 1) << workflow::to_string(event);
+        const auto history = db::episodes::history(uow, episode_);
+        ASSERT_EQ(history.size(), static_cast<std::size_t>(version + 1));
+        const auto& entry = history.back();
+        EXPECT_EQ(entry.event, workflow::to_string(event));
+        EXPECT_EQ(entry.from_state, from) << entry.event;
+        EXPECT_EQ(entry.to_state, to) << entry.event;
+        EXPECT_EQ(entry.version, version + 1) << entry.event;
+        EXPECT_EQ(entry.actor_id, who.user_id) << entry.event;
+        EXPECT_EQ(entry.actor_role, who.role) << entry.event;
+        EXPECT_EQ(entry.at, clock_.now()) << entry.event;
+    }
+
+    // Runs one write in a transaction of its own and commits it; its answer.
+    static bool write(const std::function<bool(db::unit_of_work&)>& body) {
+        return committed(body);
+    }
+
+    db::episode_record record() {
+        db::unit_of_work uow{shared_pool()};
+        return db::episodes::record(uow, episode_);
+    }
+
+    std::string child_;
+    std::string episode_;
+};
+
+// ---- scope ----------------------------------------------------------------------------------
+
+TEST_F(episodes_repository, police_find_the_episodes_of_their_own_force_only) {
+    EXPECT_EQ(seen_by(w_.police), everywhere);
+    EXPECT_EQ(seen_by(make_user(role::police, w_.force)), everywhere) << "a colleague";
+    EXPECT_EQ(seen_by(w_.other_police), nowhere);
+}
+
+TEST_F(episodes_repository, the_responsible_authoritys_social_work_roles_find_its_episodes) {
+    EXPECT_EQ(seen_by(w_.social_worker), everywhere);
+    EXPECT_EQ(seen_by(w_.second_social_worker), everywhere);
+    EXPECT_EQ(seen_by(w_.manager), everywhere);
+    EXPECT_EQ(seen_by(w_.cse_champion), everywhere);
+}
+
+TEST_F(episodes_repository, the_host_authority_finds_the_episodes_of_a_child_placed_with_it) {
+    EXPECT_EQ(seen_by(w_.host_social_worker), everywhere);
+    EXPECT_EQ(seen_by(w_.host_manager), everywhere);
+    EXPECT_EQ(seen_by(make_user(role::cse_champion, w_.host)), everywhere);
+}
+
+TEST_F(episodes_repository, another_authority_finds_nothing_of_the_episode) {
+    EXPECT_EQ(seen_by(w_.other_social_worker), nowhere);
+    EXPECT_EQ(seen_by(w_.other_manager), nowhere);
+    EXPECT_EQ(seen_by(w_.other_cse_champion), nowhere);
+}
+
+TEST_F(episodes_repository, an_admin_finds_no_episode_even_of_their_own_organisation) {
+    EXPECT_EQ(seen_by(w_.admin), nowhere);
+    EXPECT_EQ(seen_by(make_user(role::admin, w_.force)), nowhere);
+}
+
+TEST_F(episodes_repository, an_id_that_is_not_an_episodes_finds_nothing) {
+    db::unit_of_work uow{shared_pool()};
+    const std::vector<std::string> bad_ids{"", "not-an-id", "00000000-0000-0000-0000-000000000000",
+                                           "'; delete from episodes; --", episode_ + "0"};
+    for (const auto& bad : bad_ids) {
+        EXPECT_FALSE(db::episodes::lock(uow, bad, scope_of(w_.police)).has_value()) << bad;
+        EXPECT_FALSE(db::episodes::find(uow, bad, scope_of(w_.police)).has_value()) << bad;
+        EXPECT_FALSE(db::episodes::visible(uow, bad, scope_of(w_.police))) << bad;
+    }
+}
+
+// ---- the report and every event's write -------------------------------------------------------
+
+TEST_F(episodes_repository, a_report_is_missing_at_version_one_with_its_history_entry) {
+    const auto episode = record();
+    EXPECT_EQ(episode.state, episode_state::missing);
+    EXPECT_EQ(episode.version, 1);
+    EXPECT_EQ(episode.child.id, child_);
+    EXPECT_EQ(episode.police_force, w_.force.code);
+    EXPECT_EQ(episode.responsible_authority, w_.authority.code);
+    EXPECT_EQ(episode.host_authority, w_.host.code);
+    EXPECT_EQ(episode.reported_at, clock_.now());
+    EXPECT_EQ(episode.last_seen_at, clock_.now() - 2h);
+    db::unit_of_work uow{shared_pool()};
+    const auto history = db::episodes::history(uow, episode_);
+    ASSERT_EQ(history.size(), 1U);
+    EXPECT_EQ(history[0].event, "report");
+    EXPECT_FALSE(history[0].from_state.has_value());
+    EXPECT_EQ(history[0].to_state, episode_state::missing);
+    EXPECT_EQ(history[0].version, 1);
+    EXPECT_EQ(history[0].actor_id, w_.police.user_id);
+    EXPECT_EQ(history[0].actor_username, w_.police.username);
+    EXPECT_EQ(history[0].actor_role, role::police);
+}
+
+TEST_F(episodes_repository, every_events_write_moves_state_version_and_history_together) {
+    using enum episode_state;
+    const auto now = clock_.now();
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::regrade_risk(
+            uow, move(episode_, 1, missing, missing, w_.police, episode_event::regrade_risk),
+            workflow::risk_level::high);
+    }));
+    expect_moved(1, episode_event::regrade_risk, missing, missing, w_.police);
+    EXPECT_EQ(record().risk, workflow::risk_level::high);
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::record_return(
+            uow, move(episode_, 2, missing, returned, w_.police, episode_event::record_return),
+            now - 1h, "Leeds railway station", "Placement", std::optional<std::string>{"PC 4471"});
+    }));
+    expect_moved(2, episode_event::record_return, missing, returned, w_.police);
+    EXPECT_EQ(record().returned_at, now - 1h);
+    EXPECT_EQ(record().found_location, "Leeds railway station");
+    EXPECT_EQ(record().returned_to, "Placement");
+    EXPECT_EQ(record().found_by, "PC 4471");
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::record_safe_and_well(
+            uow, move(episode_, 3, returned, returned, w_.police, episode_event::safe_and_well),
+            now - 30min, "Seen; well", std::optional<std::string>{"A new phone"});
+    }));
+    expect_moved(3, episode_event::safe_and_well, returned, returned, w_.police);
+    ASSERT_TRUE(record().safe_and_well.has_value());
+    EXPECT_EQ(record().safe_and_well->conducted_at, now - 30min);
+    EXPECT_EQ(record().safe_and_well->by, w_.police.user_id);
+    EXPECT_EQ(record().safe_and_well->concerns, "A new phone");
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::assign(
+            uow, move(episode_, 4, returned, returned, w_.manager, episode_event::assign),
+            w_.social_worker.user_id);
+    }));
+    expect_moved(4, episode_event::assign, returned, returned, w_.manager);
+    EXPECT_EQ(record().assigned_worker_id, w_.social_worker.user_id);
+    EXPECT_EQ(record().assigned_at, now);
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::offer_interview(uow,
+                                             move(episode_, 5, returned, interview_offered,
+                                                  w_.social_worker, episode_event::offer_interview),
+                                             false, now - 20min, now + 24h,
+                                             std::optional<std::string>{w_.manager.user_id}, true);
+    }));
+    expect_moved(5, episode_event::offer_interview, returned, interview_offered, w_.social_worker);
+    ASSERT_TRUE(record().offer.has_value());
+    EXPECT_EQ(record().offer->offered_at, now - 20min);
+    EXPECT_EQ(record().offer->scheduled_for, now + 24h);
+    EXPECT_EQ(record().offer->interviewer_id, w_.manager.user_id);
+    EXPECT_TRUE(record().offer->independent);
+    EXPECT_FALSE(record().offer->further_offer_at.has_value());
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::move_only(uow,
+                                       move(episode_, 6, interview_offered, interviewed,
+                                            w_.social_worker, episode_event::record_interview));
+    }));
+    expect_moved(6, episode_event::record_interview, interview_offered, interviewed,
+                 w_.social_worker);
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::sign_off(
+            uow,
+            move(episode_, 7, interviewed, interviewed, w_.cse_champion, episode_event::sign_off),
+            "Reviewed");
+    }));
+    expect_moved(7, episode_event::sign_off, interviewed, interviewed, w_.cse_champion);
+    ASSERT_TRUE(record().sign_off.has_value());
+    EXPECT_EQ(record().sign_off->by, w_.cse_champion.user_id);
+    EXPECT_EQ(record().sign_off->note, "Reviewed");
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::close(
+            uow, move(episode_, 8, interviewed, closed, w_.social_worker, episode_event::close),
+            "Safe at the placement");
+    }));
+    expect_moved(8, episode_event::close, interviewed, closed, w_.social_worker);
+    EXPECT_EQ(record().closed_at, now);
+    EXPECT_EQ(record().close_summary, "Safe at the placement");
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::reopen(
+            uow, move(episode_, 9, closed, follow_up, w_.manager, episode_event::reopen),
+            "A new disclosure");
+    }));
+    expect_moved(9, episode_event::reopen, closed, follow_up, w_.manager);
+    EXPECT_EQ(record().reopened_at, now);
+    EXPECT_EQ(record().reopen_reason, "A new disclosure");
+    EXPECT_EQ(record().updated_at, now);
+}
+
+TEST_F(episodes_repository, a_cancellation_moves_a_missing_episode_to_cancelled_with_its_reason) {
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::cancel(uow,
+                                    move(episode_, 1, episode_state::missing,
+                                         episode_state::cancelled, w_.police,
+                                         episode_event::cancel),
+                                    "Reported in error");
+    }));
+    expect_moved(1, episode_event::cancel, episode_state::missing, episode_state::cancelled,
+                 w_.police);
+    EXPECT_EQ(record().cancelled_at, clock_.now());
+    EXPECT_EQ(record().cancel_reason, "Reported in error");
+}
+
+TEST_F(episodes_repository, a_write_at_a_stale_version_returns_false_and_changes_nothing) {
+    using enum episode_state;
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::regrade_risk(
+            uow, move(episode_, 1, missing, missing, w_.police, episode_event::regrade_risk),
+            workflow::risk_level::low);
+    }));
+    const auto now = clock_.now();
+    const auto& sw = w_.social_worker;
+    const std::vector<std::pair<const char*, std::function<bool(db::unit_of_work&, int)>>> writes{
+        {"move_only",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::move_only(
+                 uow, move(episode_, v, missing, missing, sw, episode_event::raise_action));
+         }},
+        {"regrade_risk",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::regrade_risk(
+                 uow, move(episode_, v, missing, missing, w_.police, episode_event::regrade_risk),
+                 workflow::risk_level::high);
+         }},
+        {"record_return",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::record_return(
+                 uow, move(episode_, v, missing, returned, w_.police, episode_event::record_return),
+                 now, "Park", "Home", std::nullopt);
+         }},
+        {"record_safe_and_well",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::record_safe_and_well(
+                 uow, move(episode_, v, missing, returned, w_.police, episode_event::safe_and_well),
+                 now, "Well", std::nullopt);
+         }},
+        {"assign",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::assign(
+                 uow, move(episode_, v, missing, missing, sw, episode_event::assign), sw.user_id);
+         }},
+        {"offer_interview",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::offer_interview(
+                 uow,
+                 move(episode_, v, missing, interview_offered, sw, episode_event::offer_interview),
+                 false, now, now + 1h, std::nullopt, true);
+         }},
+        {"sign_off",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::sign_off(
+                 uow, move(episode_, v, missing, missing, w_.cse_champion, episode_event::sign_off),
+                 "Seen");
+         }},
+        {"close",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::close(
+                 uow, move(episode_, v, missing, closed, sw, episode_event::close), "Done");
+         }},
+        {"cancel",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::cancel(
+                 uow, move(episode_, v, missing, cancelled, w_.police, episode_event::cancel),
+                 "Error");
+         }},
+        {"reopen",
+         [&](db::unit_of_work& uow, int v) {
+             return db::episodes::reopen(
+                 uow, move(episode_, v, missing, follow_up, w_.manager, episode_event::reopen),
+                 "New");
+         }},
+    };
+    const auto before = snapshot(episode_);
+    ASSERT_EQ(before.version, 2);
+    for (const auto& [name, attempt] : writes) {
+        for (const int stale : {1, 3, 7}) {
+            EXPECT_FALSE(write([&](db::unit_of_work& uow) { return attempt(uow, stale); }))
+                << name << " at version " << stale;
+        }
+        EXPECT_EQ(snapshot(episode_), before) << name;
+    }
+}
+
+TEST_F(episodes_repository, a_write_to_an_episode_that_does_not_exist_returns_false) {
+    for (const std::string missing_id : {"not-an-id", "00000000-0000-0000-0000-000000000000"}) {
+        EXPECT_FALSE(write([&](db::unit_of_work& uow) {
+            return db::episodes::regrade_risk(uow,
+                                              move(missing_id, 1, episode_state::missing,
+                                                   episode_state::missing, w_.police,
+                                                   episode_event::regrade_risk),
+                                              workflow::risk_level::high);
+        })) << missing_id;
+    }
+}
+
+TEST_F(episodes_repository, a_further_offer_after_a_refusal_keeps_the_first_offers_time) {
+    using enum episode_state;
+    const auto now = clock_.now();
+    const auto& sw = w_.social_worker;
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::record_return(
+            uow, move(episode_, 1, missing, returned, w_.police, episode_event::record_return),
+            now - 90min, "Park", "Home", std::nullopt);
+    }));
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::offer_interview(
+            uow, move(episode_, 2, returned, interview_offered, sw, episode_event::offer_interview),
+            false, now - 1h, now - 50min, std::nullopt, false);
+    }));
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        db::interview_record declined;
+        declined.outcome = workflow::interview_outcome::declined;
+        declined.conducted_at = now - 40min;
+        declined.recorded_by = sw.user_id;
+        declined.declined_at = now - 40min;
+        declined.declined_reason = "Did not want to talk";
+        db::interviews::save(uow, episode_, declined, now - 40min);
+        return db::episodes::move_only(uow, move(episode_, 3, interview_offered, interviewed, sw,
+                                                 episode_event::record_decline));
+    }));
+
+    EXPECT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::offer_interview(
+            uow,
+            move(episode_, 4, interviewed, interview_offered, sw, episode_event::offer_interview),
+            true, now - 10min, now + 24h, std::optional<std::string>{w_.manager.user_id}, true);
+    }));
+
+    const auto offer = record().offer;
+    ASSERT_TRUE(offer.has_value());
+    EXPECT_EQ(offer->offered_at, now - 1h) << "the first offer's time stays";
+    EXPECT_EQ(offer->further_offer_at, now - 10min);
+    EXPECT_EQ(offer->scheduled_for, now + 24h);
+    EXPECT_EQ(offer->interviewer_id, w_.manager.user_id);
+    EXPECT_TRUE(offer->independent);
+}
+
+// ---- reads ------------------------------------------------------------------------------------
+
+TEST_F(episodes_repository, a_list_is_newest_first_filtered_and_paged_after_its_cursor) {
+    clock_.advance(1min);
+    const auto second = insert_episode(child_);
+    clock_.advance(1min);
+    const auto third = insert_episode(child_);
+    db::unit_of_work uow{shared_pool()};
+    const auto ids = [](const std::vector<db::episode_summary>& items) {
+        std::vector<std::string> list;
+        for (const auto& item : items) {
+            list.push_back(item.id);
+        }
+        return list;
+    };
+    db::episodes::filter filter;
+    filter.child_id = child_;
+    filter.limit = 2;
+    const auto first_page = db::episodes::list(uow, scope_of(w_.manager), filter);
+    EXPECT_THAT(ids(first_page), ::testing::ElementsAre(third, second));
+    filter.after_reported_at = first_page.back().reported_at;
+    filter.after_id = first_page.back().id;
+    EXPECT_THAT(ids(db::episodes::list(uow, scope_of(w_.manager), filter)),
+                ::testing::ElementsAre(episode_));
+
+    db::episodes::filter by_authority;
+    by_authority.child_id = child_;
+    by_authority.authority_id = w_.host.id;
+    EXPECT_EQ(db::episodes::list(uow, scope_of(w_.police), by_authority).size(), 3U);
+    by_authority.authority_id = w_.other_authority.id;
+    EXPECT_TRUE(db::episodes::list(uow, scope_of(w_.police), by_authority).empty());
+
+    db::episodes::filter by_state;
+    by_state.child_id = child_;
+    by_state.states = {episode_state::cancelled};
+    EXPECT_TRUE(db::episodes::list(uow, scope_of(w_.police), by_state).empty());
+    by_state.states = {episode_state::missing};
+    EXPECT_EQ(db::episodes::list(uow, scope_of(w_.police), by_state).size(), 3U);
+
+    const auto summary = first_page.front();
+    EXPECT_EQ(summary.child_id, child_);
+    EXPECT_EQ(summary.child_family_name, "Testchild");
+    EXPECT_EQ(summary.state, episode_state::missing);
+    EXPECT_EQ(summary.version, 1);
+    EXPECT_EQ(summary.risk, workflow::risk_level::medium);
+}
+
+TEST_F(episodes_repository, a_list_filters_by_assignment_team_and_awaiting_sign_off) {
+    using enum episode_state;
+    const auto now = clock_.now();
+    const auto team = committed(
+        [&](db::unit_of_work& uow) { return db::teams::ensure(uow, w_.authority.id, "North"); });
+    execute("update users set team_id = " + literal(team) +
+            " where id = " + literal(w_.social_worker.user_id));
+    const auto assigned = episode_;
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::assign(
+            uow, move(assigned, 1, missing, missing, w_.manager, episode_event::assign),
+            w_.social_worker.user_id);
+    }));
+    const auto unassigned = insert_episode(child_);
+    const auto awaiting = insert_episode(child_);
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::record_return(
+            uow, move(awaiting, 1, missing, returned, w_.police, episode_event::record_return), now,
+            "Park", "Home", std::nullopt);
+    }));
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        db::interview_record held;
+        held.outcome = workflow::interview_outcome::held;
+        held.conducted_at = now;
+        held.recorded_by = w_.social_worker.user_id;
+        held.location = "School";
+        held.harm_disclosed = false;
+        held.indicator_score = 0;
+        held.suggested_cse_risk = workflow::cse_risk::none;
+        held.risk = workflow::cse_risk::medium;
+        db::interviews::save(uow, awaiting, held, now);
+        return db::episodes::move_only(uow,
+                                       move(awaiting, 2, returned, interviewed, w_.social_worker,
+                                            episode_event::record_interview));
+    }));
+
+    db::unit_of_work uow{shared_pool()};
+    const auto listed = [&](db::episodes::filter f) {
+        f.child_id = child_;
+        std::vector<std::string> ids;
+        for (const auto& item : db::episodes::list(uow, scope_of(w_.manager), f)) {
+            ids.push_back(item.id);
+        }
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    const auto sorted = [](std::vector<std::string> ids) {
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    };
+    db::episodes::filter by_worker;
+    by_worker.assigned_worker_id = w_.social_worker.user_id;
+    EXPECT_EQ(listed(by_worker), sorted({assigned}));
+    db::episodes::filter nobodys;
+    nobodys.unassigned = true;
+    EXPECT_EQ(listed(nobodys), sorted({unassigned, awaiting}));
+    db::episodes::filter by_team;
+    by_team.team_id = team;
+    EXPECT_EQ(listed(by_team), sorted({assigned}));
+    db::episodes::filter sign_off;
+    sign_off.awaiting_sign_off = true;
+    EXPECT_EQ(listed(sign_off), sorted({awaiting}));
+    db::episodes::filter open_states;
+    open_states.states = {missing, interviewed};
+    EXPECT_EQ(listed(open_states), sorted({assigned, unassigned, awaiting}));
+}
+
+TEST_F(episodes_repository, the_history_lists_every_version_in_order_with_the_actors_name) {
+    ASSERT_TRUE(write([&](db::unit_of_work& uow) {
+        return db::episodes::assign(uow,
+                                    move(episode_, 1, episode_state::missing,
+                                         episode_state::missing, w_.social_worker,
+                                         episode_event::assign),
+                                    w_.social_worker.user_id);
+    }));
+    db::unit_of_work uow{shared_pool()};
+    const auto history = db::episodes::history(uow, episode_);
+    ASSERT_EQ(history.size(), 2U);
+    EXPECT_EQ(history[0].version, 1);
+    EXPECT_EQ(history[1].version, 2);
+    EXPECT_EQ(history[1].event, "assign");
+    EXPECT_EQ(history[1].actor_username, w_.social_worker.username);
+    EXPECT_EQ(history[1].actor_role, role::social_worker);
+    EXPECT_EQ(history[1].detail_json, "{}");
+}
+
+// A stored text that names no state is a broken invariant: reading it throws, never defaults.
+TEST_F(episodes_repository, a_stored_state_this_version_does_not_know_throws_when_read) {
+    db::unit_of_work uow{shared_pool()};
+    // Only in this transaction, which is rolled back: the schema's check would refuse the text.
+    uow.tx().exec0("alter table episodes drop constraint episodes_state_check, drop constraint "
+                   "episodes_return_matches_state");
+    uow.tx().exec0("update episodes set state = 'lost' where id = " + literal(episode_));
+    EXPECT_THROW(db::episodes::lock(uow, episode_, scope_of(w_.police)), std::logic_error);
+    EXPECT_THROW(db::episodes::record(uow, episode_), std::logic_error);
+}
+
+} // namespace
+} // namespace homeward::testing
