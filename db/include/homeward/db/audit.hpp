@@ -33,7 +33,7 @@ struct check {
     std::int64_t entries{0};                  // chained entries that verify
     std::optional<std::int64_t> first_broken; // seq of the first entry that does not verify
     std::string problem;
-    std::int64_t unchained{0};                           // committed, waiting for the sequencer
+    std::int64_t unchained{0}; // committed, waiting for the sequencer
     std::optional<std::chrono::milliseconds> oldest_unchained; // how long the oldest has waited
     std::optional<std::int64_t> head_seq;
     std::string head_hash; // raw 32 bytes

@@ -35,8 +35,8 @@ struct checkpoint {
 };
 
 struct checkpoint_witness {
-    std::string file;                          // appended to, one JSON line per checkpoint
-    std::optional<std::string> organisation;  // its webhook receives each checkpoint
+    std::string file;                        // appended to, one JSON line per checkpoint
+    std::optional<std::string> organisation; // its webhook receives each checkpoint
 };
 
 // Signs the chain's head now (nullopt while the chain is empty), keeps the checkpoint in the
