@@ -127,3 +127,28 @@ pg_create_db() {
         as_pg "$PG_BIN/createdb" -h "$dir/run" -p "$port" -U postgres -O "$owner" "$name"
     fi
 }
+
+# make_test_ca DIR: a CA of the caller's own (DIR/ca.pem, DIR/ca-key.pem) and a certificate for
+# 127.0.0.1 and localhost that it signs (DIR/cert.pem, DIR/key.pem). A client that trusts only
+# DIR/ca.pem checks the server as it would in production; a self-signed certificate would need
+# verification turned off (and testssl.sh rates one critical). The certificate is shaped as a
+# public one would be, so that testssl.sh judges the server and not the test's certificate: 90
+# days (it warns under 60, and a public CA may not issue over 398), and a CRL distribution point
+# (a certificate naming neither a CRL nor an OCSP responder is rated high). Nothing fetches the
+# CRL: testssl.sh does only with --phone-out.
+make_test_ca() {
+    local dir=$1
+    mkdir -p "$dir"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
+        -subj "/O=Homeward test/CN=homeward test CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -keyout "$dir/ca-key.pem" -out "$dir/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$dir/key.pem" -out "$dir/cert.csr" 2>/dev/null
+    printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=critical,CA:FALSE' \
+        'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' \
+        'crlDistributionPoints=URI:http://127.0.0.1/homeward-test-ca.crl' >"$dir/ext"
+    openssl x509 -req -in "$dir/cert.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" \
+        -CAcreateserial -days 90 -sha256 -extfile "$dir/ext" -out "$dir/cert.pem" 2>/dev/null
+    chmod 600 "$dir/key.pem" "$dir/ca-key.pem"
+}

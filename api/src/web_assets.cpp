@@ -72,11 +72,23 @@ void set_page_security(http_response& response) {
     response.set("Cross-Origin-Opener-Policy", "same-origin");
 }
 
-http_response file_response(const http_request& request, const asset& file) {
+// The page goes out as it is, never compressed: compression of the one document that could
+// come to carry a secret beside something a request put there (a token, a nonce, a name from the
+// path) is what BREACH reads, and the page is about 1 KB. The hashed script and style sheet are
+// the same bytes for everyone, so they stay compressed.
+enum class coding_allowed { none, as_accepted };
+
+http_response file_response(const http_request& request, const asset& file,
+                            coding_allowed allowed) {
     http_response response{http::status::ok, request.version()};
     response.set(http::field::content_type, file.content_type);
-    response.set(http::field::vary, "Accept-Encoding");
-    switch (choose_coding(request[http::field::accept_encoding], file)) {
+    const auto coding = allowed == coding_allowed::as_accepted
+                            ? choose_coding(request[http::field::accept_encoding], file)
+                            : content_coding::identity;
+    if (allowed == coding_allowed::as_accepted) {
+        response.set(http::field::vary, "Accept-Encoding");
+    }
+    switch (coding) {
     case content_coding::brotli:
         response.set(http::field::content_encoding, "br");
         response.body() = std::string{file.brotli};
@@ -146,7 +158,7 @@ std::optional<web_answer> answer(const http_request& request,
         if (file == nullptr) {
             return std::nullopt;
         }
-        auto response = file_response(request, *file);
+        auto response = file_response(request, *file, coding_allowed::as_accepted);
         // The name carries the content's hash: a new build is a new name.
         response.set(http::field::cache_control, "public, max-age=31536000, immutable");
         return web_answer{"/assets/{file}", std::move(response)};
@@ -156,7 +168,7 @@ std::optional<web_answer> answer(const http_request& request,
         if (page == nullptr) {
             return std::nullopt;
         }
-        auto response = file_response(request, *page);
+        auto response = file_response(request, *page, coding_allowed::none);
         response.set(http::field::cache_control, "no-store");
         set_page_security(response);
         return web_answer{"(page)", std::move(response)};

@@ -10,12 +10,21 @@ namespace {
 // Any fixed number: both processes running migrate take the same lock.
 constexpr long long migration_lock_key = 0x486f6d6577617264; // "Homeward"
 
+// The schema's version as recorded; 0 before the first migration. Only reads: the application's
+// role, which `serve` and the other commands connect as, may not create tables (and PostgreSQL
+// checks that privilege even for `create table if not exists` on a table that exists).
 int version_in(pqxx::transaction_base& tx) {
+    if (tx.exec1("select to_regclass('schema_migrations') is null")[0].as<bool>()) {
+        return 0;
+    }
+    return tx.exec1("select coalesce(max(version), 0) from schema_migrations")[0].as<int>();
+}
+
+void create_migrations_table(pqxx::transaction_base& tx) {
     tx.exec0("create table if not exists schema_migrations ("
              " version integer primary key,"
              " name text not null,"
              " applied_at timestamptz not null default now())");
-    return tx.exec1("select coalesce(max(version), 0) from schema_migrations")[0].as<int>();
 }
 
 // Reads only: the application's role (homeward_app) may not create in the schema, and PostgreSQL
@@ -51,6 +60,7 @@ migration_report migrate(const std::string& url) {
     try {
         {
             pqxx::work tx{connection};
+            create_migrations_table(tx);
             report.from_version = version_in(tx);
             tx.commit();
         }

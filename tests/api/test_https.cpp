@@ -18,6 +18,7 @@
 #include <pqxx/pqxx>
 
 #include <future>
+#include <optional>
 #include <set>
 
 namespace homeward::testing {
@@ -435,7 +436,9 @@ TEST_F(api_over_https, the_database_being_unreachable_is_503_with_retry_after) {
 
 // ---- TLS and hostile clients ------------------------------------------------------------------
 
-bool handshake_succeeds(std::uint16_t port, int max_version, const char* ciphers = nullptr) {
+// The cipher the server chose, or nothing when the handshake failed.
+std::optional<std::string> negotiated_cipher(std::uint16_t port, int max_version,
+                                             const char* ciphers = nullptr) {
     boost::asio::io_context io;
     boost::asio::ssl::context tls{boost::asio::ssl::context::tls_client};
     SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_VERSION);
@@ -448,13 +451,27 @@ bool handshake_succeeds(std::uint16_t port, int max_version, const char* ciphers
     boost::beast::get_lowest_layer(stream).connect({boost::asio::ip::address_v4::loopback(), port});
     boost::beast::error_code error;
     stream.handshake(boost::asio::ssl::stream_base::client, error);
-    return !error;
+    if (error) {
+        return std::nullopt;
+    }
+    return std::string{SSL_get_cipher_name(stream.native_handle())};
+}
+
+bool handshake_succeeds(std::uint16_t port, int max_version, const char* ciphers = nullptr) {
+    return negotiated_cipher(port, max_version, ciphers).has_value();
 }
 
 TEST_F(api_over_https, tls_1_1_is_refused_and_tls_1_2_and_1_3_are_accepted) {
     EXPECT_FALSE(handshake_succeeds(port_, TLS1_1_VERSION));
     EXPECT_TRUE(handshake_succeeds(port_, TLS1_2_VERSION));
     EXPECT_TRUE(handshake_succeeds(port_, TLS1_3_VERSION));
+}
+
+// testssl.sh rates a server that lets the client pick the cipher high: the server's order wins.
+TEST_F(api_over_https, the_server_chooses_the_cipher_by_its_own_order) {
+    EXPECT_EQ(negotiated_cipher(port_, TLS1_2_VERSION,
+                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"),
+              "ECDHE-ECDSA-AES128-GCM-SHA256");
 }
 
 TEST_F(api_over_https, a_tls_1_2_cipher_without_forward_secrecy_is_refused) {

@@ -365,6 +365,20 @@ TEST_F(web_session_over_https, assets_are_immutable_and_compressed_as_the_client
     EXPECT_EQ(https_call(port_, "GET", "/assets/app-0000000000.js").status, 404U);
 }
 
+// BREACH reads a secret out of the length of compressed responses that also reflect the
+// attacker's input; the page is the one document that could come to hold both, so it is never
+// compressed (testssl.sh checks "/" for exactly this).
+TEST_F(web_session_over_https, the_page_is_never_compressed_whatever_the_client_accepts) {
+    for (const std::string path : {"/", "/my-work", "/episodes/123"}) {
+        request_options options;
+        options.headers["Accept-Encoding"] = "gzip, deflate, br";
+        const auto reply = https_call(port_, "GET", path, "", options);
+        ASSERT_EQ(reply.status, 200U) << path;
+        EXPECT_EQ(reply.header("content-encoding"), "") << path;
+        EXPECT_EQ(reply.body, std::string{api::web::find_asset("/index.html")->identity}) << path;
+    }
+}
+
 TEST_F(web_session_over_https, episodes_filter_by_several_states_and_by_assignment) {
     const auto missing = report(police, child);
     const auto returned = report(police, child);
