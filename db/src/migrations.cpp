@@ -27,15 +27,6 @@ void create_migrations_table(pqxx::transaction_base& tx) {
              " applied_at timestamptz not null default now())");
 }
 
-// Reads only: the application's role (homeward_app) may not create in the schema, and PostgreSQL
-// checks that privilege even for `create table if not exists` of a table that exists.
-int recorded_version(pqxx::transaction_base& tx) {
-    if (tx.exec1("select to_regclass('schema_migrations') is null")[0].as<bool>()) {
-        return 0;
-    }
-    return tx.exec1("select coalesce(max(version), 0) from schema_migrations")[0].as<int>();
-}
-
 } // namespace
 
 int latest_schema_version() {
@@ -46,7 +37,7 @@ int latest_schema_version() {
 int current_schema_version(const std::string& url) {
     pqxx::connection connection{url};
     pqxx::read_transaction tx{connection};
-    return recorded_version(tx);
+    return version_in(tx);
 }
 
 migration_report migrate(const std::string& url) {
