@@ -238,6 +238,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         used += n;
     }
+    if (!parser.got_some()) {
+        return 0; // nothing a server would answer
+    }
     if (ec == http::error::need_more || (!ec && !parser.is_done())) {
         ec = {};
         parser.put_eof(ec);
