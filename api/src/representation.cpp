@@ -5,6 +5,9 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace homeward {
 namespace {
@@ -86,7 +89,9 @@ json::object interview_json(const db::interview_record& i, role audience) {
 // the outcome of social work's events, never the free text written for social work (summaries,
 // notes, reasons) nor the level the indicators suggested.
 json::object police_detail(std::string_view event, const json::value& detail) {
-    static const std::pair<std::string_view, std::initializer_list<std::string_view>> allowed[] = {
+    // Vectors, not initializer_lists: an initializer_list member's array is a temporary that dies
+    // with the static's initialisation, leaving every later call to read freed stack memory.
+    static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> allowed = {
         {"risk", {"from_risk", "to_risk", "reason"}},
         {"cancel", {"reason"}},
         {"assign", {"worker_id"}},
