@@ -14,6 +14,10 @@ REQUIRED_PACKAGES=(
     postgresql-15 postgresql-contrib
 )
 
+# What ops/fuzz adds: clang 16 with libFuzzer and its sanitizer runtimes (clang's
+# -fsanitize=fuzzer links libclang_rt.fuzzer from libclang-rt-16-dev).
+FUZZ_PACKAGES=(clang-16 libfuzzer-16-dev libclang-rt-16-dev)
+
 # What the browser tests add (ops/test only): Debian's Chromium, which playwright-core drives, and
 # the SMTP relay that receives the email alerts (aiosmtpd, run with Debian's /usr/bin/python3).
 BROWSER_TEST_PACKAGES=(chromium python3-aiosmtpd)

@@ -8,6 +8,7 @@
 #include "homeward/api/log.hpp"
 #include "http.hpp"
 #include "metrics.hpp"
+#include "request_target.hpp"
 #include "web_assets.hpp"
 #include "web_session.hpp"
 
@@ -125,6 +126,24 @@ void check_text(const route& r, const request_context& c) {
 
 } // namespace
 
+std::optional<request_target> parse_request_target(std::string_view text) {
+    const auto parsed = boost::urls::parse_origin_form(text);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    request_target target;
+    for (const auto segment : parsed->segments()) {
+        target.segments.push_back(segment);
+    }
+    if (target.segments.empty()) {
+        target.segments.emplace_back("");
+    }
+    for (const auto param : parsed->params()) {
+        target.query[param.key] = param.value;
+    }
+    return target;
+}
+
 router::router(const services::environment& env, services::session_rules rules)
     : env_(env), rules_(rules), metrics_(std::make_unique<metrics>()) {}
 
@@ -163,19 +182,12 @@ http_response router::handle(const http_request& request, const std::string& cli
     http_response response;
     std::string allowed; // the methods of the path, for a 405's Allow (RFC 9110 15.5.6)
     try {
-        const auto parsed = boost::urls::parse_origin_form(request.target());
-        if (!parsed) {
+        auto target = parse_request_target(request.target());
+        if (!target) {
             throw refusal{400, "the request target is malformed"};
         }
-        for (const auto segment : parsed->segments()) {
-            c.segments.push_back(segment);
-        }
-        if (c.segments.empty()) {
-            c.segments.emplace_back("");
-        }
-        for (const auto param : parsed->params()) {
-            c.query[param.key] = param.value;
-        }
+        c.segments = std::move(target->segments);
+        c.query = std::move(target->query);
         const route* found = nullptr;
         bool path_known = false;
         for (const auto& r : route_table()) {
