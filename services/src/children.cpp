@@ -166,7 +166,7 @@ child_record create_child(const environment& env, const actor& who,
         child.created_by = who.user_id;
         const std::string id = db::children::insert(uow, child);
         audit_success(uow, who, {"child.create", "child", id});
-        return *db::children::find(uow, id, scope_of(who));
+        return db::children::inserted(uow, id);
     });
 }
 
