@@ -27,6 +27,9 @@ const statement lookup_sql{
                                  "$2::int and (lower(c.family_name) = lower($1) or "
                                  "lower(c.given_name || ' ' || c.family_name) = lower($1)) order "
                                  "by c.family_name, c.given_name, c.id limit $3"};
+const statement inserted_sql{"children_inserted",
+                             "select " CHILD_COLUMNS("c") " from children c "
+                                                          "where c.id = $1::uuid"};
 const statement lock_for_report_sql{"children_lock_for_report",
                                     "select " CHILD_COLUMNS("c") " from children c where c.id = "
                                                                  "$1::uuid for no key update"};
@@ -176,6 +179,15 @@ std::vector<child_record> lookup(unit_of_work& uow, std::string_view name,
         list.push_back(read_child(f));
     }
     return list;
+}
+
+child_record inserted(unit_of_work& uow, std::string_view child_id) {
+    const auto row = row_by_id(uow, inserted_sql, child_id);
+    if (!row) {
+        throw std::logic_error("the child just inserted cannot be read back");
+    }
+    fields f{*row};
+    return read_child(f);
 }
 
 std::optional<child_record> lock_for_report(unit_of_work& uow, std::string_view child_id) {

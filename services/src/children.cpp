@@ -166,11 +166,7 @@ child_record create_child(const environment& env, const actor& who,
         child.created_by = who.user_id;
         const std::string id = db::children::insert(uow, child);
         audit_success(uow, who, {"child.create", "child", id});
-        // The caller gets back what they added, whatever their scope: police see a child only
-        // once their force has reported them, and they add a child in order to report them (a
-        // scoped read here found nothing for police, and dereferencing it crashed the server).
-        // The row is this transaction's own, so the read's lock costs nothing.
-        return *db::children::lock_for_report(uow, id);
+        return db::children::inserted(uow, id);
     });
 }
 

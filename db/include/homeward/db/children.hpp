@@ -12,6 +12,9 @@
 namespace homeward::db::children {
 
 std::string insert(unit_of_work& uow, const new_child& child);
+// The child just inserted, read back in the transaction that inserted it, without a scope: its
+// creator may not see it through theirs yet (police see a child once their force reported it).
+child_record inserted(unit_of_work& uow, std::string_view child_id);
 // The child, or nullopt when there is none in the caller's scope.
 std::optional<child_record> find(unit_of_work& uow, std::string_view child_id, const scope& who);
 // The child's episodes the caller may see, newest first.
