@@ -107,7 +107,13 @@ TEST(web_asset_rules, the_page_answers_the_applications_own_paths_only) {
     EXPECT_FALSE(api::web::is_application_page(segments{"api", "v1"}));
     EXPECT_FALSE(api::web::is_application_page(segments{"episodes", "a", "b", "c"}));
     EXPECT_FALSE(api::web::is_application_page(segments{"episodes", ""}));
-    EXPECT_FALSE(api::web::is_application_page(segments{"admin"}));
+    // Part two's pages are the application's too; a path no page has is not.
+    for (const std::string root : {"team", "oversight", "notifications", "account", "admin",
+                                   "children", "my-work", "police", "report"}) {
+        EXPECT_TRUE(api::web::is_application_page(segments{root})) << root;
+    }
+    EXPECT_FALSE(api::web::is_application_page(segments{"administrator"}));
+    EXPECT_FALSE(api::web::is_application_page(segments{"wp-admin"}));
 }
 
 TEST(web_asset_rules, the_build_embedded_the_page_a_script_and_a_style_sheet) {
