@@ -99,11 +99,9 @@ session_view log_in(const environment& env, std::string_view username, std::stri
         }
         uow.commit();
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     } catch (const pqxx::broken_connection& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     }
     if (attempt.network_failures > rules.failures_per_address) {
         throw failure(failure_kind::too_many_requests,
@@ -164,11 +162,9 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
         who.session_expires_at = session->expires_at;
         return who;
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     } catch (const pqxx::broken_connection& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     }
 }
 

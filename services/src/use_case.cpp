@@ -120,6 +120,12 @@ void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& 
     db::audit::append(uow, entry_for(who, target, "success", detail));
 }
 
+failure database_unavailable(const std::string& cause) {
+    failure down(failure_kind::unavailable, "the database is unavailable");
+    down.with_cause(cause);
+    return down;
+}
+
 void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
                         const std::function<void(db::unit_of_work&)>& body,
                         db::unit_of_work::isolation level) {
@@ -139,11 +145,9 @@ void run_in_transaction(const environment& env, const actor& who, const audit_ta
         }
         throw;
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     } catch (const pqxx::broken_connection& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(std::string{"the database connection was lost: "} + down.what());
+        throw database_unavailable(std::string{"the database connection was lost: "} + down.what());
     } catch (const pqxx::sql_error& error) {
         // A statement cancelled by statement_timeout (57014): the database is too busy to answer
         // in time, which the client may try again; anything else is unexpected.
@@ -151,8 +155,7 @@ void run_in_transaction(const environment& env, const actor& who, const audit_ta
             audit_error(env, who, target);
             throw;
         }
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(error.what());
+        throw database_unavailable(error.what());
     } catch (const std::exception&) {
         // Unexpected: the request answers 500; the trail still records that it was attempted.
         audit_error(env, who, target);
@@ -186,11 +189,9 @@ void run_read_in_transaction(const environment& env, const actor& who, const aud
             env.audit_reads->append(entry);
         }
     } catch (const db::unavailable& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     } catch (const pqxx::broken_connection& down) {
-        throw failure(failure_kind::unavailable, "the database is unavailable")
-            .with_cause(down.what());
+        throw database_unavailable(down.what());
     }
 }
 

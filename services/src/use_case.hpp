@@ -42,6 +42,10 @@ void run_in_transaction(
     const std::function<void(db::unit_of_work&)>& body,
     db::unit_of_work::isolation level = db::unit_of_work::isolation::read_committed);
 
+// The failure every use case answers when the database cannot be reached: the same words for the
+// client (nothing internal), the cause kept for the log.
+failure database_unavailable(const std::string& cause);
+
 // Runs a use case's body in one transaction and returns what it returns.
 template <typename Body>
 auto run_audited(const environment& env, const actor& who, const audit_target& target,
