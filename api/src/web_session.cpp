@@ -5,8 +5,6 @@
 #include <boost/json.hpp>
 
 namespace homeward::api::web {
-namespace {
-
 namespace http = boost::beast::http;
 
 std::string_view trim(std::string_view text) {
@@ -18,6 +16,8 @@ std::string_view trim(std::string_view text) {
     }
     return text;
 }
+
+namespace {
 
 // The value of the named cookie in a Cookie header ("a=1; b=2"), or nullopt.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {

@@ -31,6 +31,9 @@ struct credential {
 credential credential_of(const http_request& request);
 
 // Whether the request says it comes from the web application (`X-Homeward-Web: 1`).
+// A header value without the spaces and tabs around it (HTTP's optional whitespace).
+std::string_view trim(std::string_view text);
+
 bool from_web_application(const http_request& request);
 
 // The server's own origin as the browser names it: "https://" + the Host header; nullopt without
