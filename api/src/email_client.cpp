@@ -91,14 +91,26 @@ using curl_list = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 } // namespace
 
-email_client::email_client(email_client_options options) : options_(std::move(options)) {
+struct email_client::connection {
+    curl_handle curl{nullptr, &curl_easy_cleanup};
+};
+
+email_client::email_client(email_client_options options)
+    : options_(std::move(options)), connection_(std::make_unique<connection>()) {
     global_init();
 }
 
 email_client::~email_client() = default;
 
 services::email_result email_client::send(const services::email_message& message) {
-    curl_handle curl{curl_easy_init(), &curl_easy_cleanup};
+    const std::lock_guard lock{mutex_};
+    auto& curl = connection_->curl;
+    if (curl) {
+        // Forgets the last email's options and keeps the open connection to the relay.
+        curl_easy_reset(curl.get());
+    } else {
+        curl.reset(curl_easy_init());
+    }
     if (!curl) {
         return {false, "libcurl could not start"};
     }

@@ -2,12 +2,15 @@
 // Sends email alerts through the deployment's SMTP relay with libcurl: TLS to the relay always
 // (STARTTLS on smtp://, implicit TLS on smtps://), the relay's certificate verified against the
 // system's trust store (and an extra CA file, if given), the whole exchange bounded by a timeout.
-// Used by `homeward serve`'s email sender as its services::email_sender.
+// Used by `homeward serve`'s email sender as its services::email_sender. One connection to the
+// relay is kept and reused from one email to the next (libcurl's connection cache), so a batch
+// costs one TCP and TLS handshake, not one per email; sends are serialised.
 
 #include "homeward/services/emails.hpp"
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace homeward::api {
@@ -32,7 +35,10 @@ public:
     services::email_result send(const services::email_message& message);
 
 private:
+    struct connection;
     email_client_options options_;
+    std::mutex mutex_;
+    std::unique_ptr<connection> connection_; // the reused libcurl handle
 };
 
 } // namespace homeward::api
