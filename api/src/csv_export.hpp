@@ -31,7 +31,8 @@ class json_columns {
 public:
     explicit json_columns(const boost::json::object& template_item);
     const std::vector<std::string>& names() const { return names_; }
-    void header(csv_writer& csv) const;
+    void header(csv_writer& csv) const; // the names, and the row's end
+    // The item's cells; the caller ends the row.
     void row(csv_writer& csv, const boost::json::object& item) const;
 
 private:

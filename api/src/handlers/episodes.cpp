@@ -80,6 +80,7 @@ http_response history(request_context& c) {
     const auto document = boost::json::value_from(view);
     for (const auto& entry : document.at("items").as_array()) {
         columns.row(writer, entry.as_object());
+        writer.end_row();
     }
     return csv_response(c, std::move(out), "history.csv");
 }
