@@ -127,6 +127,27 @@ http_response no_content(const request_context& c) {
     return http_response{http::status::no_content, c.request.version()};
 }
 
+bool wants_csv(const request_context& c) {
+    const auto format = c.query_text("format");
+    if (format && *format != "csv" && *format != "json") {
+        throw refusal{400, "format must be csv or json", {{"format", "must be csv or json"}}};
+    }
+    if (format) {
+        return *format == "csv";
+    }
+    const auto accept = c.request[http::field::accept];
+    return accept.find("text/csv") != std::string_view::npos;
+}
+
+http_response csv_response(const request_context& c, std::string body, std::string_view filename) {
+    http_response response{http::status::ok, c.request.version()};
+    response.set(http::field::content_type, "text/csv; charset=utf-8; header=present");
+    response.set(http::field::content_disposition,
+                 "attachment; filename=\"" + std::string{filename} + "\"");
+    response.body() = std::move(body);
+    return response;
+}
+
 http_response problem(unsigned version, unsigned status, const std::string& detail,
                       const std::vector<services::field_error>& fields,
                       const std::vector<std::string>& allowed_events) {

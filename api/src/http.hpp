@@ -11,6 +11,7 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,6 +40,8 @@ struct request_context {
     const services::environment& env;
     const services::session_rules& rules;
     metrics& counters;
+    // Set by a handler whose body streams (an export): the rest of the body, chunk by chunk.
+    std::function<std::optional<std::string>()> stream{};
 
     // The authenticated caller (routes marked authenticated only).
     const services::actor& caller() const { return *who; }
@@ -71,6 +74,7 @@ std::vector<route> session_routes();
 std::vector<route> child_routes();
 std::vector<route> episode_routes();
 std::vector<route> oversight_routes();
+std::vector<route> stats_routes();
 std::vector<route> webhook_routes();
 
 // ---- responses ----------------------------------------------------------------------------
@@ -82,6 +86,12 @@ http_response json_response(const request_context& c, unsigned status, const Val
     return json_response(c, status, boost::json::value_from(value));
 }
 http_response no_content(const request_context& c);
+
+// Whether the caller asks for CSV: ?format=csv, or an Accept that names text/csv (and ?format is
+// not json). 400 naming `format` for any other format.
+bool wants_csv(const request_context& c);
+// A whole CSV document (RFC 4180, UTF-8, with its header row), offered as a download.
+http_response csv_response(const request_context& c, std::string body, std::string_view filename);
 
 // RFC 9457 problem+json.
 http_response problem(unsigned version, unsigned status, const std::string& detail,

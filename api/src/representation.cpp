@@ -45,10 +45,7 @@ json::value stored_json(const std::string& text) {
     return error ? json::value(json::object{}) : value;
 }
 
-std::string date_text(std::chrono::sys_days day) {
-    return workflow::format_rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(day))
-        .substr(0, 10);
-}
+std::string date_text(std::chrono::sys_days day) { return workflow::format_date(day); }
 
 // What police may read of an interview: its outcome, the CSE risk found and the section written
 // for them. Everyone else with access reads all of it.
@@ -440,6 +437,49 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const organisatio
                        {"name", entry.organisation.name},
                        {"kind", workflow::to_string(entry.organisation.kind)},
                        {"webhook", json::value_from(entry.webhook)}};
+}
+
+namespace {
+
+// A figure's value as PostgreSQL wrote it: a count as an integer, a share, median or
+// percentile as a number, no value as null.
+json::value figure_value(const std::optional<std::string>& decimal) {
+    if (!decimal) {
+        return nullptr;
+    }
+    if (decimal->find_first_of(".eE") == std::string::npos) {
+        return std::stoll(*decimal);
+    }
+    return std::stod(*decimal);
+}
+
+} // namespace
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const stats_view& view) {
+    json::array figures;
+    for (const auto& row : view.figures) {
+        figures.push_back(json::object{{"figure", row.figure},
+                                       {"group", row.group},
+                                       {"key", row.key},
+                                       {"label", text_json(row.label)},
+                                       {"measure", row.measure},
+                                       {"current", figure_value(row.current)},
+                                       {"previous", figure_value(row.previous)},
+                                       {"rank", row.rank}});
+    }
+    const auto period = [](const db::stats::period& p) {
+        return json::object{{"from", workflow::format_date(p.from)},
+                            {"to", workflow::format_date(p.to)}};
+    };
+    out = json::object{{"period", period(view.current)},
+                       {"previous_period", period(view.previous)},
+                       {"time_zone", view.time_zone},
+                       {"authority", view.authority},
+                       {"team", text_json(view.team)},
+                       {"policy",
+                        {{"interview_offer_hours", view.offer_due.count()},
+                         {"interview_held_hours", view.held_due.count()}}},
+                       {"figures", std::move(figures)}};
 }
 
 template <typename Item>

@@ -5,6 +5,7 @@
 // own account).
 
 #include "homeward/services/clocks.hpp"
+#include "homeward/services/stats.hpp"
 #include "homeward/services/views.hpp"
 #include "homeward/services/webhooks.hpp"
 
@@ -54,6 +55,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const overdue_summary& summary);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const organisation_view& entry);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const stats_view& view);
 
 // A page: {items, next_cursor}.
 template <typename Item>

@@ -78,8 +78,9 @@ unsigned status_of(failure_kind kind) {
 const std::vector<route>& route_table() {
     static const std::vector<route> table = [] {
         std::vector<route> all;
-        for (auto* routes_of : {&health_routes, &session_routes, &account_routes, &child_routes,
-                                &episode_routes, &oversight_routes, &webhook_routes}) {
+        for (auto* routes_of :
+             {&health_routes, &session_routes, &account_routes, &child_routes, &episode_routes,
+              &oversight_routes, &stats_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }
@@ -176,6 +177,21 @@ http_response router::refuse(const http_request& request, unsigned status,
 }
 
 http_response router::handle(const http_request& request, const std::string& client_address) {
+    auto routed = handle_streaming(request, client_address);
+    if (routed.rest) {
+        routed.head.chunked(false);
+        std::string body;
+        while (auto chunk = routed.rest()) {
+            body += *chunk;
+        }
+        routed.head.body() = std::move(body);
+        routed.head.prepare_payload();
+    }
+    return std::move(routed.head);
+}
+
+routed_response router::handle_streaming(const http_request& request,
+                                         const std::string& client_address) {
     const auto started = std::chrono::steady_clock::now();
     request_context c{request,       client_address, new_request_id(), {},       {}, std::nullopt,
                       "(unmatched)", env_,           rules_,           *metrics_};
@@ -255,6 +271,9 @@ http_response router::handle(const http_request& request, const std::string& cli
         response = problem(request.version(), 500,
                            "an unexpected error occurred; quote request id " + c.request_id);
     }
+    if (response.result_int() >= 300) {
+        c.stream = nullptr; // a refusal after a handler began a stream has no body to stream
+    }
     if (response.result_int() == 405 && !allowed.empty()) {
         response.set(http::field::allow, allowed);
     }
@@ -265,7 +284,20 @@ http_response router::handle(const http_request& request, const std::string& cli
         response.set(http::field::cache_control, "no-store");
     }
     response.keep_alive(request.keep_alive());
-    response.prepare_payload();
+    // A streamed body goes in chunks (HTTP/1.1); an HTTP/1.0 client is sent it whole.
+    if (c.stream && request.version() < 11) {
+        std::string body;
+        while (auto chunk = c.stream()) {
+            body += *chunk;
+        }
+        response.body() = std::move(body);
+        c.stream = nullptr;
+    }
+    if (c.stream) {
+        response.chunked(true);
+    } else {
+        response.prepare_payload();
+    }
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -278,7 +310,7 @@ http_response router::handle(const http_request& request, const std::string& cli
                         {"duration_ms", seconds * 1000.0},
                         {"user_id", c.who ? log_value{c.who->user_id} : log_value{nullptr}},
                         {"client", client_address}});
-    return response;
+    return {std::move(response), std::move(c.stream)};
 }
 
 } // namespace homeward::api

@@ -15,9 +15,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/rfc7230.hpp>
@@ -293,13 +296,13 @@ struct server::impl {
     }
 
     // The handler, with the one failure the router does not answer itself turned into a 500.
-    http_response handle(const http_request& request, const std::string& client) {
+    routed_response handle(const http_request& request, const std::string& client) {
         try {
-            return handler.handle(request, client);
+            return handler.handle_streaming(request, client);
         } catch (const std::exception& error) {
             // The router answers every failure itself; reaching here is a broken invariant.
             process_log().error("handler_failed", {{"error", error.what()}});
-            return refuse(request, client, 500, "an unexpected error occurred");
+            return {refuse(request, client, 500, "an unexpected error occurred")};
         }
     }
 
@@ -334,9 +337,9 @@ struct server::impl {
         return refused;
     }
 
-    awaitable<http_response> respond(const http_request& request, const std::string& client) {
+    awaitable<routed_response> respond(const http_request& request, const std::string& client) {
         if (auto refused = guard_metrics(request, client)) {
-            co_return std::move(*refused);
+            co_return routed_response{std::move(*refused)};
         }
         if (answered_on_io_thread(request)) {
             co_return handle(request, client);
@@ -349,10 +352,61 @@ struct server::impl {
         // would run on the I/O thread after all.)
         co_return co_await asio::co_spawn(
             workers,
-            [this, &request, &client]() -> awaitable<http_response> {
+            [this, &request, &client]() -> awaitable<routed_response> {
                 co_return handle(request, client);
             },
             use_awaitable);
+    }
+
+    // A streamed body (an export): the head, then each chunk as a worker fetches it (the
+    // database is never read on an I/O thread), then the last chunk. Only one chunk is held at a
+    // time, so a large export costs the memory of one page, not of the whole. A failure after the
+    // head has gone cannot change the status: it is logged and the connection closed without the
+    // last chunk, which the client sees as a body cut short. Returns whether the connection may
+    // carry on.
+    awaitable<bool> write_streamed(beast::ssl_stream<beast::tcp_stream>& stream,
+                                   http_response& response,
+                                   std::function<std::optional<std::string>()>& rest) {
+        http::response<http::empty_body> head{std::move(response.base())};
+        head.chunked(true);
+        http::response_serializer<http::empty_body> serializer{head};
+        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+        auto [head_error, head_bytes] =
+            co_await http::async_write_header(stream, serializer, no_throw);
+        (void)head_bytes;
+        if (head_error) {
+            co_return false;
+        }
+        for (;;) {
+            std::optional<std::string> chunk;
+            try {
+                chunk = co_await asio::co_spawn(
+                    workers,
+                    [&rest]() -> awaitable<std::optional<std::string>> { co_return rest(); },
+                    use_awaitable);
+            } catch (const std::exception& error) {
+                process_log().error("stream_failed", {{"error", error.what()}});
+                co_return false;
+            }
+            if (!chunk) {
+                break;
+            }
+            if (chunk->empty()) {
+                continue;
+            }
+            beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+            auto [error, bytes] = co_await asio::async_write(
+                stream, http::make_chunk(asio::buffer(*chunk)), no_throw);
+            (void)bytes;
+            if (error) {
+                co_return false;
+            }
+        }
+        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+        auto [last_error, last_bytes] =
+            co_await asio::async_write(stream, http::make_chunk_last(), no_throw);
+        (void)last_bytes;
+        co_return !last_error && head.keep_alive();
     }
 
     awaitable<void> serve_connection(beast::ssl_stream<beast::tcp_stream> stream,
@@ -438,11 +492,18 @@ struct server::impl {
             }
             auto request = parser.release();
             beast::get_lowest_layer(stream).expires_never();
-            auto response = co_await respond(request, client);
+            auto routed = co_await respond(request, client);
+            auto& response = routed.head;
             // The last response a connection may carry says so, instead of the client finding
             // the connection closed under its next request.
             if (draining || served + 1 >= options.max_requests_per_connection) {
                 response.keep_alive(false);
+            }
+            if (routed.rest) {
+                if (!co_await write_streamed(stream, response, routed.rest)) {
+                    break;
+                }
+                continue;
             }
             beast::get_lowest_layer(stream).expires_after(options.read_timeout);
             auto [write_error, written] = co_await http::async_write(stream, response, no_throw);

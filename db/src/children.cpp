@@ -45,6 +45,12 @@ const statement search_sql{"children_search",
                                " and ($5::int is null or c.date_of_birth = date '1970-01-01' + "
                                "$5::int) order by lower(c.family_name), lower(c.given_name), c.id "
                                "limit $4"};
+// Every child in scope, a page at a time in id order (the CSV export).
+const statement in_scope_sql{"children_in_scope",
+                             "select " CHILD_COLUMNS("c") " from children c where " +
+                                 child_scope("c", 1, 2) +
+                                 " and ($3::uuid is null or c.id > $3::uuid) order by c.id "
+                                 "limit $4"};
 // The latest assessment of each child in scope: the later of their last held interview and their
 // last reassessment.
 const statement at_risk_sql{
@@ -146,6 +152,17 @@ std::vector<episode_summary> episodes_of(unit_of_work& uow, std::string_view chi
 
 std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_id) {
     return times(run(uow, report_times_sql, std::string{child_id}));
+}
+
+std::vector<child_record> in_scope(unit_of_work& uow, const scope& who,
+                                   const std::optional<std::string>& after_id, int limit) {
+    std::vector<child_record> list;
+    for (const auto& row :
+         run(uow, in_scope_sql, text_of(who.who), who.organisation_id, after_id, limit)) {
+        fields f{row};
+        list.push_back(read_child(f));
+    }
+    return list;
 }
 
 std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,

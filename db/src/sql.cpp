@@ -1,5 +1,7 @@
 #include "sql.hpp"
 
+#include "homeward/workflow/time_text.hpp"
+
 namespace homeward::db {
 namespace {
 
@@ -57,13 +59,7 @@ std::vector<std::string> text_list(const pqxx::field& field) {
     return values;
 }
 
-std::string date_text(std::chrono::sys_days day) {
-    const std::chrono::year_month_day ymd{day};
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return text;
-}
+std::string date_text(std::chrono::sys_days day) { return workflow::format_date(day); }
 
 std::chrono::sys_days date_of(const pqxx::field& field) {
     // Selected as days since 1970-01-01 (date - '1970-01-01'), an integer.

@@ -193,6 +193,28 @@ child_view record_cse_reassessment(const environment& env, const actor& who, std
     return record_review(env, who, id, body, workflow::clock_kind::cse_reassessment);
 }
 
+page<child_record> children_in_scope(const environment& env, const actor& who, int limit,
+                                     const std::optional<std::string>& cursor) {
+    return run_read(
+        env, who, {"child.list", "child", ""}, [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who,
+                         {role::police, role::social_worker, role::manager, role::cse_champion},
+                         "list children");
+            check_limit(limit);
+            if (cursor && !workflow::is_uuid(*cursor)) {
+                refuse_query({{"cursor", "is not a cursor this server gave"}});
+            }
+            auto result = page_of(db::children::in_scope(uow, scope_of(who), cursor, limit), limit,
+                                  [](const child_record& last) { return last.id; });
+            boost::json::array ids;
+            for (const auto& child : result.items) {
+                ids.emplace_back(child.id);
+            }
+            audit.read({"child.list", "child", ""}, {{"child_ids", std::move(ids)}});
+            return result;
+        });
+}
+
 page<child_record> search_children(const environment& env, const actor& who, std::string_view query,
                                    int limit, const std::optional<std::string>& date_of_birth) {
     return run_read(

@@ -669,6 +669,18 @@ TEST(parse_policy, zero_and_negative_values_are_rejected_naming_the_key) {
               std::string::npos);
 }
 
+TEST(parse_policy, the_time_zone_is_an_iana_name_london_by_default) {
+    EXPECT_EQ(england_policy().time_zone, "Europe/London");
+    EXPECT_EQ(parse_policy(R"({"time_zone": "Europe/Paris"})").time_zone, "Europe/Paris");
+    EXPECT_EQ(parse_policy(R"({"time_zone": "America/Argentina/Buenos_Aires"})").time_zone,
+              "America/Argentina/Buenos_Aires");
+    for (const auto* bad : {R"({"time_zone": ""})", R"({"time_zone": "Europe/../etc"})",
+                            R"({"time_zone": "/London"})", R"({"time_zone": "Europe London"})",
+                            R"({"time_zone": 1})"}) {
+        EXPECT_NE(policy_error_of(bad).find(R"("time_zone")"), std::string::npos) << bad;
+    }
+}
+
 TEST(parse_policy, out_of_range_values_are_rejected_naming_the_key) {
     EXPECT_NE(
         policy_error_of(R"({"interview_offer_hours": 8761})").find(R"("interview_offer_hours")"),

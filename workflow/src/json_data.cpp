@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -126,6 +127,19 @@ void read_long_missing(const json::value& value, policy& rules) {
     }
 }
 
+// "Europe/London", "UTC", "America/Argentina/Buenos_Aires": letters, digits, '_', '+', '-' in
+// parts joined by '/'. A name PostgreSQL does not know makes the figures fail, loudly.
+bool is_time_zone_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/' ||
+        name.find("//") != std::string_view::npos) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '_' ||
+               c == '+' || c == '-';
+    });
+}
+
 void read_policy_key(std::string_view key, const json::value& value, policy& rules) {
     if (key == "name") {
         const json::string* name = value.if_string();
@@ -171,6 +185,12 @@ void read_policy_key(std::string_view key, const json::value& value, policy& rul
         rules.cse_reassessment_months = *months;
     } else if (key == "due_soon_hours") {
         rules.due_soon_window = read_hours(value, key);
+    } else if (key == "time_zone") {
+        const json::string* zone = value.if_string();
+        if (zone == nullptr || !is_time_zone_name({zone->data(), zone->size()})) {
+            policy_key_fail(key, "an IANA time zone name such as \"Europe/London\"");
+        }
+        rules.time_zone = std::string{zone->data(), zone->size()};
     } else {
         fail<policy_error>(policy_prefix, "unknown key " + quoted(key));
     }

@@ -47,6 +47,10 @@ std::optional<std::chrono::sys_days> parse_date(std::string_view text) {
     return date_at(text);
 }
 
+std::string format_date(std::chrono::sys_days day) {
+    return format_rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(day)).substr(0, 10);
+}
+
 std::optional<time_point> parse_rfc3339(std::string_view text) {
     using namespace std::chrono;
     if (text.size() < 20) {

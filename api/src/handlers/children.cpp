@@ -1,5 +1,6 @@
 // Children: add, search, read, and the child's own reviews.
 
+#include "../csv_export.hpp"
 #include "../http.hpp"
 #include "../representation.hpp"
 
@@ -16,18 +17,40 @@ http_response create(request_context& c) {
 
 // By name (q, and date_of_birth for an exact lookup), or by CSE risk (cse_risk).
 http_response search(request_context& c) {
+    if (wants_csv(c) && !c.query_text("q") && !c.query_text("cse_risk")) {
+        // Without a search: every child in the caller's scope (not paged, api.md).
+        return json_csv_export<db::child_record>(
+            c, "children.csv",
+            [env = &c.env, who = c.caller()](const std::optional<std::string>& cursor) {
+                return services::children_in_scope(*env, who, 500, cursor);
+            });
+    }
     const auto limit = c.limit();
+    // A search as CSV: its one page (a search answers at most `limit` children).
+    const bool csv = wants_csv(c);
     if (const auto levels = c.query_text("cse_risk")) {
         if (c.query_text("q")) {
             throw refusal{
                 400, "give q or cse_risk, not both", {{"cse_risk", "cannot be given with q"}}};
         }
+        if (csv) {
+            return json_csv_export<db::children::child_at_risk>(
+                c, "children.csv",
+                [env = &c.env, who = c.caller(), levels = *levels,
+                 limit](const std::optional<std::string>&) {
+                    return services::children_at_risk(*env, who, levels, limit);
+                });
+        }
         return json_response(c, 200, services::children_at_risk(c.env, c.caller(), *levels, limit));
     }
-    return json_response(c, 200,
-                         services::search_children(c.env, c.caller(),
-                                                   c.query_text("q").value_or(""), limit,
-                                                   c.query_text("date_of_birth")));
+    const auto search = [env = &c.env, who = c.caller(), q = c.query_text("q").value_or(""), limit,
+                         born = c.query_text("date_of_birth")](const std::optional<std::string>&) {
+        return services::search_children(*env, who, q, limit, born);
+    };
+    if (csv) {
+        return json_csv_export<db::child_record>(c, "children.csv", search);
+    }
+    return json_response(c, 200, search(std::nullopt));
 }
 
 http_response read(request_context& c) {

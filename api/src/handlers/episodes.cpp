@@ -1,6 +1,7 @@
 // Episodes: the report, reads, and every event. An event is resolved by its name through the
 // workflow's own parser, on an episode or on one of its actions; none is special here.
 
+#include "../csv_export.hpp"
 #include "../http.hpp"
 #include "../metrics.hpp"
 #include "../representation.hpp"
@@ -43,6 +44,16 @@ http_response list(request_context& c) {
     query.assigned = c.query_text("assigned");
     query.awaiting_sign_off = c.query_text("awaiting_sign_off");
     query.team = c.query_text("team");
+    if (wants_csv(c)) {
+        query.limit = 500; // not paged (api.md): every row, a page of the most at a time
+        return json_csv_export<db::episode_summary>(
+            c, "episodes.csv",
+            [env = &c.env, who = c.caller(),
+             query](const std::optional<std::string>& cursor) mutable {
+                query.cursor = cursor;
+                return services::list_episodes(*env, who, query);
+            });
+    }
     query.cursor = c.query_text("cursor");
     query.limit = c.limit();
     return json_response(c, 200, services::list_episodes(c.env, c.caller(), query));
@@ -54,7 +65,24 @@ http_response read(request_context& c) {
 }
 
 http_response history(request_context& c) {
-    return json_response(c, 200, services::episode_history(c.env, c.caller(), c.segment(3)));
+    const bool csv = wants_csv(c);
+    const auto view = services::episode_history(c.env, c.caller(), c.segment(3));
+    if (!csv) {
+        return json_response(c, 200, view);
+    }
+    // One episode's transitions: few, written whole. The columns are an entry's JSON members.
+    const services::history_view template_view{{db::history_record{}}, view.audience};
+    const json_columns columns{
+        boost::json::value_from(template_view).at("items").at(0).as_object()};
+    std::string out;
+    csv_writer writer{out};
+    columns.header(writer);
+    const auto document = boost::json::value_from(view);
+    for (const auto& entry : document.at("items").as_array()) {
+        columns.row(writer, entry.as_object());
+        writer.end_row();
+    }
+    return csv_response(c, std::move(out), "history.csv");
 }
 
 // POST /episodes/{id}/{event} and /episodes/{id}/actions/{action_id}/{event}.

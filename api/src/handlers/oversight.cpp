@@ -1,6 +1,7 @@
 // What managers, the champion and everyone with case work watch: the overdue queue, their
 // notifications, the audit trail and the indicator catalogue.
 
+#include "../csv_export.hpp"
 #include "../http.hpp"
 #include "../representation.hpp"
 
@@ -34,7 +35,21 @@ services::overdue_query overdue_query_of(const request_context& c) {
     return query;
 }
 
+// CSV exports are not paged (api.md): every row in scope, fetched a page of the most at a time.
+constexpr int export_page = 500;
+
 http_response overdue(request_context& c) {
+    if (wants_csv(c)) {
+        auto query = overdue_query_of(c);
+        query.limit = export_page;
+        return json_csv_export<services::overdue_view>(
+            c, "overdue.csv",
+            [env = &c.env, who = c.caller(),
+             query](const std::optional<std::string>& cursor) mutable {
+                query.cursor = cursor;
+                return services::overdue_queue(*env, who, query);
+            });
+    }
     return json_response(c, 200, services::overdue_queue(c.env, c.caller(), overdue_query_of(c)));
 }
 
@@ -53,12 +68,29 @@ http_response audit(request_context& c) {
     query.actor = c.query_text("actor");
     query.from = c.query_text("from");
     query.to = c.query_text("to");
+    if (wants_csv(c)) {
+        query.limit = export_page;
+        return json_csv_export<db::audit_item>(
+            c, "audit.csv",
+            [env = &c.env, who = c.caller(),
+             query](const std::optional<std::string>& cursor) mutable {
+                query.cursor = cursor;
+                return services::list_audit(*env, who, query);
+            });
+    }
     query.cursor = c.query_text("cursor");
     query.limit = c.limit();
     return json_response(c, 200, services::list_audit(c.env, c.caller(), query));
 }
 
 http_response notifications(request_context& c) {
+    if (wants_csv(c)) {
+        return json_csv_export<db::notification_item>(
+            c, "notifications.csv",
+            [env = &c.env, who = c.caller()](const std::optional<std::string>& cursor) {
+                return services::list_notifications(*env, who, export_page, cursor);
+            });
+    }
     return json_response(
         c, 200, services::list_notifications(c.env, c.caller(), c.limit(), c.query_text("cursor")));
 }

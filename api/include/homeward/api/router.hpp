@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,15 @@ namespace homeward::api {
 
 using http_request = boost::beast::http::request<boost::beast::http::string_body>;
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// A response whose body may be streamed: the head (status, headers and, unless streamed, the
+// whole body) and, for a streamed body, the rest: called again and again on a worker thread (it
+// may block on the database), each call giving the next chunk, nullopt at the end. It throws
+// when the rest cannot be had; the client then sees a body cut short.
+struct routed_response {
+    http_response head;
+    std::function<std::optional<std::string>()> rest{};
+};
 
 struct route_info {
     std::string method;
@@ -35,7 +45,11 @@ public:
     explicit router(const services::environment& env, services::session_rules rules = {});
     ~router();
 
+    // The whole response, a streamed body gathered into it (tests, fuzzing).
     http_response handle(const http_request& request, const std::string& client_address);
+    // The response with a streamed body left to stream (the server writes it in chunks).
+    routed_response handle_streaming(const http_request& request,
+                                     const std::string& client_address);
 
     // Every route served, for the OpenAPI document's test.
     static const std::vector<route_info>& routes();

@@ -28,6 +28,10 @@ std::vector<time_point> report_times(unit_of_work& uow, std::string_view child_i
 std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, const scope& who,
                                  int limit, std::optional<std::chrono::sys_days> born = {});
 
+// Every child in scope, in id order, `limit` after the one with `after_id` (the CSV export).
+std::vector<child_record> in_scope(unit_of_work& uow, const scope& who,
+                                   const std::optional<std::string>& after_id, int limit);
+
 // Police reporting a child their force has not reported before: children born on that day whose
 // family name, or given and family name, is the name given (case and outer spaces apart). No
 // scope: the exact name and date of birth are the police's reason to see the child.

@@ -29,6 +29,10 @@ child_view record_cse_reassessment(const environment& env, const actor& who, std
 // only those born that day.
 page<child_record> search_children(const environment& env, const actor& who, std::string_view query,
                                    int limit, const std::optional<std::string>& date_of_birth = {});
+// Every child in the caller's scope, a page at a time in id order (the CSV export): police the
+// children their force has reported, the authority roles those it is responsible for or hosts.
+page<child_record> children_in_scope(const environment& env, const actor& who, int limit,
+                                     const std::optional<std::string>& cursor);
 
 // Children whose latest CSE assessment found one of these levels (a comma-separated list of
 // none, low, medium, high), most recently assessed first.

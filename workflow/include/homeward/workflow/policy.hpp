@@ -50,6 +50,8 @@ struct policy {
     std::chrono::days repeat_review_due{7};
     int cse_reassessment_months{3};
     std::chrono::hours due_soon_window{24};
+    // The deployment's time zone (IANA name): the figures' days and months are its days and months.
+    std::string time_zone{"Europe/London"};
 };
 
 // A policy file or text that cannot be used; what() names the bad key.

@@ -16,5 +16,7 @@ std::optional<time_point> parse_rfc3339(std::string_view text);
 std::string format_rfc3339(time_point at);
 // "2026-11-28" → days since the epoch; nullopt for a date that does not exist.
 std::optional<std::chrono::sys_days> parse_date(std::string_view text);
+// Days since the epoch → "2026-11-28".
+std::string format_date(std::chrono::sys_days day);
 
 } // namespace homeward::workflow
