@@ -69,6 +69,7 @@ std::vector<route> account_routes();
 std::vector<route> health_routes();
 std::vector<route> session_routes();
 std::vector<route> child_routes();
+std::vector<route> profile_routes();
 std::vector<route> episode_routes();
 std::vector<route> oversight_routes();
 std::vector<route> webhook_routes();
@@ -82,6 +83,8 @@ http_response json_response(const request_context& c, unsigned status, const Val
     return json_response(c, status, boost::json::value_from(value));
 }
 http_response no_content(const request_context& c);
+// A versioned record's answer carries its version as the ETag, for If-Match.
+http_response with_etag(http_response response, int version);
 
 // RFC 9457 problem+json.
 http_response problem(unsigned version, unsigned status, const std::string& detail,

@@ -5,6 +5,7 @@
 // own account).
 
 #include "homeward/services/clocks.hpp"
+#include "homeward/services/profiles.hpp"
 #include "homeward/services/views.hpp"
 #include "homeward/services/webhooks.hpp"
 
@@ -30,6 +31,10 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, con
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const team_row& team);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const child_review& review);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const profile_record& profile);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const photo_record& photo);
 } // namespace homeward::db
 
 namespace homeward::db::children {
@@ -54,6 +59,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const overdue_summary& summary);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const organisation_view& entry);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const profile_view& view);
 
 // A page: {items, next_cursor}.
 template <typename Item>
