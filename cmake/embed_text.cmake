@@ -4,9 +4,9 @@ file(WRITE "${OUTPUT}.tmp" "// Generated from ${INPUT} by cmake/embed_text.cmake
 #include <string_view>
 namespace homeward::api {
 std::string_view ${SYMBOL}() {
-    // An array, its length known from its size: a string_view from the bare literal would count
-    // its characters in a constexpr loop, which GCC stops at 262,144 iterations.
-    static constexpr char text[] = R\"homeward_text(${text})homeward_text\";
+    // An array, not a constexpr string_view of the literal: the length of a text this long is
+    // past what a compiler will count at compile time (GCC stops at 262,144 steps).
+    static const char text[] = R\"homeward_text(${text})homeward_text\";
     return {text, sizeof text - 1};
 }
 } // namespace homeward::api

@@ -11,6 +11,7 @@ REQUIRED_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config clang-format git openssl
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libpqxx-dev libssl-dev libargon2-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
+    libvips-dev libimage-exiftool-perl libvips-tools
     postgresql-15 postgresql-contrib
 )
 

@@ -116,6 +116,11 @@ std::optional<int> request_context::if_match() const {
         400, "If-Match must name a version, e.g. \"3\"", {{"If-Match", "must name a version"}}};
 }
 
+http_response with_etag(http_response response, int version) {
+    response.set(http::field::etag, "\"" + std::to_string(version) + "\"");
+    return response;
+}
+
 http_response json_response(const request_context& c, unsigned status, const json::value& body) {
     http_response response{static_cast<http::status>(status), c.request.version()};
     response.set(http::field::content_type, "application/json");

@@ -72,6 +72,7 @@ std::vector<route> account_routes();
 std::vector<route> health_routes();
 std::vector<route> session_routes();
 std::vector<route> child_routes();
+std::vector<route> profile_routes();
 std::vector<route> episode_routes();
 std::vector<route> oversight_routes();
 std::vector<route> stats_routes();
@@ -86,6 +87,8 @@ http_response json_response(const request_context& c, unsigned status, const Val
     return json_response(c, status, boost::json::value_from(value));
 }
 http_response no_content(const request_context& c);
+// A versioned record's answer carries its version as the ETag, for If-Match.
+http_response with_etag(http_response response, int version);
 
 // Whether the caller asks for CSV: ?format=csv, or an Accept that names text/csv (and ?format is
 // not json). 400 naming `format` for any other format.

@@ -247,6 +247,28 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const child_revie
                        {"recorded_by", r.recorded_by}};
 }
 
+void tag_invoke(const json::value_from_tag&, json::value& out, const profile_record& p) {
+    json::object profile{{"child_id", p.child_id}, {"version", p.version}};
+    for (std::size_t i = 0; i < profile_text_fields.size(); ++i) {
+        profile[profile_text_fields[i].name] = text_json(p.content.texts[i]);
+    }
+    profile["completed_by"] = p.content.completed_by;
+    profile["completed_on"] = date_text(p.content.completed_on);
+    profile["recorded_at"] = workflow::format_rfc3339(p.recorded_at);
+    profile["recorded_by"] = {{"id", p.recorded_by}, {"username", p.recorded_by_username}};
+    out = std::move(profile);
+}
+
+// The photo's description; its bytes are answered apart, as the image itself.
+void tag_invoke(const json::value_from_tag&, json::value& out, const photo_record& p) {
+    out = json::object{{"child_id", p.child_id},
+                       {"content_type", p.content_type},
+                       {"width", p.width},
+                       {"height", p.height},
+                       {"updated_at", workflow::format_rfc3339(p.updated_at)},
+                       {"updated_by", p.updated_by}};
+}
+
 namespace children {
 void tag_invoke(const json::value_from_tag&, json::value& out, const child_at_risk& item) {
     auto child = json::value_from(item.child).as_object();
@@ -367,6 +389,12 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const history_vie
                            : stored_json(h.detail_json)}});
     }
     out = json::object{{"items", std::move(items)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const profile_view& view) {
+    auto profile = json::value_from(view.profile).as_object();
+    profile["review_due_at"] = workflow::format_rfc3339(view.review_due_at);
+    out = std::move(profile);
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const child_view& view) {
@@ -496,6 +524,7 @@ template void tag_invoke(const json::value_from_tag&, json::value&, const page<o
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<notification_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<delivery_item>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<profile_record>&);
 
 } // namespace services
 

@@ -6,6 +6,7 @@
 
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/stats.hpp"
+#include "homeward/services/profiles.hpp"
 #include "homeward/services/views.hpp"
 #include "homeward/services/webhooks.hpp"
 
@@ -31,6 +32,10 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, con
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const team_row& team);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const child_review& review);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const profile_record& profile);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const photo_record& photo);
 } // namespace homeward::db
 
 namespace homeward::db::children {
@@ -57,6 +62,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const organisation_view& entry);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const stats_view& view);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const profile_view& view);
 
 // A page: {items, next_cursor}.
 template <typename Item>

@@ -67,6 +67,8 @@ unsigned status_of(failure_kind kind) {
         return 409;
     case failure_kind::stale_version:
         return 412;
+    case failure_kind::unsupported_media:
+        return 415;
     case failure_kind::too_many_requests:
         return 429;
     case failure_kind::unavailable:
@@ -79,8 +81,8 @@ const std::vector<route>& route_table() {
     static const std::vector<route> table = [] {
         std::vector<route> all;
         for (auto* routes_of :
-             {&health_routes, &session_routes, &account_routes, &child_routes, &episode_routes,
-              &oversight_routes, &stats_routes, &webhook_routes}) {
+             {&health_routes, &session_routes, &account_routes, &child_routes, &profile_routes,
+              &episode_routes, &oversight_routes, &stats_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }

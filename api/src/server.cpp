@@ -2,6 +2,7 @@
 
 #include "homeward/api/log.hpp"
 #include "metrics.hpp"
+#include "request_target.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -33,6 +34,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
@@ -150,6 +152,21 @@ struct framing_refusal {
 // What a request's header must satisfy before its body is read (RFC 9112): a body framed one way
 // only, and exactly one Host. Anything else is answered and the connection closed, because a
 // proxy in front may have framed the same bytes differently (request smuggling).
+// A photograph's upload may carry photo_body_limit; every other request body_limit.
+bool is_photo_upload(const http::request_header<>& header) {
+    if (header.method() != http::verb::put) {
+        return false;
+    }
+    const auto target = parse_request_target(header.target());
+    return target && target->segments.size() == 5 && target->segments[0] == "api" &&
+           target->segments[1] == "v1" && target->segments[2] == "children" &&
+           target->segments[4] == "photo";
+}
+
+std::string mebibytes(std::uint64_t bytes) {
+    return std::to_string(bytes / (1024 * 1024)) + " MiB";
+}
+
 std::optional<framing_refusal> framing_problem(const http::request_header<>& header) {
     if (method_label(header.method_string()) == "other") {
         return framing_refusal{501, "the method " + std::string{header.method_string()} +
@@ -443,7 +460,9 @@ struct server::impl {
              served < options.max_requests_per_connection && (served == 0 || !draining); ++served) {
             http::request_parser<http::string_body> parser;
             parser.header_limit(options.header_limit);
-            parser.body_limit(options.body_limit);
+            // The largest limit until the header says which applies (Beast checks a
+            // Content-Length against the limit as the header ends).
+            parser.body_limit(std::max(options.body_limit, options.photo_body_limit));
             // A kept-alive connection may idle; once a request starts it must arrive in time.
             beast::get_lowest_layer(stream).expires_after(served == 0 ? options.read_timeout
                                                                       : options.idle_timeout);
@@ -459,14 +478,22 @@ struct server::impl {
                     co_await http::async_write(stream, response, no_throw);
                     break;
                 }
-                if (!parser.is_done()) {
+                const auto limit =
+                    is_photo_upload(parser.get()) ? options.photo_body_limit : options.body_limit;
+                if (parser.content_length() && *parser.content_length() > limit) {
+                    read_error = http::error::body_limit;
+                } else if (!parser.is_done()) {
+                    parser.body_limit(limit);
                     beast::get_lowest_layer(stream).expires_after(options.read_timeout);
                     std::tie(read_error, bytes) =
                         co_await http::async_read(stream, buffer, parser, no_throw);
                 }
             }
             if (read_error == http::error::body_limit) {
-                auto response = refuse(parser.get(), client, 413, "the body is larger than 1 MiB");
+                const auto limit =
+                    is_photo_upload(parser.get()) ? options.photo_body_limit : options.body_limit;
+                auto response = refuse(parser.get(), client, 413,
+                                       "the body is larger than " + mebibytes(limit));
                 co_await http::async_write(stream, response, no_throw);
                 co_await linger(stream);
                 break;

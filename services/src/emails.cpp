@@ -24,6 +24,7 @@ std::string work_of(const db::emails::outgoing& email) {
             {"long_missing", "a child still missing"},
             {"repeat_missing_review", "a repeat-missing review"},
             {"cse_reassessment", "a CSE risk reassessment"},
+            {"profile_review", "reviewing a child's profile"},
         };
         for (const auto& [kind, words] : clocks) {
             if (kind == *email.clock_kind) {

@@ -22,6 +22,7 @@ std::string_view outcome_of(failure_kind kind) {
     case failure_kind::invalid_input:
     case failure_kind::invalid_query:
     case failure_kind::idempotency_conflict:
+    case failure_kind::unsupported_media:
         return "invalid";
     case failure_kind::state_conflict:
     case failure_kind::stale_version:
@@ -52,6 +53,8 @@ std::string_view name_of(failure_kind kind) {
         return "stale_version";
     case failure_kind::idempotency_conflict:
         return "idempotency_conflict";
+    case failure_kind::unsupported_media:
+        return "unsupported_media";
     case failure_kind::too_many_requests:
         return "too_many_requests";
     case failure_kind::unavailable:

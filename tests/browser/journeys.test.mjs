@@ -7,6 +7,7 @@
 // CSP violation; the checks are first shown to catch a page that breaks them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import {
   artifacts, axe, bearer, checkPage, cleanup, cspViolations, launch, makeOrganisation, makeUser, openContext,
   password, startServer, startSmtp, tabTo, tlsFiles, unique, writeReport, freePort,
@@ -427,6 +428,122 @@ describe('police and social worker, through the pages', () => {
   });
 });
 
+// A small PNG (a colour gradient), made here so that the journey needs no image file.
+function gradientPng(width, height) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = table[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per sample
+  header[9] = 2; // truecolour
+  const rows = [];
+  for (let y = 0; y < height; y += 1) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x += 1) row.set([x % 256, y % 256, 160], 1 + x * 3);
+    rows.push(row);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('the profile (Philomena Protocol)', () => {
+  test('a social worker records the profile and photo; police reporting see them at once and print the grab sheet', async () => {
+    const sw = await bearer(server.origin, worker);
+    const created = await sw('POST', '/api/v1/children', { given_name: 'Beth', family_name: family,
+      date_of_birth: '2012-05-06', sex: 'female', looked_after: true, responsible_authority: council });
+    assert.equal(created.status, 201);
+    const child = created.body.id;
+
+    const { page } = await open();
+    await signIn(page, worker);
+    await page.goto(`${server.origin}/children/${child}`);
+    await page.waitForSelector('#no-profile');
+    await checkPage(page, 'child-no-profile');
+    await page.click('#profile-actions a:has-text("Record the profile")');
+    await page.waitForSelector('#profile-form');
+    await checkPage(page, 'profile-form');
+    // Who completed it is required: the error summary names it.
+    await page.click('button:has-text("Save the profile")');
+    await page.waitForSelector('.govuk-error-summary');
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /who completed the profile/i);
+    await checkPage(page, 'profile-form-errors');
+    await page.fill('#height', '150 cm');
+    await page.fill('#hair', 'Long, dyed red');
+    await page.fill('#clothing', 'Grey hoodie, black leggings');
+    await page.fill('#medical_needs', 'Type 1 diabetes');
+    await page.fill('#medication', 'Insulin twice a day');
+    await page.fill('#associates', 'An older man called "Dee" with a silver car');
+    await page.fill('#completed_by', 'Pat Carer');
+    await page.click('button:has-text("Save the profile")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('#profile').innerText(), /Type 1 diabetes/);
+    await page.click('#profile-actions a:has-text("Upload a photograph")');
+    await page.waitForSelector('#photo-form');
+    await checkPage(page, 'photo-form');
+    await page.setInputFiles('#photo-file', { name: 'beth.png', mimeType: 'image/png', buffer: gradientPng(300, 400) });
+    await page.click('button:has-text("Upload the photograph")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    await page.waitForFunction(() => document.querySelector('#photo-thumbnail')?.naturalWidth > 0);
+    await checkPage(page, 'child-profile-and-photo');
+
+    // Police see nothing of it before their force reports the child; at once after.
+    const force1 = await bearer(server.origin, police);
+    assert.equal((await force1('GET', `/api/v1/children/${child}/profile`)).status, 404);
+    const reported = await force1('POST', '/api/v1/episodes', { child_id: child,
+      last_seen_at: new Date(Date.now() - 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      last_seen_location: 'Retail park', circumstances: 'Left the placement at night', risk_level: 'high',
+      police_reference: 'NP-2026-0077', missing_or_away: 'missing' });
+    assert.equal(reported.status, 201);
+    const episode = reported.body.id;
+    const officer = (await open()).page;
+    await signIn(officer, police);
+    await officer.goto(`${server.origin}/episodes/${episode}`);
+    await officer.waitForSelector('#profile-heading');
+    const shown = await officer.locator('#profile').innerText();
+    assert.match(shown, /Type 1 diabetes/);
+    assert.match(shown, /Insulin twice a day/);
+    assert.match(shown, /silver car/);
+    await officer.waitForFunction(() => document.querySelector('#photo-thumbnail')?.naturalWidth > 0);
+    assert.equal(await officer.locator('#profile-actions a:has-text("Update the profile")').count(), 0);
+    await checkPage(officer, 'episode-profile-police');
+    await officer.click('#profile-actions a:has-text("Print the grab sheet")');
+    await officer.waitForSelector('#grab-sheet');
+    await officer.waitForFunction(() => document.querySelector('#photo')?.naturalWidth === 300);
+    const sheet = await officer.locator('#grab-sheet').innerText();
+    assert.match(sheet, new RegExp(`Beth ${family}`));
+    assert.match(sheet, /Retail park/);
+    assert.match(sheet, /NP-2026-0077/);
+    assert.match(sheet, /Type 1 diabetes/);
+    await checkPage(officer, 'grab-sheet');
+    // Printed: the header, menu and buttons go, and the sheet is one A4 page.
+    await officer.emulateMedia({ media: 'print' });
+    assert.equal(await officer.locator('.hw-header').isVisible(), false);
+    assert.equal(await officer.locator('#print').isVisible(), false);
+    assert.equal(await officer.locator('#grab-sheet').isVisible(), true);
+    const pdf = await officer.pdf({ format: 'A4', printBackground: true });
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.equal(pages, 1, `the grab sheet printed on ${pages} pages`);
+    await officer.emulateMedia({ media: 'screen' });
+  });
+});
+
 describe('figures', () => {
   test('bytes of the first load, time to My work, API requests of the episode page', async () => {
     const { page, context } = await open();
@@ -474,7 +591,8 @@ describe('figures', () => {
     await coldPage.waitForSelector('#timeline');
     await coldPage.waitForLoadState('networkidle');
     figures.episode_page_api_requests_in_app = calls.length;
-    assert.equal(figures.episode_page_api_requests_in_app, 2);
+    // The episode and its history, and the child's profile and photo thumbnail (shown at once).
+    assert.equal(figures.episode_page_api_requests_in_app, 4);
     await cold.close();
   });
 });

@@ -319,6 +319,8 @@ std::string_view to_string(services::failure_kind kind) {
         return "stale_version";
     case failure_kind::idempotency_conflict:
         return "idempotency_conflict";
+    case failure_kind::unsupported_media:
+        return "unsupported_media";
     case failure_kind::too_many_requests:
         return "too_many_requests";
     case failure_kind::unavailable:

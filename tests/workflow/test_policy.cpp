@@ -288,6 +288,16 @@ TEST(policy_file, cse_reassessment_months_set_the_reassessment_due_time) {
     EXPECT_EQ(cse_reassessment_deadline(rules, utc(2024, 1, 15, 9)).due_at, utc(2024, 7, 15, 9));
 }
 
+TEST(england_policy, a_profile_review_falls_due_six_calendar_months_after_the_profile_is_recorded) {
+    const auto clock = profile_review_deadline(england_policy(), utc(2024, 1, 15, 9));
+    EXPECT_EQ(clock.kind, clock_kind::profile_review);
+    EXPECT_EQ(clock.starts_at, utc(2024, 1, 15, 9));
+    EXPECT_EQ(clock.due_at, utc(2024, 7, 15, 9));
+    EXPECT_EQ(profile_review_deadline(england_policy(), utc(2023, 8, 31, 9)).due_at,
+              utc(2024, 2, 29, 9));
+    EXPECT_EQ(holder_of(clock_kind::profile_review), clock_holder::social_work);
+}
+
 TEST(england_policy, clocks_come_in_clock_kind_order_with_actions_by_id) {
     auto facts = returned_episode();
     facts.interview_held_at = returned + hours{20};
@@ -425,7 +435,8 @@ TEST(clock_kind, text_form_round_trips_and_unknown_text_is_rejected) {
     for (const clock_kind kind :
          {clock_kind::safe_and_well, clock_kind::interview_offered, clock_kind::interview_held,
           clock_kind::further_offer, clock_kind::follow_up_action, clock_kind::long_missing,
-          clock_kind::repeat_missing_review, clock_kind::cse_reassessment}) {
+          clock_kind::repeat_missing_review, clock_kind::cse_reassessment,
+          clock_kind::profile_review}) {
         EXPECT_EQ(parse_clock_kind(to_string(kind)), kind);
     }
     EXPECT_EQ(to_string(clock_kind::repeat_missing_review), "repeat_missing_review");
@@ -726,6 +737,16 @@ TEST(parse_policy, an_empty_object_is_the_england_policy) {
     const policy rules = parse_policy("{}");
     EXPECT_EQ(rules.name, "england");
     EXPECT_EQ(rules.interview_held_due, hours{72});
+}
+
+TEST(policy_file, profile_review_months_set_the_profile_review_due_time) {
+    const auto rules = parse_policy(R"({"profile_review_months": 12})");
+    EXPECT_EQ(rules.profile_review_months, 12);
+    EXPECT_EQ(profile_review_deadline(rules, utc(2024, 1, 15, 9)).due_at, utc(2025, 1, 15, 9));
+    EXPECT_NE(policy_error_of(R"({"profile_review_months": 0})").find("profile_review_months"),
+              std::string::npos);
+    EXPECT_NE(policy_error_of(R"({"profile_review_months": 25})").find("profile_review_months"),
+              std::string::npos);
 }
 
 } // namespace

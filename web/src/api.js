@@ -26,16 +26,18 @@ export function onSessionEnded(handler) {
   sessionEnded = handler;
 }
 
-export async function api(method, path, { body, etag, headers = {}, quiet401 = false } = {}) {
+// `file`: a File or Blob sent as the body as it is, with its own type (a photograph).
+export async function api(method, path, { body, file, etag, headers = {}, quiet401 = false } = {}) {
   const sent = { 'X-Homeward-Web': '1', Accept: 'application/json', ...headers };
   if (body !== undefined) sent['Content-Type'] = 'application/json';
+  if (file) sent['Content-Type'] = file.type || 'application/octet-stream';
   if (etag) sent['If-Match'] = etag;
   let response;
   try {
     response = await fetch(path, {
       method,
       headers: sent,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -58,6 +60,7 @@ export async function api(method, path, { body, etag, headers = {}, quiet401 = f
 export const get = (path, options) => api('GET', path, options);
 export const post = (path, body, options = {}) => api('POST', path, { ...options, body });
 export const put = (path, body, options = {}) => api('PUT', path, { ...options, body });
+export const upload = (path, file) => api('PUT', path, { file });
 export const patch = (path, body, options = {}) => api('PATCH', path, { ...options, body });
 export const remove = (path, options) => api('DELETE', path, options);
 

@@ -11,6 +11,7 @@ import { roleNames } from './words.js';
 import { Account } from './pages/account.js';
 import { FailedMessages, Organisations, Webhook } from './pages/admin.js';
 import { Child, ChildForm } from './pages/child.js';
+import { GrabSheet, PhotoForm, ProfileForm } from './pages/profile.js';
 import { EventPage } from './pages/events.js';
 import { Episode } from './pages/episode.js';
 import { Notifications } from './pages/notifications.js';
@@ -110,6 +111,9 @@ const titles = [
   ['/team', 'Team work'],
   ['/oversight', 'CSE oversight'],
   ['/children/:id', 'Child'],
+  ['/children/:id/profile', 'Child profile'],
+  ['/children/:id/photo', 'Child photograph'],
+  ['/children/:id/grab-sheet', 'Grab sheet'],
   ['/children/:id/:form', 'Child'],
   ['/notifications', 'Notifications'],
   ['/account', 'Your account'],
@@ -134,6 +138,9 @@ function Page({ path, session, setSession }) {
   params = match('/children/:id', path);
   if (params) return html`<${Child} key=${params.id} id=${params.id} />`;
   params = match('/children/:id/:form', path);
+  if (params?.form === 'profile') return html`<${ProfileForm} key=${path} id=${params.id} />`;
+  if (params?.form === 'photo') return html`<${PhotoForm} key=${path} id=${params.id} />`;
+  if (params?.form === 'grab-sheet') return html`<${GrabSheet} key=${path} id=${params.id} />`;
   if (params) return html`<${ChildForm} key=${path} id=${params.id} form=${params.form} />`;
   if (match('/notifications', path)) return html`<${Notifications} />`;
   if (match('/account', path)) return html`<${Account} />`;

@@ -50,6 +50,7 @@ export const clockNames = {
   long_missing: 'Long missing: child still missing',
   repeat_missing_review: 'Repeat missing: multi-agency review',
   cse_reassessment: 'CSE risk reassessment',
+  profile_review: "Review the child's profile",
 };
 
 export const roleNames = {

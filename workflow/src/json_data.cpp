@@ -107,6 +107,15 @@ std::chrono::days read_days(const json::value& value, std::string_view path) {
     return std::chrono::days{*days};
 }
 
+int read_months(const json::value& value, std::string_view path) {
+    const auto months = integer_in_range(value, 1, max_months);
+    if (!months) {
+        policy_key_fail(path, "a positive integer number of months (at most " +
+                                  std::to_string(max_months) + ")");
+    }
+    return *months;
+}
+
 void read_long_missing(const json::value& value, policy& rules) {
     const json::object* grades = value.if_object();
     if (grades == nullptr) {
@@ -177,12 +186,9 @@ void read_policy_key(std::string_view key, const json::value& value, policy& rul
     } else if (key == "repeat_review_days") {
         rules.repeat_review_due = read_days(value, key);
     } else if (key == "cse_reassessment_months") {
-        const auto months = integer_in_range(value, 1, max_months);
-        if (!months) {
-            policy_key_fail(key, "a positive integer number of months (at most " +
-                                     std::to_string(max_months) + ")");
-        }
-        rules.cse_reassessment_months = *months;
+        rules.cse_reassessment_months = read_months(value, key);
+    } else if (key == "profile_review_months") {
+        rules.profile_review_months = read_months(value, key);
     } else if (key == "due_soon_hours") {
         rules.due_soon_window = read_hours(value, key);
     } else if (key == "time_zone") {

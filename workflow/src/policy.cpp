@@ -7,7 +7,7 @@
 namespace homeward::workflow {
 namespace {
 
-constexpr std::array<std::pair<clock_kind, std::string_view>, 8> clock_kind_names{{
+constexpr std::array<std::pair<clock_kind, std::string_view>, 9> clock_kind_names{{
     {clock_kind::safe_and_well, "safe_and_well"},
     {clock_kind::interview_offered, "interview_offered"},
     {clock_kind::interview_held, "interview_held"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<clock_kind, std::string_view>, 8> clock_kind_name
     {clock_kind::long_missing, "long_missing"},
     {clock_kind::repeat_missing_review, "repeat_missing_review"},
     {clock_kind::cse_reassessment, "cse_reassessment"},
+    {clock_kind::profile_review, "profile_review"},
 }};
 
 // The earliest of the instants that are set; nullopt when none is.
@@ -75,6 +76,7 @@ clock_holder holder_of(clock_kind kind) {
     case clock_kind::interview_held:
     case clock_kind::further_offer:
     case clock_kind::cse_reassessment:
+    case clock_kind::profile_review:
         return clock_holder::social_work;
     case clock_kind::repeat_missing_review:
         return clock_holder::manager_and_champion;
@@ -246,6 +248,11 @@ deadline repeat_review_deadline(const policy& rules, time_point trigger,
 deadline cse_reassessment_deadline(const policy& rules, time_point assessed_at) {
     return make_clock(clock_kind::cse_reassessment, assessed_at,
                       add_months(assessed_at, rules.cse_reassessment_months), std::nullopt);
+}
+
+deadline profile_review_deadline(const policy& rules, time_point recorded_at) {
+    return make_clock(clock_kind::profile_review, recorded_at,
+                      add_months(recorded_at, rules.profile_review_months), std::nullopt);
 }
 
 time_point add_months(time_point from, int months) {

@@ -16,12 +16,6 @@ namespace {
 namespace http = boost::beast::http;
 using v = http::verb;
 
-// An episode's answer carries its version as the ETag, for If-Match.
-http_response with_etag(http_response response, int version) {
-    response.set(http::field::etag, "\"" + std::to_string(version) + "\"");
-    return response;
-}
-
 http_response report(request_context& c) {
     // An Idempotency-Key sent empty is not one left out: the service refuses it (422, 1-200
     // characters) rather than making an episode no retry could find again.

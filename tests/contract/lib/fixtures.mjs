@@ -40,6 +40,19 @@ export function fixtures(run) {
       role: 'social_worker', path: { id: ids.child_main },
       body: { held_at: iso(-1), cse_risk: 'low', notes: 'Still in contact with the older man' },
     },
+    putChildProfile: {
+      role: 'social_worker', path: { id: ids.child_main },
+      body: {
+        height: '152 cm', hair: 'dark brown', clothing: 'black puffer jacket', medical_needs: 'asthma',
+        associates: 'J., older, blue hatchback', completed_by: 'Ann Carer', completed_on: iso(-1440).slice(0, 10),
+      },
+    },
+    getChildProfile: { role: 'social_worker', path: { id: ids.child_main } },
+    listChildProfileVersions: { role: 'social_worker', path: { id: ids.child_main } },
+    // The photo's body is an image, which the JSON fixtures cannot carry: the check sees its
+    // refusals (415 without an image); tests/api/test_profile.cpp covers the images themselves.
+    putChildPhoto: { role: 'social_worker', path: { id: ids.child_main } },
+    getChildPhoto: { role: 'social_worker', path: { id: ids.child_main } },
     reportEpisode: {
       role: 'police',
       body: {

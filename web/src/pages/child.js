@@ -16,6 +16,7 @@ import {
 } from '../words.js';
 import { deadlineStatus } from './episode.js';
 import { EpisodeList, Flash } from './work.js';
+import { ProfileSection } from './profile.js';
 
 async function loadChild(id) {
   return (await get(`/api/v1/children/${encodeURIComponent(id)}`)).data;
@@ -106,6 +107,7 @@ export function Child({ id }) {
       ['Responsible council', child.responsible_authority],
       ['Host council', child.host_authority],
     ]} />
+    <${ProfileSection} id=${id} name=${childName(child)} />
     ${role !== 'police' && html`<h2 class="govuk-heading-m">Reviews and reassessments due</h2>
       <${Clocks} clocks=${child.clocks ?? []} />
       <h2 class="govuk-heading-m">Reviews and reassessments</h2>

@@ -8,6 +8,7 @@ import { searchParam } from '../router.js';
 import { Heading, LinkButton, Loading, SummaryList, Tag, html } from '../components.js';
 import { state } from '../state.js';
 import { Flash } from './work.js';
+import { ProfileSection } from './profile.js';
 import {
   actionTypes, childName, clockNames, day, events, riskNames, roleNames, stateColours, stateNames, timeLeft, when,
 } from '../words.js';
@@ -143,6 +144,7 @@ export function Episode({ id }) {
           href=${`/episodes/${id}/${e}`} secondary=${buttons.indexOf(e) > 0}>${label(e)}<//>`)}</div>`
       : html`<p class="govuk-body" id="allowed-events">There is nothing for you to do on this episode now.</p>`}
     <${WhyNotClosed} episode=${episode} allowed=${allowed} />
+    ${episode.child?.id && html`<${ProfileSection} id=${episode.child.id} name=${childName(episode.child)} episodeId=${id} />`}
     <h2 class="govuk-heading-m">Deadlines</h2>
     <${Deadlines} episode=${episode} />
     <h2 class="govuk-heading-m">The report</h2>

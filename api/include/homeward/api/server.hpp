@@ -26,7 +26,8 @@ struct server_options {
     std::chrono::seconds read_timeout{30}; // for a whole request, and the TLS handshake
     std::chrono::seconds idle_timeout{60}; // between requests on a kept-alive connection
     std::uint32_t header_limit{16 * 1024};
-    std::uint64_t body_limit{1024 * 1024};  // 1 MiB of JSON
+    std::uint64_t body_limit{1024 * 1024};           // 1 MiB of JSON
+    std::uint64_t photo_body_limit{5 * 1024 * 1024}; // 5 MiB for PUT /api/v1/children/{id}/photo
     int max_requests_per_connection{10000}; // the last one is answered with Connection: close
     std::chrono::seconds drain_timeout{10}; // on SIGTERM/SIGINT, for in-flight requests
     // Open connections in all and from one address (an IPv6 /64 counts as one address); one more

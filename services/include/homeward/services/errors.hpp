@@ -19,6 +19,7 @@ enum class failure_kind {
     state_conflict,       // 409: the episode's state does not allow the event
     stale_version,        // 412: If-Match names a version that is no longer current
     idempotency_conflict, // 422: an idempotency key reused with a different request
+    unsupported_media,    // 415: the body is not of a type the route accepts
     too_many_requests,    // 429: throttled
     unavailable,          // 503: the database cannot be reached
 };

@@ -25,6 +25,7 @@ enum class clock_kind {
     repeat_missing_review, // multi-agency review after a child's repeat reports
     cse_reassessment,      // CSE risk reassessment (child-level), from an assessment with CSE
                            // risk low or above: an interview or an earlier reassessment
+    profile_review,        // review of the child's profile (child-level), from its last recording
 };
 
 std::string_view to_string(clock_kind value);
@@ -49,6 +50,7 @@ struct policy {
     int repeat_threshold{3};
     std::chrono::days repeat_review_due{7};
     int cse_reassessment_months{3};
+    int profile_review_months{6};
     std::chrono::hours due_soon_window{24};
     // The deployment's time zone (IANA name): the figures' days and months are its days and months.
     std::string time_zone{"Europe/London"};
@@ -128,6 +130,10 @@ deadline repeat_review_deadline(const policy& rules, time_point trigger,
 // The CSE reassessment after an assessment (an interview or a reassessment) that found CSE risk
 // low or above: due the policy's months later, by the calendar.
 deadline cse_reassessment_deadline(const policy& rules, time_point assessed_at);
+
+// The review of a child's profile (the Philomena Protocol): due the policy's months after the
+// profile was last recorded, by the calendar.
+deadline profile_review_deadline(const policy& rules, time_point recorded_at);
 
 // Calendar-month arithmetic used for the CSE reassessment: the same day of the month, or the
 // last day of a shorter month, at the same time of day.
