@@ -49,7 +49,7 @@ episode_view get_episode(const environment& env, const actor& who, std::string_v
 
 episode_report report_of_episode(const environment& env, const actor& who, std::string_view id) {
     return run_read(
-        env, who, {"episode.report", "episode", std::string{id}},
+        env, who, {"episode.print", "episode", std::string{id}},
         [&](db::unit_of_work& uow, read_audit& audit) {
             require_role(who, case_roles, "print an episode's report");
             episode_report report{visible_episode(env, who, uow, id),
@@ -59,7 +59,7 @@ episode_report report_of_episode(const environment& env, const actor& who, std::
                                   who.role,
                                   who.organisation_code};
             report.history = {db::episodes::history(uow, report.episode.episode.id), who.role};
-            audit.read({"episode.report", "episode", report.episode.episode.id},
+            audit.read({"episode.print", "episode", report.episode.episode.id},
                        {{"route", "/api/v1/episodes/{id}/report"}});
             return report;
         },

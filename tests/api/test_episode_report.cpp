@@ -188,7 +188,7 @@ protected:
     }
 
     long long report_audits(const test_user& who, const std::string& episode) {
-        return count_where("audit_log", "action = 'episode.report' and outcome = 'success' and "
+        return count_where("audit_log", "action = 'episode.print' and outcome = 'success' and "
                                         "entity_id = " +
                                             literal(episode) +
                                             " and actor_id::text = " + literal(who.id));
@@ -280,7 +280,7 @@ TEST_F(episode_report_over_https, a_long_episode_flows_onto_further_a4_pages) {
     while (circumstances.size() < 9000) {
         circumstances += "She was seen near the canal towpath and then on the late bus. ";
     }
-    circumstances += "END-OF-CIRCUMSTANCES";
+    circumstances += "That is the whole of the circumstances.";
     const auto episode = report_with(circumstances);
     const auto path = "/api/v1/episodes/" + episode;
     send(police, path + "/return",
@@ -290,10 +290,10 @@ TEST_F(episode_report_over_https, a_long_episode_flows_onto_further_a4_pages) {
     while (views.size() < 6000) {
         views += "She says the older men gave her lifts and a phone, and she wants it to stop. ";
     }
-    interview(path, views + "END-OF-VIEWS");
+    interview(path, views + "That is all the child said.");
     for (int i = 1; i <= 30; ++i) {
         raise(episode,
-              "Follow-up number " + std::to_string(i) +
+              "Action number " + std::to_string(i) +
                   ": speak with the school, the carer and the youth worker about who collects "
                   "her, and record what each says in the case notes",
               48h);
@@ -303,10 +303,10 @@ TEST_F(episode_report_over_https, a_long_episode_flows_onto_further_a4_pages) {
     const auto pdf = read_pdf(reply.body);
     EXPECT_GE(pdf.pages, 4);
     // Nothing is lost at a page break: the long text ends, and every action is there.
-    EXPECT_THAT(pdf.text, HasSubstr("END-OF-CIRCUMSTANCES"));
-    EXPECT_THAT(pdf.text, HasSubstr("END-OF-VIEWS"));
-    EXPECT_THAT(pdf.text, HasSubstr("Follow-up number 1:"));
-    EXPECT_THAT(pdf.text, HasSubstr("Follow-up number 30:"));
+    EXPECT_THAT(pdf.text, HasSubstr("That is the whole of the circumstances."));
+    EXPECT_THAT(pdf.text, HasSubstr("That is all the child said."));
+    EXPECT_THAT(pdf.text, HasSubstr("Action number 1:"));
+    EXPECT_THAT(pdf.text, HasSubstr("Action number 30:"));
     EXPECT_THAT(pdf.text, HasSubstr("Page " + std::to_string(pdf.pages) + " of " +
                                     std::to_string(pdf.pages)));
 
@@ -341,7 +341,7 @@ TEST_F(episode_report_over_https, printing_the_report_is_audited_as_a_read_of_th
     ASSERT_EQ(report_of(worker, episode).status, 200U);
     EXPECT_EQ(text("select actor_id || '|' || actor_username || '|' || actor_role || '|' || "
                    "entity_type || '|' || entity_id || '|' || outcome || '|' || "
-                   "(detail->>'route') from audit_log where action = 'episode.report' and "
+                   "(detail->>'route') from audit_log where action = 'episode.print' and "
                    "entity_id = " +
                    literal(episode)),
               worker.id + "|" + worker.username + "|social_worker|episode|" + episode +

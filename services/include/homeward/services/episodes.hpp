@@ -45,7 +45,7 @@ struct episode_report {
     std::string printed_by_organisation; // organisation code
 };
 // The episode and its history read at one moment, for the printed report; audited as
-// "episode.report" (the route in its detail).
+// "episode.print" (the route in its detail; "episode.report" is the report of a missing child).
 episode_report report_of_episode(const environment& env, const actor& who, std::string_view id);
 
 struct episode_query {
