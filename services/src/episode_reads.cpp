@@ -18,6 +18,20 @@ using workflow::role;
 constexpr std::initializer_list<role> case_roles{role::police, role::social_worker, role::manager,
                                                  role::cse_champion};
 
+// The episode in the caller's scope as they may read it, or failure(not_found).
+episode_view visible_episode(const environment& env, const actor& who, db::unit_of_work& uow,
+                             std::string_view id) {
+    auto record = db::episodes::find(uow, id, scope_of(who));
+    if (!record) {
+        throw failure(failure_kind::not_found, "no such episode");
+    }
+    auto actions = std::move(record->actions);
+    // The clocks are the policy's rules applied to what is recorded: the same function the
+    // transitions store them with.
+    const auto clocks = clocks_of(env, *record, actions);
+    return make_view(env, who, std::move(*record), std::move(actions), clocks, env.now());
+}
+
 } // namespace
 
 episode_view get_episode(const environment& env, const actor& who, std::string_view id) {
@@ -25,19 +39,32 @@ episode_view get_episode(const environment& env, const actor& who, std::string_v
         env, who, {"episode.read", "episode", std::string{id}},
         [&](db::unit_of_work& uow, read_audit& audit) {
             require_role(who, case_roles, "read an episode");
-            auto record = db::episodes::find(uow, id, scope_of(who));
-            if (!record) {
-                throw failure(failure_kind::not_found, "no such episode");
-            }
-            auto actions = std::move(record->actions);
-            audit.read({"episode.read", "episode", record->id});
-            // The clocks are the policy's rules applied to what is recorded: the same
-            // function the transitions store them with.
-            const auto clocks = clocks_of(env, *record, actions);
-            return make_view(env, who, std::move(*record), std::move(actions), clocks, env.now());
+            auto view = visible_episode(env, who, uow, id);
+            audit.read({"episode.read", "episode", view.episode.id});
+            return view;
         },
         // The episode, its child and its actions come in one statement.
         db::unit_of_work::isolation::single_statement);
+}
+
+episode_report report_of_episode(const environment& env, const actor& who, std::string_view id) {
+    return run_read(
+        env, who, {"episode.print", "episode", std::string{id}},
+        [&](db::unit_of_work& uow, read_audit& audit) {
+            require_role(who, case_roles, "print an episode's report");
+            episode_report report{visible_episode(env, who, uow, id),
+                                  {},
+                                  env.now(),
+                                  who.username,
+                                  who.role,
+                                  who.organisation_code};
+            report.history = {db::episodes::history(uow, report.episode.episode.id), who.role};
+            audit.read({"episode.print", "episode", report.episode.episode.id},
+                       {{"route", "/api/v1/episodes/{id}/report"}});
+            return report;
+        },
+        // The episode and its history as they were at one moment.
+        db::unit_of_work::isolation::snapshot);
 }
 
 history_view episode_history(const environment& env, const actor& who, std::string_view id) {

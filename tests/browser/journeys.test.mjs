@@ -6,6 +6,7 @@
 // passes axe-core at WCAG 2.2 AA at 375 and 1280 px, makes no request to another host and no
 // CSP violation; the checks are first shown to catch a page that breaks them.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import {
@@ -402,6 +403,25 @@ describe('police and social worker, through the pages', () => {
     await page.waitForSelector('.govuk-notification-banner--success');
     assert.match(await page.locator('.govuk-tag').first().innerText(), /Closed/);
     await checkPage(page, 'episode-closed');
+
+    // The print view of the closed episode: A4, every section, no header, menu or buttons.
+    assert.ok(await page.locator('#print-episode').isVisible(), 'a Print button');
+    const pdfLink = page.locator('#download-report');
+    assert.equal(await pdfLink.getAttribute('href'), `/api/v1/episodes/${episodeId}/report`);
+    await page.emulateMedia({ media: 'print' });
+    for (const hidden of ['.hw-header', '.govuk-service-navigation', '#print-links', '#allowed-events']) {
+      assert.equal(await page.locator(hidden).first().isVisible(), false, `${hidden} is not printed`);
+    }
+    for (const shown of ['h1', '#deadlines', '#actions', '#timeline', '#printed-by']) {
+      assert.ok(await page.locator(shown).first().isVisible(), `${shown} is printed`);
+    }
+    await checkPage(page, 'episode-print');
+    await page.emulateMedia({ media: 'screen' });
+    // The same episode as the PDF the server renders, downloaded with the session's cookie.
+    const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
+    assert.equal(download.suggestedFilename(), `episode-${episodeId}.pdf`);
+    const pdf = readFileSync(await download.path());
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
   });
 
   test('a child declines the interview: the refusal and the carers’ account', async () => {

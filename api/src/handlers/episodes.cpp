@@ -2,6 +2,7 @@
 // workflow's own parser, on an episode or on one of its actions; none is special here.
 
 #include "../csv_export.hpp"
+#include "../episode_report.hpp"
 #include "../http.hpp"
 #include "../metrics.hpp"
 #include "../representation.hpp"
@@ -79,6 +80,17 @@ http_response history(request_context& c) {
     return csv_response(c, std::move(out), "history.csv");
 }
 
+// The episode as a printable PDF, with what the caller may read; no-store like every read.
+http_response printable_report(request_context& c) {
+    const auto report = services::report_of_episode(c.env, c.caller(), c.segment(3));
+    http_response response{http::status::ok, c.request.version()};
+    response.set(http::field::content_type, "application/pdf");
+    response.set(http::field::content_disposition,
+                 "inline; filename=\"episode-" + report.episode.episode.id + ".pdf\"");
+    response.body() = render_episode_report(report, c.env.catalogue);
+    return response;
+}
+
 // POST /episodes/{id}/{event} and /episodes/{id}/actions/{action_id}/{event}.
 http_response event(request_context& c) {
     const bool on_action = c.segments.size() == 7;
@@ -111,6 +123,11 @@ std::vector<route> episode_routes() {
          "/api/v1/episodes/{id}/history",
          true,
          &history},
+        {v::get,
+         {"api", "v1", "episodes", "{id}", "report"},
+         "/api/v1/episodes/{id}/report",
+         true,
+         &printable_report},
         {v::post,
          {"api", "v1", "episodes", "{id}", "{event}"},
          "/api/v1/episodes/{id}/{event}",

@@ -64,6 +64,7 @@ export function fixtures(run) {
     listEpisodes: { role: 'social_worker' },
     getEpisode: { role: 'social_worker', path: { id: ids.episode_a } },
     getEpisodeHistory: { role: 'social_worker', path: { id: ids.episode_a } },
+    getEpisodeReport: { role: 'social_worker', path: { id: ids.episode_a } },
     sendEpisodeEvent: {
       role: 'police', path: { id: ids.episode_c, event: 'risk' },
       body: { risk_level: 'high', reason: 'Seen getting into a silver car' },

@@ -222,6 +222,7 @@ export class scenario {
     await this.call('police read B history', 'GET', `/api/v1/episodes/${b}/history`, { as: 'police' });
     await this.call('worker read B', 'GET', `/api/v1/episodes/${b}`, { as: 'social_worker' });
     await this.call('worker read B history', 'GET', `/api/v1/episodes/${b}/history`, { as: 'social_worker' });
+    await this.call('police print A', 'GET', `/api/v1/episodes/${a}/report`, { as: 'police' });
     await this.call('champion read A', 'GET', `/api/v1/episodes/${a}`, { as: 'cse_champion' });
     await this.call('host authority reads A', 'GET', `/api/v1/episodes/${a}`, { as: 'host_worker' });
     await this.call('police read the child', 'GET', `/api/v1/children/${this.ids.child_main}`, { as: 'police' });

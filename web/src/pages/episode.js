@@ -1,6 +1,8 @@
 // The episode page: what happened (a timeline of its history), its deadlines, what is recorded,
 // and the events the user may send now as buttons that open their forms. Two API requests: the
-// episode (with its child, clocks and allowed events) and its history.
+// episode (with its child, clocks and allowed events) and its history. It prints on A4 (the
+// print style sheet in _homeward.scss leaves out navigation, forms and buttons), and links to the
+// same episode as a PDF the server renders (GET /api/v1/episodes/{id}/report).
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { markNotificationRead } from '../notify.js';
@@ -135,15 +137,16 @@ export function Episode({ id }) {
   const offer = episode.interview_offer;
   return html`<${Flash} />
     <${Heading} caption=${`Episode · reference ${episode.police_reference}`}>${childName(episode.child)}<//>
+    <${PrintLinks} id=${id} />
     <p class="govuk-body"><${Tag} colour=${stateColours[episode.state]}>${stateNames[episode.state]}<//>
       ${' '}${episode.missing_or_away === 'away' ? 'Away from placement (whereabouts known)' : 'Whereabouts were unknown'} · police risk grade ${episode.risk_level}
       ${interview?.cse_risk ? ` · CSE risk ${riskNames[interview.cse_risk].toLowerCase()}` : ''}</p>
-    <h2 class="govuk-heading-m">What you can do now</h2>
+    <h2 class="govuk-heading-m hw-no-print">What you can do now</h2>
     ${buttons.length
-      ? html`<div class="hw-actions" id="allowed-events">${buttons.map((e) => html`<${LinkButton} key=${e}
+      ? html`<div class="hw-actions hw-no-print" id="allowed-events">${buttons.map((e) => html`<${LinkButton} key=${e}
           href=${`/episodes/${id}/${e}`} secondary=${buttons.indexOf(e) > 0}>${label(e)}<//>`)}</div>`
-      : html`<p class="govuk-body" id="allowed-events">There is nothing for you to do on this episode now.</p>`}
-    <${WhyNotClosed} episode=${episode} allowed=${allowed} />
+      : html`<p class="govuk-body hw-no-print" id="allowed-events">There is nothing for you to do on this episode now.</p>`}
+    <div class="hw-no-print"><${WhyNotClosed} episode=${episode} allowed=${allowed} /></div>
     ${episode.child?.id && html`<${ProfileSection} id=${episode.child.id} name=${childName(episode.child)} episodeId=${id} />`}
     <h2 class="govuk-heading-m">Deadlines</h2>
     <${Deadlines} episode=${episode} />
@@ -190,5 +193,18 @@ export function Episode({ id }) {
     ${episode.closed_at && html`<h2 class="govuk-heading-m">Closure</h2>
       <${SummaryList} rows=${[['Closed', when(episode.closed_at)], ['Summary', episode.close_summary]]} />`}
     <h2 class="govuk-heading-m">History</h2>
-    <${Timeline} history=${history} />`;
+    <${Timeline} history=${history} />
+    <p class="govuk-body-s hw-print-only" id="printed-by">Printed from Homeward by ${state.session?.user.username}
+      (${roleNames[state.session?.user.role] ?? state.session?.user.role}, ${state.session?.user.organisation}). It holds personal data: keep it secure.</p>`;
+}
+
+// Print this page (A4, by the print style sheet), or download the report the server renders.
+function PrintLinks({ id }) {
+  const report = `/api/v1/episodes/${encodeURIComponent(id)}/report`;
+  return html`<div class="hw-print-links hw-no-print" id="print-links">
+    <button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="print-episode"
+      onClick=${() => window.print()}>Print</button>
+    <a class="govuk-link govuk-body" id="download-report" href=${report} download=${`episode-${id}.pdf`}>Download PDF<span
+      class="govuk-visually-hidden"> of this episode's report</span></a>
+  </div>`;
 }

@@ -34,6 +34,19 @@ event_result send_event(const environment& env, const actor& who, const event_ca
 // The episode with its interview, actions, deadlines and the events the caller may send now.
 episode_view get_episode(const environment& env, const actor& who, std::string_view id);
 history_view episode_history(const environment& env, const actor& who, std::string_view id);
+// Everything about one episode for the printed report: the episode and its timeline as the reader
+// may see them (the same views, and audiences, as the two JSON reads), and who printed it when.
+struct episode_report {
+    episode_view episode;
+    history_view history;
+    time_point printed_at{};
+    std::string printed_by; // username
+    workflow::role printed_by_role{workflow::role::police};
+    std::string printed_by_organisation; // organisation code
+};
+// The episode and its history read at one moment, for the printed report; audited as
+// "episode.print" (the route in its detail; "episode.report" is the report of a missing child).
+episode_report report_of_episode(const environment& env, const actor& who, std::string_view id);
 
 struct episode_query {
     std::optional<std::string> state; // one state, or several separated by commas

@@ -1,0 +1,23 @@
+#pragma once
+// The printed episode report: a PDF on A4, drawn by the server itself with cairo, its text laid out
+// by pango (episode_report.cpp is the only file that includes either). It shows what the reader may
+// read and nothing else: the episode and its history go through the same writer as the two JSON
+// reads (representation.cpp), which leaves out what the reader's role may not read.
+
+#include <string>
+
+namespace homeward::services {
+struct episode_report;
+} // namespace homeward::services
+
+namespace homeward::workflow {
+class indicator_catalogue;
+} // namespace homeward::workflow
+
+namespace homeward::api {
+
+// The PDF's bytes. The catalogue gives the indicators their labels and weights.
+std::string render_episode_report(const services::episode_report& report,
+                                  const workflow::indicator_catalogue& catalogue);
+
+} // namespace homeward::api
