@@ -5,8 +5,8 @@
 // own account).
 
 #include "homeward/services/clocks.hpp"
-#include "homeward/services/stats.hpp"
 #include "homeward/services/profiles.hpp"
+#include "homeward/services/stats.hpp"
 #include "homeward/services/views.hpp"
 #include "homeward/services/webhooks.hpp"
 
