@@ -149,9 +149,6 @@ struct framing_refusal {
     std::string detail;
 };
 
-// What a request's header must satisfy before its body is read (RFC 9112): a body framed one way
-// only, and exactly one Host. Anything else is answered and the connection closed, because a
-// proxy in front may have framed the same bytes differently (request smuggling).
 // A photograph's upload may carry photo_body_limit; every other request body_limit.
 bool is_photo_upload(const http::request_header<>& header) {
     if (header.method() != http::verb::put) {
@@ -167,6 +164,9 @@ std::string mebibytes(std::uint64_t bytes) {
     return std::to_string(bytes / (1024 * 1024)) + " MiB";
 }
 
+// What a request's header must satisfy before its body is read (RFC 9112): a body framed one way
+// only, and exactly one Host. Anything else is answered and the connection closed, because a
+// proxy in front may have framed the same bytes differently (request smuggling).
 std::optional<framing_refusal> framing_problem(const http::request_header<>& header) {
     if (method_label(header.method_string()) == "other") {
         return framing_refusal{501, "the method " + std::string{header.method_string()} +
