@@ -52,9 +52,9 @@ bool accepts(std::string_view header, std::string_view coding) {
 }
 
 // The application's own paths (its client-side routes): the page is answered for each.
-constexpr std::array<std::string_view, 11> page_roots{
+constexpr std::array<std::string_view, 12> page_roots{
     "sign-in",   "my-work",       "police",  "report", "episodes", "team",
-    "oversight", "notifications", "account", "admin",  "children"};
+    "oversight", "notifications", "account", "admin",  "children", "figures"};
 
 void set_page_security(http_response& response) {
     response.set("Content-Security-Policy", content_security_policy());

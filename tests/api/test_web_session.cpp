@@ -109,7 +109,7 @@ TEST(web_asset_rules, the_page_answers_the_applications_own_paths_only) {
     EXPECT_FALSE(api::web::is_application_page(segments{"episodes", ""}));
     // Part two's pages are the application's too; a path no page has is not.
     for (const std::string root : {"team", "oversight", "notifications", "account", "admin",
-                                   "children", "my-work", "police", "report"}) {
+                                   "children", "my-work", "police", "report", "figures"}) {
         EXPECT_TRUE(api::web::is_application_page(segments{root})) << root;
     }
     EXPECT_FALSE(api::web::is_application_page(segments{"administrator"}));

@@ -13,6 +13,7 @@ import {
   artifacts, axe, bearer, checkPage, cleanup, cspViolations, launch, makeOrganisation, makeUser, openContext,
   password, startServer, startSmtp, tabTo, tlsFiles, unique, writeReport, freePort,
 } from './harness.mjs';
+import { figuresJourneys, figuresSetUp } from './figures.journeys.mjs';
 import { partTwo, partTwoSetUp } from './oversight.journeys.mjs';
 import { banner, clickEvent, fillDate, fillTime, open, parts, signIn, suite } from './suite.mjs';
 
@@ -55,6 +56,7 @@ before(async () => {
   browser = await launch();
   suite.browser = browser;
   partTwoSetUp({ force, police });
+  figuresSetUp({ police, otherCouncil: council });
 });
 
 after(async () => {
@@ -667,3 +669,4 @@ describe('sessions', () => {
 });
 
 partTwo();
+figuresJourneys();

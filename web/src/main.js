@@ -14,6 +14,7 @@ import { Child, ChildForm } from './pages/child.js';
 import { GrabSheet, PhotoForm, ProfileForm } from './pages/profile.js';
 import { EventPage } from './pages/events.js';
 import { Episode } from './pages/episode.js';
+import { Figures } from './pages/figures.js';
 import { Notifications } from './pages/notifications.js';
 import { Oversight } from './pages/oversight.js';
 import { Report } from './pages/report.js';
@@ -60,8 +61,8 @@ function Header({ session, onSignOut, path }) {
 function menuFor(role) {
   switch (role) {
     case 'police': return [['/police', 'Police work'], ['/report', 'Report a child missing']];
-    case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work']];
-    case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work']];
+    case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work'], ['/figures', 'Figures']];
+    case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work'], ['/figures', 'Figures']];
     case 'admin': return [['/admin', 'Organisations'], ['/admin/failed-messages', 'Failed messages']];
     case 'data_protection_officer': return [];
     default: return [['/my-work', 'My work']];
@@ -110,6 +111,7 @@ const titles = [
   ['/episodes/:id/:event', 'Episode'],
   ['/team', 'Team work'],
   ['/oversight', 'CSE oversight'],
+  ['/figures', 'Figures'],
   ['/children/:id', 'Child'],
   ['/children/:id/profile', 'Child profile'],
   ['/children/:id/photo', 'Child photograph'],
@@ -135,6 +137,7 @@ function Page({ path, session, setSession }) {
   if (params) return html`<${EventPage} key=${path} id=${params.id} event=${params.event} />`;
   if (match('/team', path)) return html`<${TeamWork} key=${path} />`;
   if (match('/oversight', path)) return html`<${Oversight} />`;
+  if (match('/figures', path)) return html`<${Figures} key=${path} />`;
   params = match('/children/:id', path);
   if (params) return html`<${Child} key=${params.id} id=${params.id} />`;
   params = match('/children/:id/:form', path);
