@@ -135,7 +135,7 @@ export function figuresJourneys() {
       assert.deepEqual(all.seen.headline, { episodes: '4', children: '3', returns: '3', held: '2' });
       assert.deepEqual(all.seen.outcomes.map((r) => r[1]), ['0', '1', '1', '0']);
       assert.equal(all.seen.lastSeen[0][1], '2');
-      assert.equal(all.seen.lastSeen[0][3], '1');
+      assert.equal(all.seen.lastSeen[0][2], '1');
       assert.match(all.seen.lastSeen[0][0], /bus station/i);
       assert.deepEqual(all.seen.indicators[0], ['Going missing repeatedly', '2', '0']);
       assert.equal(await page.locator('#trend-chart').getAttribute('aria-hidden'), 'true');

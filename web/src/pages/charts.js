@@ -9,7 +9,7 @@ export const seriesColours = ['#1d70b8', '#505a5f'];
 const number = (value) => (value === null || value === undefined ? 0 : Number(value));
 
 function Key({ series, y = 14 }) {
-  return series.map((name, i) => html`<g key=${name} transform=${`translate(${i * 200},${y - 12})`}>
+  return series.map((name, i) => html`<g key=${name} transform=${`translate(${i * 170},${y - 12})`}>
     <rect width="16" height="16" fill=${seriesColours[i]} />
     <text x="24" y="13" class="hw-chart__text">${name}</text>
   </g>`);
@@ -17,13 +17,13 @@ function Key({ series, y = 14 }) {
 
 // rows: [{label, values: [n, n]}], one bar per series, labels above their bars.
 export function BarChart({ id, rows, series, format = String, max }) {
-  const width = 600;
+  const width = 420;
   const bar = 18;
   const rowHeight = 24 + series.length * (bar + 4) + 8;
   const top = 32;
   const height = top + rows.length * rowHeight;
   const most = max ?? Math.max(1, ...rows.flatMap((r) => r.values.map(number)));
-  const room = width - 90;
+  const room = width - 70;
   return html`<svg class="hw-chart" id=${id} viewBox=${`0 0 ${width} ${height}`} aria-hidden="true" focusable="false">
     <${Key} series=${series} />
     ${rows.map((row, r) => {
@@ -45,7 +45,7 @@ export function BarChart({ id, rows, series, format = String, max }) {
 
 // columns: [{label, values: [n, n]}] side by side, one column per series, over time.
 export function ColumnChart({ id, columns, series }) {
-  const width = 640;
+  const width = 480;
   const height = 300;
   const left = 40;
   const top = 36;

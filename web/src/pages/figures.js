@@ -100,7 +100,7 @@ function Download({ href, what }) {
 }
 
 function Table({ id, caption, head, rows }) {
-  return html`<table class="govuk-table" id=${id}>
+  return html`<table class="govuk-table govuk-table--small-text-until-tablet" id=${id}>
     <caption class="govuk-table__caption govuk-table__caption--s">${caption}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">
       ${head.map((h, i) => html`<th key=${h} scope="col" class=${`govuk-table__header${i ? ' govuk-table__header--numeric' : ''}`}>${h}</th>`)}
@@ -224,8 +224,8 @@ function HotSpots({ figures, csv }) {
         <h3 class="govuk-heading-s">${title}</h3>
         ${rows.length
           ? html`<${Table} id=${`hot-spots-${id}`} caption=${`${title}, ranked by episodes`}
-              head=${['Place', 'Episodes', 'Rank by episodes', 'Children', 'Rank by children']}
-              rows=${rows.map((p) => [p.label ?? p.key, count(p.measures.episodes?.current), count(p.measures.episodes?.rank),
+              head=${['Place', 'Episodes', 'Children', 'Rank by children']}
+              rows=${rows.map((p) => [p.label ?? p.key, count(p.measures.episodes?.current),
                 count(p.measures.children?.current), count(p.measures.children?.rank)])} />`
           : html`<p class="govuk-body" id=${`hot-spots-${id}`}>No place was recorded.</p>`}
       </div>`;
