@@ -106,6 +106,39 @@ pg_start() {
         { tail -n 20 "$dir/log" >&2; return 1; }
 }
 
+# pg_init_replica DIR PRIMARY_DIR PRIMARY_PORT: a streaming replica of the running cluster in
+# PRIMARY_DIR, in DIR/data (pg_basebackup -R: it starts as a hot standby that connects to the
+# primary's socket), sockets in DIR/run, log in DIR/log; start it with pg_start on a port of its
+# own. initdb's pg_hba allows local replication connections, and wal_level replica is the default.
+pg_init_replica() {
+    local dir=$1 primary=$2 port=$3
+    mkdir -p "$dir/run"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres:postgres "$dir"
+    fi
+    as_pg "$PG_BIN/pg_basebackup" -h "$primary/run" -p "$port" -U postgres -D "$dir/data" \
+        -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+        { cat "$dir/basebackup.log" >&2; return 1; }
+    # The primary keeps the rows the replica's queries read until they end, rather than the
+    # replica cancelling them when it replays their removal.
+    echo "hot_standby_feedback = on" | as_pg tee -a "$dir/data/postgresql.auto.conf" >/dev/null
+}
+
+# pg_wait_replica DIR PORT: waits (up to 60 s) until the replica in DIR streams from its primary.
+pg_wait_replica() {
+    local dir=$1 port=$2
+    for _ in $(seq 1 600); do
+        if as_pg "$PG_BIN/psql" -h "$dir/run" -p "$port" -U postgres -d postgres -qtAc \
+            "select status from pg_stat_wal_receiver" 2>/dev/null | grep -q streaming; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    log "the replica in $dir does not stream from its primary"
+    tail -n 20 "$dir/log" >&2
+    return 1
+}
+
 pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1; }
 
 pg_stop() {

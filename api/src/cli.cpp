@@ -11,6 +11,7 @@
 #include "homeward/db/audit.hpp"
 #include "homeward/db/migrations.hpp"
 #include "homeward/db/pool.hpp"
+#include "homeward/db/replica.hpp"
 #include "homeward/services/administration.hpp"
 #include "homeward/services/audit.hpp"
 #include "homeward/services/checkpoints.hpp"
@@ -72,6 +73,8 @@ Options:
 Settings come from the environment (HOMEWARD_CONFIG_FILE may name a file of NAME=value lines):
   HOMEWARD_DATABASE_URL   libpq connection string or URI (required)
   HOMEWARD_DB_POOL_SIZE   serve's database connections (default 8)
+  HOMEWARD_REPLICA_URL    a streaming replica the figures and CSV exports read from
+  HOMEWARD_REPLICA_MAX_LAG_SECONDS  the most it may be behind, else the primary (default 30)
   HOMEWARD_POLICY         england (default), scotland, or the path of a JSON policy file
   HOMEWARD_DATA_DIR       folder of cse_indicators.json
   HOMEWARD_SWEEP_SECONDS  how often serve's clock sweeper runs (default 60)
@@ -254,6 +257,13 @@ int serve() {
     // Reads' audit entries share durable commits (one flush serves many reads).
     db::audit::batcher audit_reads{rt.pool};
     rt.env.audit_reads = &audit_reads;
+    // The figures and exports read from the replica while it is current enough.
+    std::unique_ptr<db::replica> replica;
+    if (!cfg.replica_url.empty()) {
+        replica = std::make_unique<db::replica>(cfg.replica_url, cfg.pool_size, cfg.replica_max_lag,
+                                                cfg.statement_timeout);
+        rt.env.replica = replica.get();
+    }
     router handler{rt.env, session_rules};
     server_options options;
     options.host = cfg.listen_host;
@@ -268,7 +278,7 @@ int serve() {
     // reload fail with it. What is kept back covers those, the standard streams, the listener and
     // the event loop's own descriptors.
     const std::uint64_t descriptors = raise_descriptor_limit();
-    const std::uint64_t reserved = 32 + cfg.pool_size;
+    const std::uint64_t reserved = 32 + cfg.pool_size * (cfg.replica_url.empty() ? 1 : 2);
     options.max_connections = cfg.max_connections;
     if (descriptors != 0 && descriptors < cfg.max_connections + reserved) {
         options.max_connections =
@@ -292,16 +302,20 @@ int serve() {
                             std::to_string(cfg.listen_port) + ": " + bad.code().message());
     }
     https->on_ready([&cfg, &options, port, descriptors, reserved] {
-        process_log().info("listening",
-                           {{"url", "https://" + cfg.listen_host + ":" + std::to_string(port)},
-                            {"policy", cfg.policy.name},
-                            {"io_threads", cfg.io_threads},
-                            {"worker_threads", cfg.worker_threads},
-                            {"db_pool_size", cfg.pool_size},
-                            {"max_connections", options.max_connections},
-                            {"max_connections_per_address", options.max_connections_per_address},
-                            {"descriptor_limit", descriptors},
-                            {"metrics", cfg.metrics_token.empty() ? "off" : "bearer token"}});
+        process_log().info(
+            "listening",
+            {{"url", "https://" + cfg.listen_host + ":" + std::to_string(port)},
+             {"policy", cfg.policy.name},
+             {"io_threads", cfg.io_threads},
+             {"worker_threads", cfg.worker_threads},
+             {"db_pool_size", cfg.pool_size},
+             {"max_connections", options.max_connections},
+             {"max_connections_per_address", options.max_connections_per_address},
+             {"descriptor_limit", descriptors},
+             {"metrics", cfg.metrics_token.empty() ? "off" : "bearer token"},
+             {"replica", cfg.replica_url.empty()
+                             ? "off"
+                             : "max lag " + std::to_string(cfg.replica_max_lag.count()) + " s"}});
         if (options.max_connections < cfg.max_connections) {
             process_log().warn("connection_cap_lowered",
                                {{"configured", cfg.max_connections},

@@ -95,4 +95,18 @@ http_response json_csv_export(request_context& c, std::string_view filename, Fet
                       });
 }
 
+// A list's CSV export read where the figures are (the streaming replica while it is usable; see
+// replica_read): `fetch(env, cursor)` gives a page read with `env`. Says which database served
+// its first page in Homeward-Read-From.
+template <typename Item, typename Fetch>
+http_response replica_csv_export(request_context& c, std::string_view filename, Fetch fetch) {
+    auto reads = replica_reads(c);
+    auto response = json_csv_export<Item>(
+        c, filename,
+        [reads, fetch = std::move(fetch)](const std::optional<std::string>& cursor) mutable {
+            return fetch(reads->env, cursor);
+        });
+    return with_read_source(std::move(response), *reads);
+}
+
 } // namespace homeward::api

@@ -144,6 +144,16 @@ bool wants_csv(const request_context& c) {
     return accept.find("text/csv") != std::string_view::npos;
 }
 
+std::shared_ptr<replica_read> replica_reads(const request_context& c) {
+    return std::make_shared<replica_read>(c.env);
+}
+
+http_response with_read_source(http_response response, const replica_read& read) {
+    response.set("Homeward-Read-From",
+                 read.used == services::read_source::replica ? "replica" : "primary");
+    return response;
+}
+
 http_response csv_response(const request_context& c, std::string body, std::string_view filename) {
     http_response response{http::status::ok, c.request.version()};
     response.set(http::field::content_type, "text/csv; charset=utf-8; header=present");

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +96,22 @@ http_response with_etag(http_response response, int version);
 bool wants_csv(const request_context& c);
 // A whole CSV document (RFC 4180, UTF-8, with its header row), offered as a download.
 http_response csv_response(const request_context& c, std::string body, std::string_view filename);
+
+// The reads that may be a little behind (the figures and the exports) run with `env`, which lets
+// them be served by the streaming replica while it is usable; `used` says which database served
+// the last of them. Shared by an export's pages, so it outlives the request.
+struct replica_read {
+    explicit replica_read(const services::environment& primary) : env(primary) {
+        env.may_read_replica = &used;
+    }
+    replica_read(const replica_read&) = delete;
+    replica_read& operator=(const replica_read&) = delete;
+    services::environment env;
+    services::read_source used{services::read_source::primary};
+};
+std::shared_ptr<replica_read> replica_reads(const request_context& c);
+// Homeward-Read-From: replica or primary, the database that served the response's (first) read.
+http_response with_read_source(http_response response, const replica_read& read);
 
 // RFC 9457 problem+json.
 http_response problem(unsigned version, unsigned status, const std::string& detail,

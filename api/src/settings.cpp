@@ -115,6 +115,11 @@ settings load_settings(const setting_source& source, bool serving) {
         result.statement_timeout = std::chrono::seconds{static_cast<long>(
             parse_count(*timeout, "HOMEWARD_STATEMENT_TIMEOUT_SECONDS", 1, 3600))};
     }
+    result.replica_url = get("HOMEWARD_REPLICA_URL").value_or("");
+    if (const auto lag = get("HOMEWARD_REPLICA_MAX_LAG_SECONDS")) {
+        result.replica_max_lag = std::chrono::seconds{
+            static_cast<long>(parse_count(*lag, "HOMEWARD_REPLICA_MAX_LAG_SECONDS", 0, 86400))};
+    }
     const auto policy_spec = get("HOMEWARD_POLICY").value_or("england");
     if (auto builtin = workflow::builtin_policy(policy_spec)) {
         result.policy = *builtin;

@@ -1,6 +1,7 @@
 #include "use_case.hpp"
 
 #include "homeward/db/audit.hpp"
+#include "homeward/db/replica.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <pqxx/except>
@@ -103,6 +104,18 @@ void audit_error(const environment& env, const actor& who, const audit_target& t
     }
 }
 
+// The replica could not serve a read (unreachable, or a statement cancelled by a conflict with
+// recovery): the read is made again on the primary. Not a std::exception, so that nothing audits
+// it as an error on its way.
+struct replica_unusable {};
+
+// What a failure on the replica means: the replica's fault (read again on the primary) or the
+// read's own (a refusal, a bad query: the same on either).
+bool replica_fault(const pqxx::sql_error& error) {
+    return error.sqlstate() == "40001" || error.sqlstate() == "25006" ||
+           error.sqlstate().starts_with("57P");
+}
+
 } // namespace
 
 workflow::time_point system_now() {
@@ -129,17 +142,37 @@ failure database_unavailable(const std::string& cause) {
     return down;
 }
 
-void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
-                        const std::function<void(db::unit_of_work&)>& body,
-                        db::unit_of_work::isolation level) {
+namespace {
+
+// run_in_transaction on `pool`: the primary's, or the replica's (on_replica), where a failure of
+// the replica itself becomes replica_unusable. Refusals and errors are audited on the primary.
+void run_in_transaction_on(const environment& env, db::connection_pool& pool, bool on_replica,
+                           const actor& who, const audit_target& target,
+                           const std::function<void(db::unit_of_work&)>& body,
+                           db::unit_of_work::isolation level) {
     try {
         try {
-            db::unit_of_work uow{env.pool, level};
+            db::unit_of_work uow{pool, level};
             body(uow);
             uow.commit();
         } catch (const db::bad_value&) {
             throw failure(failure_kind::invalid_input,
                           "a value in the request is not valid for its field");
+        } catch (const db::unavailable&) {
+            if (on_replica) {
+                throw replica_unusable{};
+            }
+            throw;
+        } catch (const pqxx::broken_connection&) {
+            if (on_replica) {
+                throw replica_unusable{};
+            }
+            throw;
+        } catch (const pqxx::sql_error& error) {
+            if (on_replica && replica_fault(error)) {
+                throw replica_unusable{};
+            }
+            throw;
         }
     } catch (const failure& refused) {
         if (refused.kind() != failure_kind::unavailable) {
@@ -166,6 +199,14 @@ void run_in_transaction(const environment& env, const actor& who, const audit_ta
     }
 }
 
+} // namespace
+
+void run_in_transaction(const environment& env, const actor& who, const audit_target& target,
+                        const std::function<void(db::unit_of_work&)>& body,
+                        db::unit_of_work::isolation level) {
+    run_in_transaction_on(env, env.pool, false, who, target, body, level);
+}
+
 void read_audit::read(const audit_target& target, const boost::json::object& detail) {
     entries_.push_back(entry_for(who_, target, "success", detail));
 }
@@ -174,8 +215,26 @@ void run_read_in_transaction(const environment& env, const actor& who, const aud
                              const std::function<void(db::unit_of_work&, read_audit&)>& body,
                              db::unit_of_work::isolation level) {
     read_audit audit{who};
-    run_in_transaction(
-        env, who, target, [&](db::unit_of_work& uow) { body(uow, audit); }, level);
+    const auto read = [&](db::unit_of_work& uow) { body(uow, audit); };
+    bool done = false;
+    if (env.may_read_replica != nullptr) {
+        *env.may_read_replica = read_source::primary;
+        auto* replica = env.replica != nullptr ? env.replica->usable() : nullptr;
+        if (replica != nullptr) {
+            try {
+                run_in_transaction_on(env, *replica, true, who, target, read, level);
+                *env.may_read_replica = read_source::replica;
+                done = true;
+            } catch (const replica_unusable&) {
+                env.replica->failed();
+                audit.entries().clear();
+            }
+        }
+    }
+    if (!done) {
+        run_in_transaction(env, who, target, read, level);
+    }
+    // The audit entries go to the primary (env.pool, or its batcher), whichever database read.
     // Durable before the answer leaves: a crash of the server or the database never loses the
     // entry of a read someone saw.
     if (audit.entries().empty()) {

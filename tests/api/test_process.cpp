@@ -609,5 +609,37 @@ TEST_F(serve_process, two_serve_processes_on_one_database_chain_the_trail_as_one
     std::filesystem::remove_all(dir);
 }
 
+// Issue 15: serve with HOMEWARD_REPLICA_URL (the streaming replica ops/test makes) answers the
+// figures from the replica, says so, and audits the read on the primary (through its batcher).
+TEST_F(serve_process, serve_reads_the_figures_from_the_replica_it_is_given) {
+    const char* replica = std::getenv("HOMEWARD_TEST_APP_REPLICA_URL");
+    ASSERT_TRUE(replica != nullptr && *replica != '\0')
+        << "HOMEWARD_TEST_APP_REPLICA_URL is not set: run the tests through ops/test";
+    const auto authority = make_org(workflow::organisation_kind::local_authority);
+    const auto manager = make_user(workflow::role::manager, authority);
+    const auto port = free_port();
+    const std::string log = cert_dir() + "/serve-replica.log";
+    auto settings = standard_settings(port);
+    settings.push_back(std::string{"HOMEWARD_REPLICA_URL="} + replica);
+    settings.emplace_back("HOMEWARD_REPLICA_MAX_LAG_SECONDS=60");
+    const auto pid = spawn_server(settings, log);
+    ASSERT_TRUE(wait_until_ready(port)) << read_file(log);
+    request_options options;
+    options.token = manager.token;
+    const auto figures = https_call(port, "GET", "/api/v1/stats", "", options);
+    const auto returned = https_call(port, "GET", "/api/v1/exports/statutory-return", "", options);
+    kill(pid, SIGTERM);
+    EXPECT_EQ(wait_exit(pid), 0) << read_file(log);
+    EXPECT_EQ(figures.status, 200U) << figures.body;
+    EXPECT_EQ(figures.header("homeward-read-from"), "replica");
+    EXPECT_EQ(returned.status, 200U) << returned.body;
+    EXPECT_EQ(returned.header("homeward-read-from"), "replica");
+    EXPECT_THAT(read_file(log), ::testing::HasSubstr("\"replica\":\"max lag 60 s\""));
+    EXPECT_EQ(count_where("audit_log", "action = 'stats.read' and outcome = 'success' and "
+                                       "actor_id = " +
+                                           literal(manager.id) + "::uuid"),
+              1);
+}
+
 } // namespace
 } // namespace homeward::testing

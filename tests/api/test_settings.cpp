@@ -235,5 +235,23 @@ TEST(settings, statement_timeout_private_webhooks_and_audit_intervals_default_an
                 HasSubstr("HOMEWARD_AUDIT_SIGNING_KEY: " + not_a_key + " holds no private key"));
 }
 
+// Issue 15: the read replica for the figures is off unless named; its lag limit defaults to 30 s.
+TEST(settings, the_replica_is_off_by_default_and_its_url_and_lag_limit_are_read) {
+    const auto defaults = load_settings(from(serving_with({})), true);
+    EXPECT_TRUE(defaults.replica_url.empty());
+    EXPECT_EQ(defaults.replica_max_lag, std::chrono::seconds{30});
+    const auto set = load_settings(
+        from(serving_with({{"HOMEWARD_REPLICA_URL", "postgresql://homeward_app@replica/homeward"},
+                           {"HOMEWARD_REPLICA_MAX_LAG_SECONDS", "5"}})),
+        true);
+    EXPECT_EQ(set.replica_url, "postgresql://homeward_app@replica/homeward");
+    EXPECT_EQ(set.replica_max_lag, std::chrono::seconds{5});
+    for (const auto* bad : {"-1", "soon", "86401"}) {
+        EXPECT_THAT(
+            message_of(from(serving_with({{"HOMEWARD_REPLICA_MAX_LAG_SECONDS", bad}})), true),
+            ::testing::StartsWith("HOMEWARD_REPLICA_MAX_LAG_SECONDS:"));
+    }
+}
+
 } // namespace
 } // namespace homeward::api

@@ -19,10 +19,11 @@ http_response create(request_context& c) {
 http_response search(request_context& c) {
     if (wants_csv(c) && !c.query_text("q") && !c.query_text("cse_risk")) {
         // Without a search: every child in the caller's scope (not paged, api.md).
-        return json_csv_export<db::child_record>(
+        return replica_csv_export<db::child_record>(
             c, "children.csv",
-            [env = &c.env, who = c.caller()](const std::optional<std::string>& cursor) {
-                return services::children_in_scope(*env, who, 500, cursor);
+            [who = c.caller()](const services::environment& env,
+                               const std::optional<std::string>& cursor) {
+                return services::children_in_scope(env, who, 500, cursor);
             });
     }
     const auto limit = c.limit();
@@ -34,23 +35,24 @@ http_response search(request_context& c) {
                 400, "give q or cse_risk, not both", {{"cse_risk", "cannot be given with q"}}};
         }
         if (csv) {
-            return json_csv_export<db::children::child_at_risk>(
+            return replica_csv_export<db::children::child_at_risk>(
                 c, "children.csv",
-                [env = &c.env, who = c.caller(), levels = *levels,
-                 limit](const std::optional<std::string>&) {
-                    return services::children_at_risk(*env, who, levels, limit);
+                [who = c.caller(), levels = *levels, limit](const services::environment& env,
+                                                            const std::optional<std::string>&) {
+                    return services::children_at_risk(env, who, levels, limit);
                 });
         }
         return json_response(c, 200, services::children_at_risk(c.env, c.caller(), *levels, limit));
     }
-    const auto search = [env = &c.env, who = c.caller(), q = c.query_text("q").value_or(""), limit,
-                         born = c.query_text("date_of_birth")](const std::optional<std::string>&) {
-        return services::search_children(*env, who, q, limit, born);
+    const auto search = [who = c.caller(), q = c.query_text("q").value_or(""), limit,
+                         born = c.query_text("date_of_birth")](const services::environment& env,
+                                                               const std::optional<std::string>&) {
+        return services::search_children(env, who, q, limit, born);
     };
     if (csv) {
-        return json_csv_export<db::child_record>(c, "children.csv", search);
+        return replica_csv_export<db::child_record>(c, "children.csv", search);
     }
-    return json_response(c, 200, search(std::nullopt));
+    return json_response(c, 200, search(c.env, std::nullopt));
 }
 
 http_response read(request_context& c) {

@@ -41,12 +41,12 @@ http_response list(request_context& c) {
     query.team = c.query_text("team");
     if (wants_csv(c)) {
         query.limit = 500; // not paged (api.md): every row, a page of the most at a time
-        return json_csv_export<db::episode_summary>(
+        return replica_csv_export<db::episode_summary>(
             c, "episodes.csv",
-            [env = &c.env, who = c.caller(),
-             query](const std::optional<std::string>& cursor) mutable {
+            [who = c.caller(), query](const services::environment& env,
+                                      const std::optional<std::string>& cursor) mutable {
                 query.cursor = cursor;
-                return services::list_episodes(*env, who, query);
+                return services::list_episodes(env, who, query);
             });
     }
     query.cursor = c.query_text("cursor");
@@ -60,11 +60,11 @@ http_response read(request_context& c) {
 }
 
 http_response history(request_context& c) {
-    const bool csv = wants_csv(c);
-    const auto view = services::episode_history(c.env, c.caller(), c.segment(3));
-    if (!csv) {
-        return json_response(c, 200, view);
+    if (!wants_csv(c)) {
+        return json_response(c, 200, services::episode_history(c.env, c.caller(), c.segment(3)));
     }
+    const auto reads = replica_reads(c);
+    const auto view = services::episode_history(reads->env, c.caller(), c.segment(3));
     // One episode's transitions: few, written whole. The columns are an entry's JSON members.
     const services::history_view template_view{{db::history_record{}}, view.audience};
     const json_columns columns{
@@ -77,7 +77,7 @@ http_response history(request_context& c) {
         columns.row(writer, entry.as_object());
         writer.end_row();
     }
-    return csv_response(c, std::move(out), "history.csv");
+    return with_read_source(csv_response(c, std::move(out), "history.csv"), *reads);
 }
 
 // The episode as a printable PDF, with what the caller may read; no-store like every read.

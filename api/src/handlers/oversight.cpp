@@ -42,12 +42,12 @@ http_response overdue(request_context& c) {
     if (wants_csv(c)) {
         auto query = overdue_query_of(c);
         query.limit = export_page;
-        return json_csv_export<services::overdue_view>(
+        return replica_csv_export<services::overdue_view>(
             c, "overdue.csv",
-            [env = &c.env, who = c.caller(),
-             query](const std::optional<std::string>& cursor) mutable {
+            [who = c.caller(), query](const services::environment& env,
+                                      const std::optional<std::string>& cursor) mutable {
                 query.cursor = cursor;
-                return services::overdue_queue(*env, who, query);
+                return services::overdue_queue(env, who, query);
             });
     }
     return json_response(c, 200, services::overdue_queue(c.env, c.caller(), overdue_query_of(c)));
@@ -70,12 +70,12 @@ http_response audit(request_context& c) {
     query.to = c.query_text("to");
     if (wants_csv(c)) {
         query.limit = export_page;
-        return json_csv_export<db::audit_item>(
+        return replica_csv_export<db::audit_item>(
             c, "audit.csv",
-            [env = &c.env, who = c.caller(),
-             query](const std::optional<std::string>& cursor) mutable {
+            [who = c.caller(), query](const services::environment& env,
+                                      const std::optional<std::string>& cursor) mutable {
                 query.cursor = cursor;
-                return services::list_audit(*env, who, query);
+                return services::list_audit(env, who, query);
             });
     }
     query.cursor = c.query_text("cursor");
@@ -85,10 +85,11 @@ http_response audit(request_context& c) {
 
 http_response notifications(request_context& c) {
     if (wants_csv(c)) {
-        return json_csv_export<db::notification_item>(
+        return replica_csv_export<db::notification_item>(
             c, "notifications.csv",
-            [env = &c.env, who = c.caller()](const std::optional<std::string>& cursor) {
-                return services::list_notifications(*env, who, export_page, cursor);
+            [who = c.caller()](const services::environment& env,
+                               const std::optional<std::string>& cursor) {
+                return services::list_notifications(env, who, export_page, cursor);
             });
     }
     return json_response(

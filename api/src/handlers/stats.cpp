@@ -44,11 +44,12 @@ http_response stats(request_context& c) {
     query.to = c.query_text("to");
     query.authority = c.query_text("authority");
     query.team = c.query_text("team");
-    const auto view = services::figures(c.env, c.caller(), query);
+    const auto reads = replica_reads(c);
+    const auto view = services::figures(reads->env, c.caller(), query);
     if (csv) {
-        return csv_response(c, stats_csv(view), "stats.csv");
+        return with_read_source(csv_response(c, stats_csv(view), "stats.csv"), *reads);
     }
-    return json_response(c, 200, view);
+    return with_read_source(json_response(c, 200, view), *reads);
 }
 
 // The statutory return: always CSV, every line of the period, streamed page by page.
@@ -61,14 +62,15 @@ http_response statutory_return(request_context& c) {
     query.from = c.query_text("from");
     query.to = c.query_text("to");
     query.authority = c.query_text("authority");
-    return csv_export(
+    const auto reads = replica_reads(c);
+    auto response = csv_export(
         c, "statutory-return.csv",
         {"child_reference", "date_of_birth", "episode_reference", "reported_at", "start", "end",
          "missing_or_away", "interview_offered", "interview_offered_at", "offered_within_standard",
          "interview_outcome", "interview_at", "hours_to_interview", "within_standard"},
-        [env = &c.env, who = c.caller(), query](const std::optional<std::string>& cursor) mutable {
+        [reads, who = c.caller(), query](const std::optional<std::string>& cursor) mutable {
             query.cursor = cursor;
-            return services::statutory_return(*env, who, query);
+            return services::statutory_return(reads->env, who, query);
         },
         [](csv_writer& csv, const services::statutory_line& line) {
             const auto& e = line.episode;
@@ -88,6 +90,7 @@ http_response statutory_return(request_context& c) {
                 .number(line.hours_to_interview)
                 .text(line.within_standard);
         });
+    return with_read_source(std::move(response), *reads);
 }
 
 } // namespace

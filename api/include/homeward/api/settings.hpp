@@ -28,6 +28,10 @@ struct settings {
     std::size_t pool_size{8};
     // Any one SQL statement is cancelled after this (the request then answers 503).
     std::chrono::seconds statement_timeout{30};
+    // A streaming replica of the database (libpq URL; empty: none) that the figures and the
+    // exports read from while it is at most replica_max_lag behind.
+    std::string replica_url;
+    std::chrono::seconds replica_max_lag{30};
     std::string listen_host{"127.0.0.1"};
     std::uint16_t listen_port{8443};
     std::string tls_cert;

@@ -13,12 +13,16 @@
 
 namespace homeward::db {
 class connection_pool;
+class replica;
 namespace audit {
 class batcher;
 }
 } // namespace homeward::db
 
 namespace homeward::services {
+
+// Which database answered a read that may be served by the replica.
+enum class read_source { primary, replica };
 
 struct environment {
     db::connection_pool& pool;
@@ -32,6 +36,13 @@ struct environment {
     // Where reads' audit entries go: a batcher shares one durable commit among many reads (serve
     // has one). Unset, each read's entry commits in a transaction of its own.
     db::audit::batcher* audit_reads{nullptr};
+    // The streaming replica (serve, with HOMEWARD_REPLICA_URL). Unset: every read is the primary's.
+    db::replica* replica{nullptr};
+    // Set, on a copy of the environment, for the reads that may be a little behind (the figures
+    // and the exports): run_read runs them on the replica while it is usable, on the primary
+    // otherwise, and writes here which answered. Unset: the primary. Audit entries and every
+    // write go to the primary whatever this says.
+    read_source* may_read_replica{nullptr};
 };
 
 // The authenticated caller of a use case.
