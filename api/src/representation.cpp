@@ -98,6 +98,8 @@ json::object police_detail(std::string_view event, const json::value& detail) {
         {"interview", {"cse_risk"}},
         {"actions", {"type", "owner_id"}},
         {"action-complete", {"action_id"}},
+        {"action-cancel", {"action_id"}},
+        {"action-reassign", {"action_id", "owner_id"}},
     };
     json::object shown;
     if (!detail.is_object()) {

@@ -19,9 +19,13 @@ const statement find_sql{"actions_find", "select " ACTION_COLUMNS " from actions
 const statement of_episode_sql{"actions_of_episode",
                                "select " ACTION_COLUMNS " from actions where episode_id = "
                                "$1::uuid order by raised_at, id"};
-const statement complete_sql{"actions_complete",
-                             "update actions set status = 'done', outcome = $2, completed_by = "
-                             "$3::uuid, completed_at = to_timestamp($4) where id = $1::uuid and "
+// Done (the outcome) or cancelled (the reason): $5 is the status.
+const statement finish_sql{"actions_finish",
+                           "update actions set status = $5, outcome = $2, completed_by = "
+                           "$3::uuid, completed_at = to_timestamp($4) where id = $1::uuid and "
+                           "status = 'open'"};
+const statement reassign_sql{"actions_reassign",
+                             "update actions set owner_id = $2::uuid where id = $1::uuid and "
                              "status = 'open'"};
 
 #undef ACTION_COLUMNS
@@ -68,10 +72,14 @@ std::vector<action_record> of_episode(unit_of_work& uow, std::string_view episod
     return list;
 }
 
-void complete(unit_of_work& uow, std::string_view action_id, std::string_view outcome,
-              std::string_view completed_by, time_point completed_at) {
-    run(uow, complete_sql, std::string{action_id}, std::string{outcome}, std::string{completed_by},
-        epoch(completed_at));
+void finish(unit_of_work& uow, std::string_view action_id, action_status status,
+            std::string_view outcome, std::string_view by, time_point at) {
+    run(uow, finish_sql, std::string{action_id}, std::string{outcome}, std::string{by}, epoch(at),
+        std::string{workflow::to_string(status)});
+}
+
+void reassign(unit_of_work& uow, std::string_view action_id, std::string_view owner_id) {
+    run(uow, reassign_sql, std::string{action_id}, std::string{owner_id});
 }
 
 } // namespace homeward::db::actions

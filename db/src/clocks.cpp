@@ -128,7 +128,10 @@ std::string claim_sql(std::string_view due, std::string_view marks) {
            " from due where c.id = due.id returning c.id, c.episode_id::text, c.child_id::text, "
            "c.kind, c.subject, extract(epoch from c.due_at)::bigint, "
            "c.holder_organisation_id::text, c.holder_user_id::text, (select "
-           "e.responsible_authority_id::text from episodes e where e.id = c.episode_id)";
+           "e.responsible_authority_id::text from episodes e where e.id = c.episode_id), "
+           "case when c.episode_id is null then (select ch.host_authority_id::text from "
+           "children ch where ch.id = c.child_id) else (select e.host_authority_id::text from "
+           "episodes e where e.id = c.episode_id) end";
 }
 const statement claim_overdue_sql{
     "clocks_claim_overdue",
@@ -289,6 +292,7 @@ std::vector<claimed_clock> claim(unit_of_work& uow, bool overdue, time_point now
         clock.holder_organisation_id = f.optional_text();
         clock.holder_user_id = f.optional_text();
         clock.responsible_authority_id = f.optional_text();
+        clock.host_authority_id = f.optional_text();
         clocks.push_back(std::move(clock));
     }
     return clocks;

@@ -108,10 +108,11 @@ child_view record_review(const environment& env, const actor& who, std::string_v
                 {std::string{id}, child->responsible_authority_id, holder, *held_at, *risk});
             if (workflow::needs_champion(*risk)) {
                 const std::string level{workflow::to_string(*risk)};
-                notify_champion(uow, child->responsible_authority_id, std::nullopt, std::string{id},
-                                "cse_risk_raised", "CSE reassessment records risk " + level,
-                                {{"child_id", id}, {"cse_risk", level}},
-                                "cse_risk_raised:review:" + review_id);
+                notify_champions(
+                    uow, authorities_of(child->responsible_authority_id, child->host_authority_id),
+                    std::nullopt, std::string{id}, "cse_risk_raised",
+                    "CSE reassessment records risk " + level,
+                    {{"child_id", id}, {"cse_risk", level}}, "cse_risk_raised:review:" + review_id);
             }
         } else if (db::clocks::meet_child_clocks(uow, id, kind_name, *held_at) == 0) {
             throw failure(failure_kind::state_conflict,

@@ -54,10 +54,20 @@ void announce(db::unit_of_work& uow, const db::clocks::claimed_clock& clock, boo
             clock_kind && workflow::holder_of(*clock_kind) == workflow::clock_holder::police;
         send(holder_org, police_clock ? std::nullopt : std::optional{role::manager}, std::nullopt,
              "managers");
+        // A child placed across a boundary: the host authority hears what the responsible
+        // authority hears, its managers of social work's late work and its champion.
+        const auto& host = clock.host_authority_id;
+        const bool cross_border = host && host != clock.responsible_authority_id;
+        if (cross_border && !police_clock && *host != holder_org) {
+            send(*host, role::manager, std::nullopt, "host-managers");
+        }
         if (clock_kind == workflow::clock_kind::long_missing ||
             clock_kind == workflow::clock_kind::repeat_missing_review) {
             const auto champion_org = clock.responsible_authority_id.value_or(holder_org);
             send(champion_org, role::cse_champion, std::nullopt, "champion");
+            if (cross_border && *host != champion_org) {
+                send(*host, role::cse_champion, std::nullopt, "host-champion");
+            }
         }
     }
 }

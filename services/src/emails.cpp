@@ -40,6 +40,8 @@ std::string work_of(const db::emails::outgoing& email) {
         {"repeat_missing", "A child has gone missing repeatedly: a review is due"},
         {"cse_risk_raised", "A CSE risk has been recorded for your attention"},
         {"entity_linked", "A person, place or vehicle now links several children"},
+        {"episode_assigned", "An episode has been given to you"},
+        {"action_assigned", "A follow-up action has been given to you"},
     };
     for (const auto& [kind, words] : kinds) {
         if (kind == email.kind) {

@@ -28,7 +28,8 @@ using workflow::time_point;
 std::string epoch_text(time_point at) { return std::to_string(at.time_since_epoch().count()); }
 
 // When this report brings the child's reports within the policy's window to the threshold, the
-// repeat-missing review clock opens and the authority's managers and champion are told.
+// repeat-missing review clock opens and the managers and champion of the child's authorities
+// (responsible and host) are told.
 void note_repeat_missing(const environment& env, db::unit_of_work& uow, const db::episode_row& row,
                          time_point now) {
     const auto reports = db::children::report_times(uow, row.child_id);
@@ -60,12 +61,16 @@ void note_repeat_missing(const environment& env, db::unit_of_work& uow, const db
                                      {"reports_in_window", env.policy.repeat_threshold},
                                      {"window_days", env.policy.repeat_window.count()},
                                      {"review_due_at", workflow::format_rfc3339(review.due_at)}});
-    for (const auto recipient : {workflow::role::manager, workflow::role::cse_champion}) {
-        db::notifications::raise(uow, {row.responsible_authority_id, recipient, std::nullopt,
-                                       "repeat_missing", row.id, row.child_id,
-                                       "Repeat missing: a multi-agency review is due", body,
-                                       "repeat_missing:" + row.child_id + ":" + epoch_text(now) +
-                                           ":" + std::string{workflow::to_string(recipient)}});
+    for (const auto& authority :
+         authorities_of(row.responsible_authority_id, row.host_authority_id)) {
+        for (const auto recipient : {workflow::role::manager, workflow::role::cse_champion}) {
+            db::notifications::raise(
+                uow, {authority, recipient, std::nullopt, "repeat_missing", row.id, row.child_id,
+                      "Repeat missing: a multi-agency review is due", body,
+                      "repeat_missing:" + row.child_id + ":" + epoch_text(now) + ":" +
+                          std::string{workflow::to_string(recipient)} +
+                          (authority == row.responsible_authority_id ? "" : ":" + authority)});
+        }
     }
 }
 

@@ -18,6 +18,7 @@
 #include <pqxx/pqxx>
 
 #include <future>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -143,6 +144,76 @@ TEST_F(api_over_https, an_episode_walks_from_report_to_close_through_every_role)
     EXPECT_EQ(items.back().at("event"), "reopen");
     EXPECT_EQ(items.back().at("from_state"), "closed");
     EXPECT_EQ(items.back().at("to_state"), "follow_up");
+}
+
+TEST_F(api_over_https, actions_are_cancelled_and_reassigned_and_the_new_owner_reads_it) {
+    auto episode = returned_episode();
+    const auto path = episode_path(episode);
+    ASSERT_EQ(event(worker, path, "interview", interview_body("low")).status, 200U);
+    const auto raise = [&](const std::string& description) {
+        const auto reply = event(worker, path, "actions",
+                                 {{"type", "health"},
+                                  {"description", description},
+                                  {"owner_id", worker.id},
+                                  {"due_at", at(72h)}});
+        EXPECT_EQ(reply.status, 201U) << reply.body;
+        return path + "/actions/" + std::string{reply.json().at("id").as_string()};
+    };
+    const auto dentist = raise("Dentist appointment");
+    const auto school = raise("Meet the school");
+
+    // Cancelled by its owner with the reason; the reason is required.
+    const auto no_reason = post(worker, dentist + "/cancel", "{}");
+    EXPECT_EQ(no_reason.status, 422U) << no_reason.body;
+    EXPECT_THAT(no_reason.body, ::testing::HasSubstr("reason"));
+    const auto cancelled =
+        post(worker, dentist + "/cancel",
+             json::serialize(json::object{{"reason", "Seen by the GP instead"}}));
+    ASSERT_EQ(cancelled.status, 200U) << cancelled.body;
+
+    // Reassigned by a manager only, to a worker of the host authority, who is told.
+    const json::object to_host{{"owner_id", host_worker.id}};
+    EXPECT_EQ(post(worker, school + "/reassign", json::serialize(to_host)).status, 403U);
+    const auto outsider_owner = post(manager, school + "/reassign",
+                                     json::serialize(json::object{{"owner_id", outsider.id}}));
+    EXPECT_EQ(outsider_owner.status, 422U) << outsider_owner.body;
+    EXPECT_THAT(outsider_owner.body, ::testing::HasSubstr("owner_id"));
+    const auto reassigned = post(manager, school + "/reassign", json::serialize(to_host));
+    ASSERT_EQ(reassigned.status, 200U) << reassigned.body;
+    std::map<std::string, std::string> status_of;
+    std::map<std::string, std::string> owner_of;
+    const auto reassigned_body = reassigned.json();
+    for (const auto& action : reassigned_body.at("actions").as_array()) {
+        const std::string description{action.at("description").as_string()};
+        status_of[description] = action.at("status").as_string();
+        owner_of[description] = action.at("owner_id").as_string();
+    }
+    EXPECT_EQ(status_of["Dentist appointment"], "cancelled");
+    EXPECT_EQ(status_of["Meet the school"], "open");
+    EXPECT_EQ(owner_of["Meet the school"], host_worker.id);
+
+    const auto inbox = get(host_worker, "/api/v1/notifications");
+    ASSERT_EQ(inbox.status, 200U) << inbox.body;
+    int told = 0;
+    const auto inbox_body = inbox.json();
+    for (const auto& item : inbox_body.at("items").as_array()) {
+        if (item.at("kind") == "action_assigned" && item.at("episode_id") == episode.at("id")) {
+            ++told;
+        }
+    }
+    EXPECT_EQ(told, 1);
+    // The worker who gave nothing away is not told of it.
+    EXPECT_THAT(get(worker, "/api/v1/notifications").body,
+                ::testing::Not(::testing::HasSubstr("action_assigned")));
+
+    // Police read that an action was cancelled and to whom one went, never social work's reason.
+    const auto history = get(police, path + "/history");
+    ASSERT_EQ(history.status, 200U);
+    EXPECT_THAT(history.body, ::testing::HasSubstr("action-cancel"));
+    EXPECT_THAT(history.body, ::testing::HasSubstr("action-reassign"));
+    EXPECT_THAT(history.body, ::testing::Not(::testing::HasSubstr("Seen by the GP instead")));
+    EXPECT_THAT(get(manager, path + "/history").body,
+                ::testing::HasSubstr("Seen by the GP instead"));
 }
 
 TEST_F(api_over_https, get_episode_has_etag_deadlines_and_the_callers_allowed_events) {

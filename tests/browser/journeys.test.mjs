@@ -371,6 +371,24 @@ describe('police and social worker, through the pages', () => {
     assert.match(await page.locator('#actions').innerText(), /CSE referral[\s\S]*Owner: you/);
     await checkPage(page, 'episode-follow-up');
 
+    // A second action that turns out not to be needed: cancelled, with the reason.
+    await clickEvent(page, 'Add a follow-up action');
+    await page.selectOption('#type', 'health');
+    await page.fill('#description', 'Book a dentist appointment');
+    await fillTime(page, 'due_at', new Date(Date.now() + 5 * 24 * 3600 * 1000));
+    await page.click('button:has-text("Add the action")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    await page.click('#actions li:has-text("Book a dentist appointment") a:has-text("Cancel")');
+    await page.waitForSelector('#reason');
+    await page.click('button:has-text("Cancel the action")');
+    await page.waitForSelector('.govuk-error-summary');
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter why the action is no longer needed/);
+    await checkPage(page, 'cancel-action-form-error');
+    await page.fill('#reason', 'Seen by the GP instead');
+    await page.click('button:has-text("Cancel the action")');
+    await page.waitForSelector('.govuk-notification-banner--success');
+    assert.match(await page.locator('#actions').innerText(), /Cancelled[\s\S]*Why it was cancelled: Seen by the GP instead/);
+
     await page.click('#actions a:has-text("Mark as done")');
     await page.waitForSelector('#outcome');
     await checkPage(page, 'complete-action-form');

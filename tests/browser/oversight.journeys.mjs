@@ -182,6 +182,45 @@ export function partTwo() {
       assert.equal(episode.assigned_worker_id, p2.workerBId);
     });
 
+    test('the manager gives a follow-up action to another worker, who is told in their notifications', async () => {
+      const police = await api(p2.police);
+      const workerA = await api(p2.workerA);
+      const gwen = await addChild(police, 'Gwen');
+      const episode = await report(police, gwen, { seen: 30, returned: 26 });
+      const path = `/api/v1/episodes/${episode.id}`;
+      await ok(workerA('POST', `${path}/assign`, { worker_id: p2.workerAId }), 'take');
+      await ok(workerA('POST', `${path}/interview`, { conducted_at: at(-0.5), location: caseText.places[2], where_stayed: caseText.places[2],
+        with_whom: caseText.freeText[2], push_factors: [], pull_factors: [], harm_disclosed: false, indicators: [], cse_risk: 'low',
+        child_views: caseText.freeText[5], police_intelligence: null }), 'interview');
+      await ok(workerA('POST', `${path}/actions`, { type: 'education', description: 'Meet the school about attendance',
+        owner_id: p2.workerAId, due_at: at(72) }), 'action');
+
+      const page = managerPage;
+      await page.goto(`${suite.server.origin}/episodes/${episode.id}`);
+      await page.waitForSelector('#actions');
+      await page.click('#actions a:has-text("Give to someone else")');
+      await page.waitForSelector('h1:has-text("Give to someone else")');
+      assert.doesNotMatch(await page.locator('form').innerText(), new RegExp(p2.workerA.username), 'the owner is not offered the action again');
+      await page.click('button:has-text("Give the action to them")');
+      await page.waitForSelector('.govuk-error-summary');
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Select who will own the action/);
+      await checkPage(page, 'reassign-action-error');
+      await page.check(`label:has-text("${p2.workerB.username}")`);
+      await page.click('button:has-text("Give the action to them")');
+      await page.waitForSelector('.govuk-notification-banner--success');
+      assert.match(await banner(page), /new owner, who has been told/);
+      const after = await ok((await api(p2.manager))('GET', path), 'episode');
+      assert.equal(after.actions[0].owner_id, p2.workerBId);
+
+      const { page: workerB } = await open();
+      await signIn(workerB, p2.workerB);
+      await workerB.goto(`${suite.server.origin}/notifications`);
+      const told = workerB.locator('main li', { hasText: 'A follow-up action is now yours' });
+      await told.first().waitFor();
+      await checkPage(workerB, 'notifications-action-assigned');
+      await workerB.context().close();
+    });
+
     test('a repeat-missing notification appears, leads to the child, is read, and the review is recorded', async () => {
       const page = managerPage;
       const manager = await api(p2.manager);

@@ -71,16 +71,33 @@ TEST_F(actions_repository, an_episodes_actions_are_listed_oldest_first) {
 TEST_F(actions_repository, an_open_action_is_completed_once_with_its_outcome) {
     const auto action = raise(episode_, now_);
     committed([&](db::unit_of_work& uow) {
-        db::actions::complete(uow, action, "Referred", w_.social_worker.user_id, now_ + 1h);
+        db::actions::finish(uow, action, workflow::action_status::done, "Referred",
+                            w_.social_worker.user_id, now_ + 1h);
     });
     committed([&](db::unit_of_work& uow) {
-        db::actions::complete(uow, action, "Again", w_.manager.user_id, now_ + 2h);
+        db::actions::finish(uow, action, workflow::action_status::cancelled, "Again",
+                            w_.manager.user_id, now_ + 2h);
     });
     const auto done = find(episode_, action);
     ASSERT_TRUE(done.has_value());
     EXPECT_EQ(done->status, workflow::action_status::done);
     EXPECT_EQ(done->outcome, "Referred");
     EXPECT_EQ(done->completed_at, now_ + 1h);
+}
+
+TEST_F(actions_repository, a_cancelled_action_keeps_its_reason_and_is_not_reassigned_after) {
+    const auto action = raise(episode_, now_);
+    committed([&](db::unit_of_work& uow) {
+        db::actions::reassign(uow, action, w_.manager.user_id);
+        db::actions::finish(uow, action, workflow::action_status::cancelled, "Not needed",
+                            w_.manager.user_id, now_ + 1h);
+        db::actions::reassign(uow, action, w_.social_worker.user_id);
+    });
+    const auto cancelled = find(episode_, action);
+    ASSERT_TRUE(cancelled.has_value());
+    EXPECT_EQ(cancelled->status, workflow::action_status::cancelled);
+    EXPECT_EQ(cancelled->outcome, "Not needed");
+    EXPECT_EQ(cancelled->owner_id, w_.manager.user_id);
 }
 
 } // namespace

@@ -171,10 +171,14 @@ TEST_F(clocks_and_overdue,
                                         " and kind = 'repeat_missing_review' and episode_id is "
                                         "null and due_at = starts_at + interval '7 days'"),
               1);
-    EXPECT_EQ(text("select string_agg(recipient_role, ',' order by recipient_role) from "
-                   "notifications where episode_id = " +
+    // The child is placed across a boundary: the host authority is told as the responsible one.
+    EXPECT_EQ(text("select string_agg(case organisation_id when " + literal(w_.host.id) +
+                   "::uuid then 'host ' else 'responsible ' end || recipient_role, ',' order by "
+                   "organisation_id = " +
+                   literal(w_.host.id) +
+                   "::uuid, recipient_role) from notifications where episode_id = " +
                    literal(third) + " and kind = 'repeat_missing'"),
-              "cse_champion,manager");
+              "responsible cse_champion,responsible manager,host cse_champion,host manager");
 }
 
 // The child's own clocks as the child's record shows them: kind and status, oldest first.
@@ -199,10 +203,13 @@ TEST_F(clocks_and_overdue,
     EXPECT_EQ(status(), (clock_list{{"repeat_missing_review", clock_status::overdue}}));
 
     services::sweep_clocks(env_);
-    EXPECT_EQ(text("select string_agg(coalesce(recipient_role, 'holder'), ',' order by "
-                   "recipient_role) from notifications where child_id = " +
-                   literal(child) + " and kind = 'clock_overdue' and episode_id is null"),
-              "cse_champion,manager");
+    EXPECT_EQ(text("select string_agg(case organisation_id when " + literal(w_.host.id) +
+                   "::uuid then 'host ' else 'responsible ' end || coalesce(recipient_role, "
+                   "'holder'), ',' order by organisation_id = " +
+                   literal(w_.host.id) +
+                   "::uuid, recipient_role) from notifications where child_id = " + literal(child) +
+                   " and kind = 'clock_overdue' and episode_id is null"),
+              "responsible cse_champion,responsible manager,host cse_champion,host manager");
 
     const boost::json::object review{{"held_at", at(-1h)}, {"notes", "Strategy meeting"}};
     EXPECT_EQ(failure_of([&] {
@@ -242,8 +249,8 @@ TEST_F(clocks_and_overdue, reports_over_the_threshold_keep_one_review_open_and_o
     EXPECT_EQ(open_reviews(), 1);
     EXPECT_EQ(count_where("notifications",
                           "child_id = " + literal(child) + " and kind = 'repeat_missing'"),
-              2)
-        << "the manager and the champion, once";
+              4)
+        << "the manager and the champion of each authority, once";
     advance(1h);
     services::record_repeat_review(env_, w_.manager, child, {{"held_at", at(-30min)}});
     EXPECT_EQ(open_reviews(), 0);
@@ -307,9 +314,12 @@ TEST_F(clocks_and_overdue, a_cse_reassessment_clock_follows_the_interview_and_ea
               0);
     services::record_cse_reassessment(env_, w_.manager, child,
                                       {{"held_at", at(0s)}, {"cse_risk", "high"}});
-    EXPECT_EQ(text("select recipient_role from notifications where child_id = " + literal(child) +
-                   " and kind = 'cse_risk_raised' and episode_id is null"),
-              "cse_champion");
+    EXPECT_EQ(text("select string_agg(recipient_role || ' of ' || case organisation_id when " +
+                   literal(w_.host.id) +
+                   "::uuid then 'host' else 'responsible' end, ',' order by organisation_id = " +
+                   literal(w_.host.id) + "::uuid) from notifications where child_id = " +
+                   literal(child) + " and kind = 'cse_risk_raised' and episode_id is null"),
+              "cse_champion of responsible,cse_champion of host");
 }
 
 } // namespace

@@ -401,6 +401,112 @@ TEST_F(episode_use_cases, follow_up_closes_once_every_action_is_done) {
                       event_bodies::close());
 }
 
+TEST_F(episode_use_cases,
+       an_action_cancelled_with_its_reason_ends_its_clock_and_lets_follow_up_close) {
+    const auto id = episode_in(episode_state::follow_up);
+    const auto action_id = action_of(id);
+    expect_refused(id, failure_kind::state_conflict, w_.social_worker, episode_event::close,
+                   event_bodies::close());
+    // The reason is required, and named when missing.
+    auto missing = call(episode_event::cancel_action, id, {});
+    missing.action_id = action_id;
+    const auto refused = expect_refused(id, failure_kind::invalid_input, [&] {
+        services::send_event(env_, w_.social_worker, missing);
+    });
+    EXPECT_THAT(fields_of(refused), ElementsAre("reason"));
+
+    advance(2h);
+    auto cancelling = call(episode_event::cancel_action, id,
+                           {{"reason", "The school has put its own support in place"}});
+    cancelling.action_id = action_id;
+    const auto result =
+        expect_transition(id, episode_event::cancel_action, episode_state::follow_up,
+                          [&] { return services::send_event(env_, w_.social_worker, cancelling); });
+    ASSERT_EQ(result.episode.actions.size(), 1U);
+    EXPECT_EQ(result.episode.actions[0].status, workflow::action_status::cancelled);
+    EXPECT_EQ(result.episode.actions[0].outcome, "The school has put its own support in place");
+    EXPECT_EQ(result.episode.actions[0].completed_at, now());
+    EXPECT_EQ(count_where("clocks", "episode_id::text = " + literal(id) +
+                                        " and kind = 'follow_up_action' and met_at is not null"),
+              1);
+    // Cancelled is not open: it cannot be cancelled or completed again, and the episode closes.
+    expect_refused(id, failure_kind::state_conflict,
+                   [&] { services::send_event(env_, w_.manager, cancelling); });
+    expect_transition(id, w_.social_worker, episode_event::close, episode_state::closed,
+                      event_bodies::close());
+}
+
+TEST_F(episode_use_cases, only_the_owner_or_a_manager_cancels_an_action) {
+    const auto id = episode_in(episode_state::follow_up); // owned by the social worker
+    auto cancelling = call(episode_event::cancel_action, id, {{"reason", "No longer needed"}});
+    cancelling.action_id = action_of(id);
+    const auto refused = expect_refused(id, failure_kind::state_conflict, [&] {
+        services::send_event(env_, w_.second_social_worker, cancelling);
+    });
+    EXPECT_THAT(refused.detail(), HasSubstr("owner or a manager may cancel"));
+    EXPECT_NO_THROW(services::send_event(env_, w_.manager, cancelling));
+}
+
+TEST_F(episode_use_cases, a_manager_reassigns_an_action_and_its_clock_and_the_new_owner_is_told) {
+    const auto id = episode_in(episode_state::follow_up);
+    const auto action_id = action_of(id);
+    const auto owner_before = w_.social_worker.user_id;
+    const auto* next = &w_.host_social_worker; // of the host authority: may hold it
+    auto reassigning = call(episode_event::reassign_action, id, {{"owner_id", next->user_id}});
+    reassigning.action_id = action_id;
+
+    // Only a manager; an owner no one of the episode's organisations; the current owner.
+    expect_refused(id, failure_kind::forbidden,
+                   [&] { services::send_event(env_, w_.social_worker, reassigning); });
+    for (const auto* wrong : {&w_.other_social_worker, &w_.cse_champion}) {
+        auto attempt = call(episode_event::reassign_action, id, {{"owner_id", wrong->user_id}});
+        attempt.action_id = action_id;
+        const auto refused = expect_refused(id, failure_kind::invalid_input, [&] {
+            services::send_event(env_, w_.manager, attempt);
+        });
+        EXPECT_THAT(fields_of(refused), ElementsAre("owner_id")) << wrong->username;
+    }
+    auto same = call(episode_event::reassign_action, id, {{"owner_id", owner_before}});
+    same.action_id = action_id;
+    const auto refused_same = expect_refused(id, failure_kind::invalid_input,
+                                             [&] { services::send_event(env_, w_.manager, same); });
+    EXPECT_THAT(fields_of(refused_same), ElementsAre("owner_id"));
+    EXPECT_EQ(count_where("notifications", "kind = 'action_assigned'"), 0);
+
+    const auto result =
+        expect_transition(id, episode_event::reassign_action, episode_state::follow_up,
+                          [&] { return services::send_event(env_, w_.manager, reassigning); });
+    ASSERT_EQ(result.episode.actions.size(), 1U);
+    EXPECT_EQ(result.episode.actions[0].owner_id, next->user_id);
+    EXPECT_EQ(result.episode.actions[0].status, workflow::action_status::open);
+    EXPECT_EQ(text("select holder_user_id::text from clocks where kind = 'follow_up_action' and "
+                   "subject = " +
+                   literal(action_id)),
+              next->user_id);
+    EXPECT_EQ(count_where("notifications",
+                          "kind = 'action_assigned' and recipient_user_id::text = " +
+                              literal(next->user_id) + " and episode_id::text = " + literal(id) +
+                              " and body->>'action_id' = " + literal(action_id)),
+              1);
+    EXPECT_EQ(count_where("notifications", "kind = 'action_assigned'"), 1);
+}
+
+TEST_F(episode_use_cases,
+       a_worker_is_told_when_a_manager_gives_them_an_episode_not_when_they_take_it) {
+    const auto given = episode_in(episode_state::returned);
+    send(w_.manager, episode_event::assign, given, event_bodies::assign(w_.social_worker.user_id));
+    EXPECT_EQ(
+        count_where("notifications",
+                    "kind = 'episode_assigned' and episode_id::text = " + literal(given) +
+                        " and recipient_user_id::text = " + literal(w_.social_worker.user_id) +
+                        " and organisation_id::text = " + literal(w_.authority.id)),
+        1);
+    const auto taken = episode_in(episode_state::returned);
+    send(w_.social_worker, episode_event::assign, taken,
+         event_bodies::assign(w_.social_worker.user_id));
+    EXPECT_EQ(notifications_of(taken, "episode_assigned"), 0);
+}
+
 TEST_F(episode_use_cases, police_cancel_a_report_made_in_error_while_missing) {
     const auto id = episode_in(episode_state::missing);
     const auto result = expect_transition(id, w_.police, episode_event::cancel,
@@ -526,13 +632,18 @@ TEST_F(episode_use_cases, closing_with_medium_cse_risk_needs_the_champions_sign_
                       event_bodies::close());
 }
 
-TEST_F(episode_use_cases, an_interview_with_high_cse_risk_tells_the_champion) {
+TEST_F(episode_use_cases, an_interview_with_high_cse_risk_tells_the_champions_of_both_authorities) {
     const auto id = episode_in(episode_state::interviewed, "high");
-    EXPECT_EQ(count_where("notifications", "episode_id::text = " + literal(id) +
-                                               " and kind = 'cse_risk_raised' and "
-                                               "organisation_id::text = " +
-                                               literal(w_.authority.id)),
-              1);
+    for (const auto* authority : {&w_.authority, &w_.host}) {
+        EXPECT_EQ(count_where("notifications", "episode_id::text = " + literal(id) +
+                                                   " and kind = 'cse_risk_raised' and "
+                                                   "recipient_role = 'cse_champion' and "
+                                                   "organisation_id::text = " +
+                                                   literal(authority->id)),
+                  1)
+            << authority->code;
+    }
+    EXPECT_EQ(notifications_of(id, "cse_risk_raised"), 2);
 }
 
 TEST_F(episode_use_cases, a_stale_expected_version_is_refused_and_changes_nothing) {

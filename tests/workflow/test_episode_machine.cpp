@@ -54,6 +54,8 @@ const std::map<std::pair<state_key, episode_event>, episode_state>& expected_tab
         {{S::interviewed, E::raise_action}, S::follow_up},
         {{S::follow_up, E::raise_action}, S::follow_up},
         {{S::follow_up, E::complete_action}, S::follow_up},
+        {{S::follow_up, E::cancel_action}, S::follow_up},
+        {{S::follow_up, E::reassign_action}, S::follow_up},
         {{S::interviewed, E::sign_off}, S::interviewed},
         {{S::follow_up, E::sign_off}, S::follow_up},
         {{S::interviewed, E::close}, S::closed},
@@ -76,6 +78,8 @@ const std::map<episode_event, std::vector<role>>& expected_roles() {
         {E::record_decline, {role::social_worker, role::manager}},
         {E::raise_action, {role::social_worker, role::manager}},
         {E::complete_action, {role::social_worker, role::manager, role::police}},
+        {E::cancel_action, {role::social_worker, role::manager, role::police}},
+        {E::reassign_action, {role::manager}},
         {E::sign_off, {role::cse_champion}},
         {E::close, {role::social_worker, role::manager}},
         {E::cancel, {role::police}},
@@ -104,8 +108,11 @@ episode_facts ready_facts(state_key state, episode_event event) {
         facts.interview_cse_risk =
             event == episode_event::sign_off ? cse_risk::medium : cse_risk::low;
     }
-    facts.open_actions = event == episode_event::complete_action ? 1 : 0;
-    if (event == episode_event::complete_action) {
+    const bool on_action = event == episode_event::complete_action ||
+                           event == episode_event::cancel_action ||
+                           event == episode_event::reassign_action;
+    facts.open_actions = on_action ? 1 : 0;
+    if (on_action) {
         facts.target_action = episode_facts::action{std::string{actor_id}, true};
     }
     return facts;
@@ -141,6 +148,9 @@ event_body ready_body(episode_event event, time_point at) {
         }
         if constexpr (requires { e.action_id; }) {
             e.action_id = "action-1";
+        }
+        if constexpr (requires { e.owner_id; }) {
+            e.owner_id = "owner-2"; // not the action's owner (ready_facts)
         }
         body = std::move(e);
     });
@@ -370,6 +380,37 @@ TEST(complete_action_guard, an_action_already_done_cannot_be_completed_again) {
     const auto result =
         send(episode_state::follow_up, episode_event::complete_action, role::manager, facts);
     EXPECT_EQ(result.outcome, verdict::precondition_failed);
+}
+
+TEST(cancel_action_guard, only_the_owner_or_a_manager_cancels_and_only_an_open_action) {
+    auto facts = ready_facts(episode_state::follow_up, episode_event::cancel_action);
+    EXPECT_TRUE(
+        send(episode_state::follow_up, episode_event::cancel_action, role::social_worker, facts)
+            .allowed());
+    facts.target_action->owner_id = "someone-else";
+    const auto not_theirs =
+        send(episode_state::follow_up, episode_event::cancel_action, role::social_worker, facts);
+    EXPECT_EQ(not_theirs.outcome, verdict::precondition_failed);
+    EXPECT_THAT(not_theirs.reason, HasSubstr("owner or a manager may cancel"));
+    EXPECT_TRUE(send(episode_state::follow_up, episode_event::cancel_action, role::manager, facts)
+                    .allowed());
+    facts.target_action->open = false;
+    EXPECT_EQ(
+        send(episode_state::follow_up, episode_event::cancel_action, role::manager, facts).outcome,
+        verdict::precondition_failed);
+}
+
+TEST(reassign_action_guard, the_current_owner_is_refused_naming_owner_id) {
+    auto facts = ready_facts(episode_state::follow_up, episode_event::reassign_action);
+    facts.target_action->owner_id = "owner-2"; // the owner ready_body names
+    const auto result =
+        send(episode_state::follow_up, episode_event::reassign_action, role::manager, facts);
+    EXPECT_EQ(result.outcome, verdict::invalid_input);
+    EXPECT_EQ(result.field, "owner_id");
+    facts.target_action->open = false;
+    EXPECT_EQ(send(episode_state::follow_up, episode_event::reassign_action, role::manager, facts)
+                  .outcome,
+              verdict::precondition_failed);
 }
 
 TEST(sign_off_guard, sign_off_is_refused_when_cse_risk_is_low_or_none) {

@@ -35,6 +35,8 @@ export const events = {
   'interview-declined': { action: 'Record that the child declined', done: 'Child declined the interview' },
   actions: { action: 'Add a follow-up action', done: 'Follow-up action added' },
   'action-complete': { action: 'Mark an action done', done: 'Follow-up action done' },
+  'action-cancel': { action: 'Cancel an action', done: 'Follow-up action cancelled' },
+  'action-reassign': { action: 'Give an action to someone else', done: 'Follow-up action given to someone else' },
   'sign-off': { action: 'Sign off', done: 'Signed off by the CSE champion' },
   close: { action: 'Close the episode', done: 'Episode closed' },
   cancel: { action: 'Cancel the report', done: 'Report cancelled' },
@@ -158,6 +160,8 @@ export const notificationKinds = {
   cse_risk_raised: 'CSE risk for your attention',
   entity_linked: 'A person, place or vehicle links several children',
   webhook_changed: 'Your organisation’s webhook changed',
+  episode_assigned: 'An episode is now yours',
+  action_assigned: 'A follow-up action is now yours',
 };
 
 // The notification's headline in words: "Overdue: Offer the return interview".

@@ -131,6 +131,8 @@ struct episode_machine_def : msm::front::state_machine_def<episode_machine_def> 
         go<interviewed_s, ev::raise_action,     follow_up_s>,
         go<follow_up_s,   ev::raise_action,     follow_up_s>,
         go<follow_up_s,   ev::complete_action,  follow_up_s>,
+        go<follow_up_s,   ev::cancel_action,    follow_up_s>,
+        go<follow_up_s,   ev::reassign_action,  follow_up_s>,
         go<interviewed_s, ev::sign_off,         interviewed_s>,
         go<follow_up_s,   ev::sign_off,         follow_up_s>,
         go<interviewed_s, ev::close,            closed_s>,

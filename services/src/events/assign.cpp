@@ -1,7 +1,9 @@
 // A social worker takes an episode, or a manager gives it to one: the worker must belong to the
-// child's responsible or host authority.
+// child's responsible or host authority. A worker given an episode by a manager is told.
 
 #include "effects.hpp"
+
+#include "../notify.hpp"
 
 #include "homeward/db/episodes.hpp"
 #include "homeward/db/organisations.hpp"
@@ -21,8 +23,18 @@ void check(check_context& ctx, const ev::assign& event) {
 }
 
 bool apply(event_context& ctx, const ev::assign& event) {
-    return db::episodes::assign(ctx.uow, ctx.move({{"worker_id", event.worker_id}}),
-                                event.worker_id);
+    if (!db::episodes::assign(ctx.uow, ctx.move({{"worker_id", event.worker_id}}),
+                              event.worker_id)) {
+        return false;
+    }
+    // Given by a manager: the worker is told. Who takes an episode knows.
+    if (event.worker_id != ctx.who.user_id) {
+        notify_user(ctx.uow, ctx.episode, event.worker_id, "episode_assigned",
+                    "An episode is now yours", {},
+                    "episode_assigned:" + ctx.episode.id + ":v" +
+                        std::to_string(ctx.episode.version + 1));
+    }
+    return true;
 }
 
 } // namespace homeward::services::events

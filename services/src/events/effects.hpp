@@ -44,6 +44,13 @@ struct event_context {
     db::episodes::move move(const boost::json::object& history_detail) const;
 };
 
+// What the events on one follow-up action share (action_target.cpp): the action named by the path,
+// which must be the episode's, goes into the facts the guards decide with; and an owner must be
+// someone who can act on it (a social worker or manager of the episode's authorities, or an
+// officer of its force), or the field says so.
+void find_target_action(check_context& ctx, const std::string& action_id);
+void check_action_owner(check_context& ctx, const std::string& owner_id);
+
 // Each event's check and apply, declared from the workflow's list of events. apply returns false
 // when the episode's version moved on meanwhile. (The report makes an episode rather than moving
 // one: reporting.cpp is its use case, so its two are never defined.)

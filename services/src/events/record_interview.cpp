@@ -53,9 +53,11 @@ bool apply(event_context& ctx, const ev::record_interview& event) {
                         {ctx.episode.child_id, ctx.episode.responsible_authority_id, holder,
                          event.conducted_at, event.risk});
     if (workflow::needs_champion(event.risk)) {
-        notify_champion(
-            ctx.uow, ctx.episode.responsible_authority_id, ctx.episode.id, ctx.episode.child_id,
-            "cse_risk_raised", "Interview records CSE risk " + risk,
+        notify_champions(
+            ctx.uow,
+            authorities_of(ctx.episode.responsible_authority_id, ctx.episode.host_authority_id),
+            ctx.episode.id, ctx.episode.child_id, "cse_risk_raised",
+            "Interview records CSE risk " + risk,
             {{"episode_id", ctx.episode.id}, {"cse_risk", risk}},
             "cse_risk_raised:" + ctx.episode.id + ":v" + std::to_string(ctx.episode.version + 1));
     }

@@ -72,20 +72,31 @@ function Timeline({ history }) {
   </ol>`;
 }
 
-function Actions({ episode, id, canComplete }) {
+const actionStatus = { open: ['Open', 'govuk-tag--blue'], done: ['Done', 'govuk-tag--green'], cancelled: ['Cancelled', 'govuk-tag--grey'] };
+
+function Actions({ episode, id, allowed }) {
+  const canComplete = allowed.includes('action-complete');
+  const canCancel = allowed.includes('action-cancel');
+  const canReassign = allowed.includes('action-reassign');
   const actions = episode.actions ?? [];
   if (!actions.length) return html`<p class="govuk-body">No follow-up action has been raised.</p>`;
   const me = state.session?.user.id;
   return html`<ul class="hw-work-list" id="actions">
     ${actions.map((a) => html`<li class="hw-work-list__item" key=${a.id}>
       <h3 class="govuk-heading-s govuk-!-margin-bottom-1">${actionTypes[a.type] ?? a.type}
-        ${' '}<${Tag} colour=${a.status === 'open' ? 'govuk-tag--blue' : 'govuk-tag--green'}>${a.status === 'open' ? 'Open' : a.status === 'done' ? 'Done' : a.status}<//></h3>
+        ${' '}<${Tag} colour=${actionStatus[a.status]?.[1] ?? 'govuk-tag--grey'}>${actionStatus[a.status]?.[0] ?? a.status}<//></h3>
       <p class="govuk-body govuk-!-margin-bottom-1">${a.description}</p>
       <p class="govuk-body-s govuk-!-margin-bottom-1">Owner: ${a.owner_id === me ? 'you' : 'another user'} · due ${when(a.due_at)}
         ${a.status === 'open' ? ` (${timeLeft(a.due_at)})` : ''}</p>
-      ${a.outcome && html`<p class="govuk-body-s govuk-!-margin-bottom-1">Outcome: ${a.outcome}</p>`}
-      ${a.status === 'open' && canComplete && html`<a class="govuk-link" href=${`/episodes/${id}/complete-action?action=${a.id}`}>
-        Mark as done<span class="govuk-visually-hidden">: ${actionTypes[a.type]}</span></a>`}
+      ${a.outcome && html`<p class="govuk-body-s govuk-!-margin-bottom-1">${a.status === 'cancelled' ? 'Why it was cancelled' : 'Outcome'}: ${a.outcome}</p>`}
+      ${a.status === 'open' && html`<ul class="govuk-list hw-inline-links">
+        ${canComplete && html`<li><a class="govuk-link" href=${`/episodes/${id}/complete-action?action=${a.id}`}>
+          Mark as done<span class="govuk-visually-hidden">: ${actionTypes[a.type]}</span></a></li>`}
+        ${canCancel && html`<li><a class="govuk-link" href=${`/episodes/${id}/cancel-action?action=${a.id}`}>
+          Cancel<span class="govuk-visually-hidden"> the action: ${actionTypes[a.type]}</span></a></li>`}
+        ${canReassign && html`<li><a class="govuk-link" href=${`/episodes/${id}/reassign-action?action=${a.id}`}>
+          Give to someone else<span class="govuk-visually-hidden">: ${actionTypes[a.type]}</span></a></li>`}
+      </ul>`}
     </li>`)}
   </ul>`;
 }
@@ -129,7 +140,8 @@ export function Episode({ id }) {
   // Marking an action done is offered at each action; taking an episode one already holds is no news.
   const mine = episode.assigned_worker_id && episode.assigned_worker_id === state.session?.user.id;
   const manager = state.session?.user.role === 'manager';
-  const buttons = allowed.filter((e) => e !== 'action-complete' && !(e === 'assign' && mine && !manager));
+  const onActions = ['action-complete', 'action-cancel', 'action-reassign'];
+  const buttons = allowed.filter((e) => !onActions.includes(e) && !(e === 'assign' && mine && !manager));
   const label = (e) => (e === 'assign' && manager
     ? (episode.assigned_worker_id ? 'Reassign the episode' : 'Assign the episode')
     : events[e]?.action ?? e);
@@ -187,7 +199,7 @@ export function Episode({ id }) {
         ['Shared with police', interview?.police_intelligence],
       ]} />`}
     ${['interviewed', 'follow_up', 'closed'].includes(episode.state) && html`<h2 class="govuk-heading-m">Follow-up actions</h2>
-      <${Actions} episode=${episode} id=${id} canComplete=${allowed.includes('action-complete')} />`}
+      <${Actions} episode=${episode} id=${id} allowed=${allowed} />`}
     ${episode.sign_off && html`<h2 class="govuk-heading-m">Sign-off</h2>
       <${SummaryList} rows=${[['Signed off', when(episode.sign_off.signed_off_at)], ['Note', episode.sign_off.note]]} />`}
     ${episode.closed_at && html`<h2 class="govuk-heading-m">Closure</h2>

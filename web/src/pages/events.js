@@ -435,8 +435,7 @@ function ActionForm({ id, loaded }) {
 }
 
 function CompleteActionForm({ id, loaded }) {
-  const actionId = searchParam('action');
-  const action = (loaded.episode.actions ?? []).find((a) => a.id === actionId);
+  const { actionId, action } = targetAction(loaded);
   const [outcome, setOutcome] = useState('');
   const form = useEventForm({ id, loaded, path: `actions/${encodeURIComponent(actionId ?? '')}/complete`,
     labels: { outcome: 'the outcome' }, anchors: { outcome: 'outcome' }, success: 'The action is done.' });
@@ -451,6 +450,68 @@ function CompleteActionForm({ id, loaded }) {
     <form novalidate onSubmit=${submit}>
       <${Textarea} id="outcome" label="Outcome" value=${outcome} onInput=${setOutcome} error=${form.fields.outcome} />
       <${Button} disabled=${form.busy}>Mark as done<//>
+    </form><//>`;
+}
+
+// The open action the page's ?action= names, for the forms that act on one action.
+function targetAction(loaded) {
+  const actionId = searchParam('action');
+  return { actionId, action: (loaded.episode.actions ?? []).find((a) => a.id === actionId) };
+}
+
+function CancelActionForm({ id, loaded }) {
+  const { actionId, action } = targetAction(loaded);
+  const [reason, setReason] = useState('');
+  const form = useEventForm({ id, loaded, path: `actions/${encodeURIComponent(actionId ?? '')}/cancel`,
+    labels: { reason: 'the reason' }, anchors: { reason: 'reason' }, success: 'The action is cancelled.' });
+  function submit(e) {
+    e.preventDefault();
+    const p = {};
+    form.send({ reason: required(reason, 'reason', 'Enter why the action is no longer needed', p) }, p);
+  }
+  return html`<${Shell} episode=${loaded.episode} id=${id} event="action-cancel" errors=${form.errors}
+      title=${action ? `Cancel: ${actionTypes[action.type]}` : 'Cancel an action'}>
+    ${action && html`<p class="govuk-body">${action.description}</p>`}
+    <form novalidate onSubmit=${submit}>
+      <${Textarea} id="reason" label="Why is it no longer needed?" value=${reason} onInput=${setReason} error=${form.fields.reason} />
+      <${Button} warning=${true} disabled=${form.busy}>Cancel the action<//>
+    </form><//>`;
+}
+
+// A manager gives an open action (and its clock) to another worker of their organisation.
+function ReassignActionForm({ id, loaded }) {
+  const { actionId, action } = targetAction(loaded);
+  const [workers, setWorkers] = useState(null);
+  const [failure, setFailure] = useState(null);
+  const [owner, setOwner] = useState('');
+  const form = useEventForm({ id, loaded, path: `actions/${encodeURIComponent(actionId ?? '')}/reassign`,
+    labels: { owner_id: 'the new owner' }, anchors: { owner_id: 'owner_id' }, success: 'The action has a new owner, who has been told.' });
+  useEffect(() => {
+    loadWorkers().then(setWorkers).catch((error) => error.status !== 401 && setFailure(error.message));
+  }, []);
+  const title = action ? `Give to someone else: ${actionTypes[action.type]}` : 'Give an action to someone else';
+  function submit(e) {
+    e.preventDefault();
+    if (!workers.some((w) => w.id === owner)) {
+      form.send(null, { owner_id: 'Select who will own the action' });
+      return;
+    }
+    form.send({ owner_id: owner });
+  }
+  if (failure) return html`<${Shell} episode=${loaded.episode} id=${id} event="action-reassign" errors=${[]} title=${title}><p class="govuk-body">${failure}</p><//>`;
+  if (!workers) return html`<${Loading} />`;
+  const me = state.session.user.id;
+  const choices = workers.filter((w) => w.id !== action?.owner_id).map((w) => ({
+    value: w.id,
+    label: w.id === me ? `You (${w.username})` : w.username,
+    hint: w.team ? `Team: ${w.team}` : undefined,
+  }));
+  return html`<${Shell} episode=${loaded.episode} id=${id} event="action-reassign" errors=${form.errors} title=${title}>
+    ${action && html`<p class="govuk-body">${action.description}</p>`}
+    <form novalidate onSubmit=${submit}>
+      <${Radios} id="owner_id" legend="Who will own it?" value=${owner} onChange=${setOwner} error=${form.fields.owner_id}
+        items=${choices} legendClass="govuk-fieldset__legend--m" />
+      <${Button} disabled=${form.busy}>Give the action to them<//>
     </form><//>`;
 }
 
@@ -482,6 +543,8 @@ const forms = {
   'interview-declined': DeclinedForm,
   actions: ActionForm,
   'complete-action': CompleteActionForm,
+  'cancel-action': CancelActionForm,
+  'reassign-action': ReassignActionForm,
   close: (p) => html`<${ReasonForm} ...${p} event="close" field="summary" label="Summary" hint="How the episode ends, and the plan that keeps the child safe"
     button="Close the episode" success="The episode is closed." />`,
   'sign-off': (p) => html`<${ReasonForm} ...${p} event="sign-off" field="note" label="Your note" intro=${signOffContext}

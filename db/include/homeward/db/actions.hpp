@@ -25,7 +25,10 @@ std::optional<action_record> find(unit_of_work& uow, std::string_view episode_id
                                   std::string_view action_id);
 // The episode's actions, oldest first.
 std::vector<action_record> of_episode(unit_of_work& uow, std::string_view episode_id);
-void complete(unit_of_work& uow, std::string_view action_id, std::string_view outcome,
-              std::string_view completed_by, time_point completed_at);
+// Done with its outcome, or cancelled with the reason (status done or cancelled), by whom and when.
+void finish(unit_of_work& uow, std::string_view action_id, action_status status,
+            std::string_view outcome, std::string_view by, time_point at);
+// An open action given to another owner.
+void reassign(unit_of_work& uow, std::string_view action_id, std::string_view owner_id);
 
 } // namespace homeward::db::actions

@@ -72,6 +72,8 @@ struct claimed_clock {
     std::optional<std::string> holder_organisation_id;
     std::optional<std::string> holder_user_id;
     std::optional<std::string> responsible_authority_id;
+    // The child's host authority, for a child placed across a boundary.
+    std::optional<std::string> host_authority_id;
 };
 std::vector<claimed_clock> claim(unit_of_work& uow, bool overdue, time_point now,
                                  std::chrono::seconds window, int limit);

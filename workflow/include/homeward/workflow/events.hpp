@@ -37,6 +37,8 @@ namespace homeward::workflow {
     X(record_decline)                                                                              \
     X(raise_action)                                                                                \
     X(complete_action)                                                                             \
+    X(cancel_action)                                                                               \
+    X(reassign_action)                                                                             \
     X(sign_off)                                                                                    \
     X(close)                                                                                       \
     X(cancel)                                                                                      \
@@ -461,6 +463,24 @@ struct raise_action {
     static bool guard(guard_context&, const raise_action*) { return true; }
 };
 
+// The guard every event on one action shares: some action is open (when only probing which
+// events are allowed), the target action is open, and the caller owns it or is a manager.
+inline bool open_action_guard(guard_context& ctx, bool probing, std::string_view verb) {
+    if (probing) {
+        return ctx.facts.open_actions > 0 ||
+               ctx.refuse(verdict::precondition_failed, "no action is open");
+    }
+    const auto& action = ctx.facts.target_action;
+    if (!action || !action->open) {
+        return ctx.refuse(verdict::precondition_failed, "the action is already done or cancelled");
+    }
+    if (ctx.actor_role != role::manager && action->owner_id != ctx.actor_id) {
+        return ctx.refuse(verdict::precondition_failed,
+                          "only the action's owner or a manager may " + std::string{verb} + " it");
+    }
+    return true;
+}
+
 struct complete_action {
     static constexpr episode_event id = episode_event::complete_action;
     static constexpr std::string_view name = "action-complete";
@@ -479,18 +499,56 @@ struct complete_action {
         return e;
     }
     static bool guard(guard_context& ctx, const complete_action* e) {
-        if (e == nullptr) {
-            return ctx.facts.open_actions > 0 ||
-                   ctx.refuse(verdict::precondition_failed, "no action is open");
+        return open_action_guard(ctx, e == nullptr, "complete");
+    }
+};
+
+// An action that is no longer needed, with the reason, by its owner or a manager: closing the
+// episode asks that every action be done or cancelled.
+struct cancel_action {
+    static constexpr episode_event id = episode_event::cancel_action;
+    static constexpr std::string_view name = "action-cancel";
+    static constexpr event_target target = event_target::action;
+    static constexpr std::string_view path = "cancel";
+    static constexpr role roles[] = {role::social_worker, role::manager, role::police};
+    static constexpr std::string_view fields[] = {"reason"};
+
+    std::string action_id; // from the path
+    std::string reason;
+
+    static cancel_action read(input_reader& in, const read_context&) {
+        cancel_action e;
+        e.reason = in.text("reason", 10000);
+        return e;
+    }
+    static bool guard(guard_context& ctx, const cancel_action* e) {
+        return open_action_guard(ctx, e == nullptr, "cancel");
+    }
+};
+
+// An open action given to another owner by a manager; the new owner is told.
+struct reassign_action {
+    static constexpr episode_event id = episode_event::reassign_action;
+    static constexpr std::string_view name = "action-reassign";
+    static constexpr event_target target = event_target::action;
+    static constexpr std::string_view path = "reassign";
+    static constexpr role roles[] = {role::manager};
+    static constexpr std::string_view fields[] = {"owner_id"};
+
+    std::string action_id; // from the path
+    std::string owner_id;
+
+    static reassign_action read(input_reader& in, const read_context&) {
+        reassign_action e;
+        e.owner_id = in.id("owner_id");
+        return e;
+    }
+    static bool guard(guard_context& ctx, const reassign_action* e) {
+        if (!open_action_guard(ctx, e == nullptr, "reassign")) {
+            return false;
         }
-        const auto& action = ctx.facts.target_action;
-        if (!action || !action->open) {
-            return ctx.refuse(verdict::precondition_failed,
-                              "the action is already done or cancelled");
-        }
-        if (ctx.actor_role != role::manager && action->owner_id != ctx.actor_id) {
-            return ctx.refuse(verdict::precondition_failed,
-                              "only the action's owner or a manager may complete it");
+        if (e != nullptr && e->owner_id == ctx.facts.target_action->owner_id) {
+            return ctx.refuse(verdict::invalid_input, "is already the action's owner", "owner_id");
         }
         return true;
     }
