@@ -27,8 +27,9 @@ void notify_authorities(db::unit_of_work& uow, const db::episode_row& episode,
 }
 
 void notify_champion(db::unit_of_work& uow, const std::string& authority_id,
-                     const std::optional<std::string>& episode_id, const std::string& child_id,
-                     std::string_view kind, std::string_view title, const boost::json::object& body,
+                     const std::optional<std::string>& episode_id,
+                     const std::optional<std::string>& child_id, std::string_view kind,
+                     std::string_view title, const boost::json::object& body,
                      const std::string& dedupe_key) {
     db::notifications::raise(uow, {authority_id, workflow::role::cse_champion, std::nullopt,
                                    std::string{kind}, episode_id, child_id, std::string{title},

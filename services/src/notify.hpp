@@ -18,8 +18,9 @@ void notify_authorities(db::unit_of_work& uow, const db::episode_row& episode,
 
 // The CSE champion of the child's responsible authority.
 void notify_champion(db::unit_of_work& uow, const std::string& authority_id,
-                     const std::optional<std::string>& episode_id, const std::string& child_id,
-                     std::string_view kind, std::string_view title, const boost::json::object& body,
+                     const std::optional<std::string>& episode_id,
+                     const std::optional<std::string>& child_id, std::string_view kind,
+                     std::string_view title, const boost::json::object& body,
                      const std::string& dedupe_key);
 
 } // namespace homeward::services
