@@ -24,6 +24,9 @@ create table entities (
     merged_by             uuid references users (id),
     created_at            timestamptz not null,
     created_by            uuid not null references users (id),
+    -- The distinct children its episodes concern, in any scope: the rows of entity_children,
+    -- kept in the transaction that links or merges (0 once merged into another).
+    children              integer not null default 0 check (children >= 0),
     check ((merged_into is null) = (merged_at is null) and (merged_into is null) = (merged_by is null)),
     check (merged_into is distinct from id)
 );
@@ -34,6 +37,9 @@ create unique index entities_vehicle_registration_key on entities (identifier_no
 create index entities_identifier_idx on entities (kind, identifier_normalised)
     where merged_into is null;
 create index entities_names_idx on entities using gin (names_normalised)
+    where merged_into is null;
+-- The list (most children first) walks this index and stops at the page's end.
+create index entities_children_idx on entities (children desc, created_at, id)
     where merged_into is null;
 
 -- One link of an entity to an episode, with its nature. The same entity may be linked to one
@@ -53,6 +59,15 @@ create table episode_entities (
 );
 -- An episode's entities (the episode page).
 create index episode_entities_episode_idx on episode_entities (episode_id);
+
+-- The distinct children an entity's links concern (any scope): a row is added when a link
+-- concerns a child the entity had not linked, and a merge moves the rows; entities.children is
+-- their count.
+create table entity_children (
+    entity_id uuid not null references entities (id),
+    child_id  uuid not null references children (id),
+    primary key (entity_id, child_id)
+);
 
 -- What happened to each entity: made, linked, merged (both sides), in order.
 create table entity_history (

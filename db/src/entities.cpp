@@ -5,14 +5,13 @@
 namespace homeward::db::entities {
 namespace {
 
-// An entity's own columns (alias n); with the distinct children of its episodes in any scope.
+// An entity's own columns (alias n); then its distinct children in any scope (entities.children,
+// kept on link and merge).
 const std::string entity_fields =
     "n.id::text, n.kind, n.label, n.label_normalised, n.identifier, n.identifier_normalised, "
     "n.details::text, n.names_normalised, n.merged_into::text, extract(epoch from "
     "n.merged_at)::bigint, extract(epoch from n.created_at)::bigint";
-const std::string entity_columns =
-    entity_fields + ", (select count(distinct x.child_id) from episode_entities k join episodes x "
-                    "on x.id = k.episode_id where k.entity_id = n.id)::int";
+const std::string entity_columns = entity_fields + ", n.children";
 
 // A link's columns: the link (l), its episode (e), the episode's child (c), who linked it (u).
 #define LINK_COLUMNS                                                                               \
@@ -49,6 +48,12 @@ const statement link_sql{
     "insert into episode_entities (episode_id, entity_id, link, linked_at, linked_by) values "
     "($1::uuid, $2::uuid, $3, to_timestamp($4), $5::uuid) on conflict (entity_id, episode_id, "
     "link) do nothing returning id::text"};
+// The link's child, counted once per entity; the entity row's lock orders concurrent counts.
+const statement count_child_sql{
+    "entities_count_child",
+    "with added as (insert into entity_children (entity_id, child_id) select $1::uuid, e.child_id "
+    "from episodes e where e.id = $2::uuid on conflict do nothing returning 1) update entities set "
+    "children = children + (select count(*) from added)::int where id = $1::uuid"};
 const statement links_child_sql{
     "entities_links_child",
     "select exists (select 1 from episode_entities l join episodes e on e.id = l.episode_id where "
@@ -74,23 +79,20 @@ const statement for_episode_sql{"entities_for_episode",
                                     "join entities n on n.id = l.entity_id where l.episode_id = "
                                     "$1::uuid and " +
                                     episode_scope("e", 2, 3) + " order by l.linked_at, l.id"};
-// Entities linked to the caller's episodes, then all the children of each (any scope).
+// Entities by their count of children (any scope), most first, walking entities_children_idx:
+// each is listed when one of its links is to an episode in the caller's scope (EXISTS), so only
+// the page's entities and those skipped before it are read. children_in_scope counts the distinct
+// children of those links, for the rows listed only.
 const statement list_sql{
     "entities_list",
-    "with mine as (select distinct l.entity_id from episodes e join episode_entities l on "
-    "l.episode_id = e.id where " +
+    "select " + entity_fields +
+        ", n.children, (select count(distinct e.child_id) from episode_entities l join episodes e "
+        "on e.id = l.episode_id where l.entity_id = n.id and " +
         episode_scope("e", 1, 2) +
-        "), counts as (select l.entity_id, count(distinct e.child_id)::int as children, "
-        "count(distinct e.child_id) filter (where " +
-        episode_scope("e", 1, 2) +
-        ")::int as in_scope from mine m join episode_entities l on l.entity_id = m.entity_id "
-        "join episodes e on e.id = l.episode_id group by l.entity_id having count(distinct "
-        "e.child_id) >= $4) select " +
-        entity_fields +
-        ", c.children, c.in_scope from counts c join "
-        "entities n on n.id = "
-        "c.entity_id where ($3::text is null or n.kind = $3) order by c.children desc, "
-        "n.created_at, n.id limit $5"};
+        ")::int from entities n where n.merged_into is null and n.children >= $4 and ($3::text is "
+        "null or n.kind = $3) and exists (select 1 from episode_entities l join episodes e on e.id "
+        "= l.episode_id where l.entity_id = n.id and " +
+        episode_scope("e", 1, 2) + ") order by n.children desc, n.created_at, n.id limit $5"};
 const statement links_sql{"entities_links",
                           "select " LINK_COLUMNS LINK_JOINS "where l.entity_id = $1::uuid and " +
                               episode_scope("e", 2, 3) +
@@ -106,6 +108,14 @@ const statement move_links_sql{
     "entities_move_links",
     "update episode_entities set entity_id = $2::uuid, moved_from = coalesce(moved_from, "
     "$1::uuid) where entity_id = $1::uuid returning id::text"};
+// The merged entity's children become the other's (each once); its count goes to 0.
+const statement move_children_sql{
+    "entities_move_children",
+    "with gone as (delete from entity_children where entity_id = $1::uuid returning child_id), "
+    "added as (insert into entity_children (entity_id, child_id) select $2::uuid, child_id from "
+    "gone on conflict do nothing returning 1) update entities set children = case when id = "
+    "$1::uuid then 0 else children + (select count(*) from added)::int end where id in ($1::uuid, "
+    "$2::uuid)"};
 const statement mark_merged_sql{
     "entities_mark_merged",
     "update entities set merged_into = $2::uuid, merged_at = to_timestamp($3), merged_by = "
@@ -200,6 +210,7 @@ std::optional<std::string> link(unit_of_work& uow, const std::string& episode_id
     if (result.empty()) {
         return std::nullopt;
     }
+    run(uow, count_child_sql, entity_id, episode_id);
     return result[0][0].as<std::string>();
 }
 
@@ -284,6 +295,7 @@ merge_result merge(unit_of_work& uow, const std::string& from, const std::string
     merge_result result;
     result.dropped = ids(run(uow, drop_duplicates_sql, from, into));
     result.moved = ids(run(uow, move_links_sql, from, into));
+    run(uow, move_children_sql, from, into);
     run(uow, mark_merged_sql, from, into, epoch(at), by);
     return result;
 }

@@ -399,6 +399,57 @@ TEST_F(entities_over_https, the_champion_merges_two_entities_and_the_merged_one_
     EXPECT_EQ(kinds.json().at("errors").at(0).at("field"), "into");
 }
 
+TEST_F(entities_over_https, the_count_of_children_stays_right_after_a_repeat_link_and_a_merge) {
+    // The count kept on each entity (entities.children) against a count of its links' children.
+    const auto recounted = [&](const std::string& id) {
+        return count_where("entities n", "n.id = " + literal(id) +
+                                             " and n.children = (select count(distinct e.child_id) "
+                                             "from episode_entities l join episodes e on e.id = "
+                                             "l.episode_id where l.entity_id = n.id)");
+    };
+    const auto listed_children = [&](const std::string& id) -> long long {
+        const auto list = get(champion, "/api/v1/entities?kind=vehicle&min_children=1&limit=500");
+        EXPECT_EQ(list.status, 200U) << list.body;
+        const auto listed = list.json();
+        for (const auto& item : listed.at("items").as_array()) {
+            if (str(item.at("id")) == id) {
+                return item.at("children").as_int64();
+            }
+        }
+        return -1;
+    };
+    const auto a = id_of(linked(worker, episode1, vehicle("Blue car", registration)));
+    // The same link again, and the same child in another way: still one child.
+    EXPECT_EQ(link(worker, episode1, {{"entity_id", a}, {"link", "picked_up_by"}}).status, 200U);
+    EXPECT_EQ(linked(worker, episode1, {{"entity_id", a}, {"link", "seen_with"}})
+                  .at("entity")
+                  .at("children"),
+              1);
+    EXPECT_EQ(recounted(a), 1);
+    EXPECT_EQ(listed_children(a), 1);
+
+    // b links both children; a's only child is one of them, so the merge leaves b at 2.
+    const auto b = id_of(
+        linked(worker, episode1, vehicle("Blue Ford", "Q" + letters(1) + digits(2) + letters(3))));
+    linked(worker, episode2, {{"entity_id", b}, {"link", "seen_with"}});
+    const auto merged = post(champion, "/api/v1/entities/" + a + "/merge",
+                             json::serialize(json::object{{"into", b}}));
+    ASSERT_EQ(merged.status, 200U) << merged.body;
+    EXPECT_EQ(merged.json().at("children"), 2);
+    EXPECT_EQ(get(champion, "/api/v1/entities/" + a).json().at("children"), 0);
+    EXPECT_EQ(recounted(a), 1);
+    EXPECT_EQ(recounted(b), 1);
+    EXPECT_EQ(listed_children(b), 2);
+    EXPECT_EQ(listed_children(a), -1); // merged: no longer listed
+    EXPECT_EQ(count_where("entity_children", "entity_id = " + literal(a)), 0);
+
+    // A third child (another authority's) counts across authorities.
+    linked(other_worker, episode3, {{"entity_id", b}, {"link", "seen_with"}});
+    EXPECT_EQ(recounted(b), 1);
+    EXPECT_EQ(get(champion, "/api/v1/entities/" + b).json().at("children"), 3);
+    EXPECT_EQ(listed_children(b), 3);
+}
+
 // ---- the figures ----------------------------------------------------------------------------
 
 TEST_F(entities_over_https, a_place_of_concern_counts_under_its_own_id_in_the_hot_spots) {
