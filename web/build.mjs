@@ -54,19 +54,29 @@ const css = sass.compile(join(here, 'src', 'app.scss'), {
 }).css;
 const cssPath = emit(hashed('app', 'css')(css), 'css', Buffer.from(css));
 
-// The script: one ES module with Preact and htm.
+// The script: an ES module with Preact and htm, and chunks of their own for what only one page
+// loads (the entity network's graph layout, d3-force), fetched by that page's import(). esbuild
+// names each file by a hash of its content; the chunks are found beside the module.
 const bundle = await esbuild.build({
   entryPoints: [join(here, 'src', 'main.js')],
   bundle: true,
+  splitting: true,
   minify: true,
   format: 'esm',
   target: ['es2020'],
+  outdir: join(outdir, 'assets'),
+  entryNames: 'app-[hash]',
+  chunkNames: 'chunk-[hash]',
   write: false,
   legalComments: 'none',
   logLevel: 'warning',
 });
-const js = Buffer.from(bundle.outputFiles[0].contents);
-const jsPath = emit(hashed('app', 'js')(js), 'js', js);
+let jsPath;
+for (const file of bundle.outputFiles) {
+  const name = file.path.split(/[\\/]/).pop();
+  const path = emit(`/assets/${name}`, 'js', Buffer.from(file.contents));
+  if (name.startsWith('app-')) jsPath = path;
+}
 
 const icon = readFileSync(join(here, 'src', 'favicon.svg'));
 const iconPath = emit(hashed('favicon', 'svg')(icon), 'svg', icon);

@@ -74,6 +74,7 @@ std::vector<route> health_routes();
 std::vector<route> session_routes();
 std::vector<route> child_routes();
 std::vector<route> profile_routes();
+std::vector<route> entity_routes();
 std::vector<route> episode_routes();
 std::vector<route> oversight_routes();
 std::vector<route> stats_routes();

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -271,6 +272,49 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const photo_recor
                        {"updated_by", p.updated_by}};
 }
 
+// An entity: what it is, its identifier as given and normalised, its kind's details, and how many
+// distinct children its episodes concern in any scope (children_in_scope: those the caller sees,
+// in lists).
+void tag_invoke(const json::value_from_tag&, json::value& out, const entity_record& e) {
+    json::object entity{{"id", e.id},
+                        {"kind", workflow::to_string(e.kind)},
+                        {"label", e.label},
+                        {"identifier", text_json(e.identifier)},
+                        {"identifier_normalised", text_json(e.identifier_normalised)},
+                        {"details", stored_json(e.details_json)},
+                        {"children", e.children},
+                        {"merged_into", text_json(e.merged_into)},
+                        {"merged_at", time_json(e.merged_at)},
+                        {"created_at", workflow::format_rfc3339(e.created_at)}};
+    if (e.children_in_scope > 0) {
+        entity["children_in_scope"] = e.children_in_scope;
+    }
+    out = std::move(entity);
+}
+
+// One link, read in the caller's scope: the child is named because the episode is theirs.
+void tag_invoke(const json::value_from_tag&, json::value& out, const entity_link_record& l) {
+    out = json::object{{"id", l.id},
+                       {"entity_id", l.entity_id},
+                       {"episode_id", l.episode_id},
+                       {"child",
+                        {{"id", l.child_id},
+                         {"given_name", l.child_given_name},
+                         {"family_name", l.child_family_name}}},
+                       {"link", workflow::to_string(l.link)},
+                       {"linked_at", workflow::format_rfc3339(l.linked_at)},
+                       {"linked_by", l.linked_by_username},
+                       {"reported_at", workflow::format_rfc3339(l.reported_at)},
+                       {"moved_from", text_json(l.moved_from)}};
+}
+
+namespace entities {
+void tag_invoke(const json::value_from_tag&, json::value& out, const episode_entity& item) {
+    out = json::object{{"entity", json::value_from(item.entity)},
+                       {"link", json::value_from(item.link)}};
+}
+} // namespace entities
+
 namespace children {
 void tag_invoke(const json::value_from_tag&, json::value& out, const child_at_risk& item) {
     auto child = json::value_from(item.child).as_object();
@@ -397,6 +441,39 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const profile_vie
     auto profile = json::value_from(view.profile).as_object();
     profile["review_due_at"] = workflow::format_rfc3339(view.review_due_at);
     out = std::move(profile);
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const possible_match& match) {
+    auto entity = json::value_from(match.entity).as_object();
+    entity["reason"] = match.reason;
+    out = std::move(entity);
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const entity_link_result& r) {
+    out = json::object{{"entity", json::value_from(r.entity)},
+                       {"link", json::value_from(r.link)},
+                       {"matched", to_string(r.matched)},
+                       {"linked", r.linked},
+                       {"possible_matches", json::value_from(r.possible_matches)}};
+}
+
+// One entity and its links in the caller's scope, with the children they concern (each once).
+void tag_invoke(const json::value_from_tag&, json::value& out, const entity_view& view) {
+    auto entity = json::value_from(view.entity).as_object();
+    json::array children;
+    std::vector<std::string> seen;
+    for (const auto& link : view.links) {
+        if (std::find(seen.begin(), seen.end(), link.child_id) == seen.end()) {
+            seen.push_back(link.child_id);
+            children.push_back({{"id", link.child_id},
+                                {"given_name", link.child_given_name},
+                                {"family_name", link.child_family_name}});
+        }
+    }
+    entity["children_in_scope"] = static_cast<std::int64_t>(seen.size());
+    entity["linked_children"] = std::move(children);
+    entity["links"] = json::value_from(view.links);
+    out = std::move(entity);
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const child_view& view) {

@@ -5,6 +5,7 @@
 // own account).
 
 #include "homeward/services/clocks.hpp"
+#include "homeward/services/entities.hpp"
 #include "homeward/services/profiles.hpp"
 #include "homeward/services/stats.hpp"
 #include "homeward/services/views.hpp"
@@ -36,7 +37,16 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const profile_record& profile);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const photo_record& photo);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const entity_record& entity);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const entity_link_record& link);
 } // namespace homeward::db
+
+namespace homeward::db::entities {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const episode_entity& item);
+} // namespace homeward::db::entities
 
 namespace homeward::db::children {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
@@ -64,6 +74,12 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const stats_view& view);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const profile_view& view);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const possible_match& match);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const entity_link_result& result);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const entity_view& view);
 
 // A page: {items, next_cursor}.
 template <typename Item>

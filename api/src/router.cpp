@@ -82,7 +82,7 @@ const std::vector<route>& route_table() {
         std::vector<route> all;
         for (auto* routes_of :
              {&health_routes, &session_routes, &account_routes, &child_routes, &profile_routes,
-              &episode_routes, &oversight_routes, &stats_routes, &webhook_routes}) {
+              &entity_routes, &episode_routes, &oversight_routes, &stats_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }

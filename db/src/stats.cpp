@@ -159,28 +159,36 @@ indicators as (
           from held h join observed_indicators o on o.episode_id = h.id
           group by h.side, o.indicator_code) x),
 places as (
-    select r.side, r.period, r.child_id, r.id, 'last_seen' as kind, r.last_seen_location as place
+    select r.side, r.period, r.child_id, r.id, 'last_seen' as kind, r.last_seen_location as place,
+           hw_place_key(r.last_seen_location) as key
     from reported r
     union all
-    select r.side, r.period, r.child_id, r.id, 'found', r.found_location
+    select r.side, r.period, r.child_id, r.id, 'found', r.found_location,
+           hw_place_key(r.found_location)
     from reported r where r.found_location is not null
     union all
-    select r.side, r.period, r.child_id, r.id, 'stayed', i.where_stayed
-    from reported r join interviews i on i.episode_id = r.id where i.where_stayed is not null),
+    select r.side, r.period, r.child_id, r.id, 'stayed', i.where_stayed,
+           hw_place_key(i.where_stayed)
+    from reported r join interviews i on i.episode_id = r.id where i.where_stayed is not null
+    union all
+    -- A place of concern linked to the episode counts under its own id, however it was written.
+    select distinct r.side, r.period, r.child_id, r.id, 'place_of_concern', n.label, n.id::text
+    from reported r join episode_entities l on l.episode_id = r.id
+    join entities n on n.id = l.entity_id where n.kind = 'place'),
 spots as (
     select kind, side, key, label, ec, ep, cc, cp,
            row_number() over (partition by kind, side order by ec desc, cc desc, ep desc, key)
                as rank_episodes,
            row_number() over (partition by kind, side order by cc desc, ec desc, cp desc, key)
                as rank_children
-    from (select kind, side, hw_place_key(place) as key,
+    from (select kind, side, key,
                  mode() within group (order by btrim(place)) as label,
                  count(distinct id) filter (where period = 'current') as ec,
                  count(distinct id) filter (where period = 'previous') as ep,
                  count(distinct child_id) filter (where period = 'current') as cc,
                  count(distinct child_id) filter (where period = 'previous') as cp
-          from places where hw_place_key(place) <> ''
-          group by kind, side, hw_place_key(place)) x),
+          from places where key <> ''
+          group by kind, side, key) x),
 reviews as (
     select case when c.responsible_authority_id = s.org then 'responsible' else 'hosted' end
                as side, k.due_at, k.met_at, pr.period

@@ -31,9 +31,10 @@ void notify_authorities(db::unit_of_work& uow, const db::episode_row& episode,
 }
 
 void notify_champions(db::unit_of_work& uow, const std::vector<std::string>& authorities,
-                      const std::optional<std::string>& episode_id, const std::string& child_id,
-                      std::string_view kind, std::string_view title,
-                      const boost::json::object& body, const std::string& dedupe_key) {
+                      const std::optional<std::string>& episode_id,
+                      const std::optional<std::string>& child_id, std::string_view kind,
+                      std::string_view title, const boost::json::object& body,
+                      const std::string& dedupe_key) {
     const std::string body_text = boost::json::serialize(body);
     for (const auto& authority : authorities) {
         const bool first = &authority == &authorities.front();
@@ -56,6 +57,14 @@ void notify_user(db::unit_of_work& uow, const db::episode_row& episode, const st
     db::notifications::raise(uow, {user->organisation_id, std::nullopt, user->id, std::string{kind},
                                    episode.id, episode.child_id, std::string{title},
                                    boost::json::serialize(body), dedupe_key});
+}
+
+void notify_champion(db::unit_of_work& uow, const std::string& authority_id,
+                     const std::optional<std::string>& episode_id,
+                     const std::optional<std::string>& child_id, std::string_view kind,
+                     std::string_view title, const boost::json::object& body,
+                     const std::string& dedupe_key) {
+    notify_champions(uow, {authority_id}, episode_id, child_id, kind, title, body, dedupe_key);
 }
 
 } // namespace homeward::services

@@ -584,6 +584,85 @@ describe('the profile (Philomena Protocol)', () => {
   });
 });
 
+describe('people, places and vehicles of concern', () => {
+  test('a worker links a vehicle and chooses a possible match; the champion sees the network across children', async () => {
+    const sw = await bearer(server.origin, worker);
+    const force1 = await bearer(server.origin, police);
+    const episodes = [];
+    for (const given of ['Cara', 'Dan']) {
+      const child = await sw('POST', '/api/v1/children', { given_name: given, family_name: family,
+        date_of_birth: '2011-02-03', sex: 'unknown', looked_after: true, responsible_authority: council });
+      assert.equal(child.status, 201);
+      const reported = await force1('POST', '/api/v1/episodes', { child_id: child.body.id,
+        last_seen_at: new Date(Date.now() - 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+        last_seen_location: 'Bus station', circumstances: 'Did not come home', risk_level: 'medium',
+        police_reference: unique('NP'), missing_or_away: 'missing' });
+      assert.equal(reported.status, 201);
+      episodes.push(reported.body.id);
+    }
+    const plate = unique('AB').replace('-', '').slice(0, 8);
+    const spaced = `${plate.slice(0, 4).toLowerCase()} ${plate.slice(4).toLowerCase()}`;
+
+    const { page } = await open();
+    await signIn(page, worker);
+    await page.goto(`${server.origin}/episodes/${episodes[0]}`);
+    await page.waitForSelector('#no-entities');
+    await page.click('#entity-form-details summary');
+    await page.click('#entity-submit');
+    await page.waitForSelector('#entities .govuk-error-summary');
+    assert.match(await page.locator('#entities .govuk-error-summary').innerText(), /Name/);
+    await checkPage(page, 'episode-entities-errors');
+    await page.check('#entity-kind-3');
+    await page.fill('#entity-label', 'Silver Vauxhall Astra');
+    await page.fill('#entity-identifier', spaced);
+    await page.fill('#entity-colour', 'silver');
+    await page.selectOption('#entity-link', 'picked_up_by');
+    await page.click('#entity-submit');
+    await page.waitForSelector('#entity-table');
+    assert.match(await page.locator('#entity-table').innerText(), new RegExp(plate));
+    assert.match(await page.locator('#entity-linked').innerText(), /added and linked/);
+    await checkPage(page, 'episode-entities');
+
+    // A person named on the second episode without the phone police gave: offered, then chosen.
+    const phone = `07700${String(Date.now()).slice(-6)}`;
+    const known = await force1('POST', `/api/v1/episodes/${episodes[1]}/entities`, { kind: 'person',
+      label: `Dee ${family}`, identifier: phone, link: 'seen_with' });
+    assert.equal(known.status, 201);
+    await page.goto(`${server.origin}/episodes/${episodes[1]}`);
+    await page.waitForSelector('#entity-table');
+    await page.click('#entity-form-details summary');
+    await page.fill('#entity-label', `dee ${family}`);
+    await page.click('#entity-submit');
+    await page.waitForSelector('#possible-matches');
+    await checkPage(page, 'episode-entities-possible-match');
+    await page.click('#possible-matches button');
+    await page.waitForFunction(() => /Linked to/.test(document.querySelector('#entity-linked')?.textContent ?? ''));
+    // The vehicle again on the second child's episode (spacing and case aside): one entity, two children.
+    const again = await sw('POST', `/api/v1/episodes/${episodes[1]}/entities`, { kind: 'vehicle',
+      label: 'Astra', identifier: plate, link: 'seen_with' });
+    assert.equal(again.body.matched, 'existing');
+
+    const lead = (await open()).page;
+    const scripts = [];
+    lead.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname); });
+    await signIn(lead, champion);
+    await lead.click('#navigation a:has-text("People, places and vehicles")');
+    await lead.waitForSelector('#entity-list');
+    assert.match(await lead.locator('#entity-list').innerText(), /Silver Vauxhall Astra/);
+    await checkPage(lead, 'entity-list');
+    const before = scripts.length;
+    await lead.click(`#entity-list a:has-text("Silver Vauxhall Astra")`);
+    await lead.waitForSelector('#entity-graph');
+    // The graph's code came with this page, not before.
+    assert.equal(scripts.slice(0, before).filter((p) => p.includes('/chunk-')).length, 0, scripts.join(', '));
+    assert.equal(scripts.slice(before).filter((p) => p.includes('/chunk-')).length, 1, scripts.join(', '));
+    assert.equal(await lead.locator('#entity-links tbody tr').count(), 2);
+    assert.equal(await lead.locator('#entity-graph [data-kind="child"]').count(), 2);
+    assert.match(await lead.locator('#entity-graph-title').textContent(), new RegExp(`Cara ${family}`));
+    await checkPage(lead, 'entity-network');
+  });
+});
+
 describe('figures', () => {
   test('bytes of the first load, time to My work, API requests of the episode page', async () => {
     const { page, context } = await open();
@@ -635,13 +714,14 @@ describe('figures', () => {
     await coldPage.waitForLoadState('networkidle');
     figures.episode_page_api_requests_in_app = calls.length;
     figures.episode_page_api_requests_in_app_paths = [...calls];
-    // The episode and its history and the child's profile, each fetched once. The photograph's
+    // The episode and its history, the child's profile and the episode's entities, each once. The photograph's
     // thumbnail is an <img>: the browser may take it from the images this document already
     // loaded (the direct visit above showed the same one), so it is one request or none.
     const fetched = calls.filter((path) => !path.endsWith('/photo')).sort();
     const child = calls.find((path) => path.endsWith('/profile'))?.split('/')[4];
     assert.deepEqual(fetched, [`/api/v1/children/${child}/profile`, `/api/v1/episodes/${opened}`,
-      `/api/v1/episodes/${opened}/history`].sort(), `in-app requests: ${calls.join(', ')}`);
+      `/api/v1/episodes/${opened}/entities`, `/api/v1/episodes/${opened}/history`].sort(),
+    `in-app requests: ${calls.join(', ')}`);
     assert.ok(calls.length - fetched.length <= 1, `in-app requests: ${calls.join(', ')}`);
     await cold.close();
   });

@@ -12,6 +12,7 @@ import { Account } from './pages/account.js';
 import { FailedMessages, Organisations, Webhook } from './pages/admin.js';
 import { Child, ChildForm } from './pages/child.js';
 import { GrabSheet, PhotoForm, ProfileForm } from './pages/profile.js';
+import { EntityList, EntityPage } from './pages/entities.js';
 import { EventPage } from './pages/events.js';
 import { Episode } from './pages/episode.js';
 import { Figures } from './pages/figures.js';
@@ -60,9 +61,9 @@ function Header({ session, onSignOut, path }) {
 // Each role's own sections; the header holds notifications and the account.
 function menuFor(role) {
   switch (role) {
-    case 'police': return [['/police', 'Police work'], ['/report', 'Report a child missing']];
-    case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work'], ['/figures', 'Figures']];
-    case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work'], ['/figures', 'Figures']];
+    case 'police': return [['/police', 'Police work'], ['/report', 'Report a child missing'], ['/entities', 'People, places and vehicles']];
+    case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work'], ['/figures', 'Figures'], ['/entities', 'People, places and vehicles']];
+    case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work'], ['/figures', 'Figures'], ['/entities', 'People, places and vehicles']];
     case 'admin': return [['/admin', 'Organisations'], ['/admin/failed-messages', 'Failed messages']];
     case 'data_protection_officer': return [];
     default: return [['/my-work', 'My work']];
@@ -117,6 +118,8 @@ const titles = [
   ['/children/:id/photo', 'Child photograph'],
   ['/children/:id/grab-sheet', 'Grab sheet'],
   ['/children/:id/:form', 'Child'],
+  ['/entities', 'People, places and vehicles'],
+  ['/entities/:id', 'Person, place or vehicle'],
   ['/notifications', 'Notifications'],
   ['/account', 'Your account'],
   ['/admin', 'Organisations'],
@@ -145,6 +148,9 @@ function Page({ path, session, setSession }) {
   if (params?.form === 'photo') return html`<${PhotoForm} key=${path} id=${params.id} />`;
   if (params?.form === 'grab-sheet') return html`<${GrabSheet} key=${path} id=${params.id} />`;
   if (params) return html`<${ChildForm} key=${path} id=${params.id} form=${params.form} />`;
+  if (match('/entities', path)) return html`<${EntityList} key=${path} />`;
+  params = match('/entities/:id', path);
+  if (params) return html`<${EntityPage} key=${params.id} id=${params.id} />`;
   if (match('/notifications', path)) return html`<${Notifications} />`;
   if (match('/account', path)) return html`<${Account} />`;
   if (match('/admin', path)) return html`<${Organisations} />`;

@@ -182,6 +182,7 @@ export function notificationHref(n) {
   const episode = n.episode_id ?? n.body?.episode_id;
   const child = n.child_id ?? n.body?.child_id;
   if (child && n.kind === 'repeat_missing') return `/children/${child}?notification=${n.id}`;
+  if (n.kind === 'entity_linked' && n.body?.entity_id) return `/entities/${n.body.entity_id}?notification=${n.id}`;
   if (episode) return `/episodes/${episode}?notification=${n.id}`;
   if (child) return `/children/${child}?notification=${n.id}`;
   return null;

@@ -1,6 +1,7 @@
 // The episode page: what happened (a timeline of its history), its deadlines, what is recorded,
 // and the events the user may send now as buttons that open their forms. Two API requests: the
-// episode (with its child, clocks and allowed events) and its history. It prints on A4 (the
+// episode (with its child, clocks and allowed events) and its history; the child's profile and the
+// people, places and vehicles linked to the episode are their own sections' requests. It prints on A4 (the
 // print style sheet in _homeward.scss leaves out navigation, forms and buttons), and links to the
 // same episode as a PDF the server renders (GET /api/v1/episodes/{id}/report).
 import { useEffect, useState } from 'preact/hooks';
@@ -11,6 +12,7 @@ import { Heading, LinkButton, Loading, SummaryList, Tag, html } from '../compone
 import { state } from '../state.js';
 import { Flash } from './work.js';
 import { ProfileSection } from './profile.js';
+import { EntitiesSection } from './entities.js';
 import {
   actionTypes, childName, clockNames, day, events, riskNames, roleNames, stateColours, stateNames, timeLeft, when,
 } from '../words.js';
@@ -204,6 +206,7 @@ export function Episode({ id }) {
       <${SummaryList} rows=${[['Signed off', when(episode.sign_off.signed_off_at)], ['Note', episode.sign_off.note]]} />`}
     ${episode.closed_at && html`<h2 class="govuk-heading-m">Closure</h2>
       <${SummaryList} rows=${[['Closed', when(episode.closed_at)], ['Summary', episode.close_summary]]} />`}
+    <${EntitiesSection} episodeId=${id} />
     <h2 class="govuk-heading-m">History</h2>
     <${Timeline} history=${history} />
     <p class="govuk-body-s hw-print-only" id="printed-by">Printed from Homeward by ${state.session?.user.username}
