@@ -31,7 +31,8 @@ protected:
     }
     // An IPv6 /64 no other test uses, as "2001:db8:xxxx:yyyy::" (lower case, as written back).
     static std::string unique_prefix() {
-        auto prefix = "2001:db8:" + random_hex(4) + ":" + random_hex(4) + "::";
+        // Groups of four digits with no leading zero, as PostgreSQL writes them back.
+        auto prefix = "2001:db8:a" + random_hex(3) + ":b" + random_hex(3) + "::";
         for (auto& c : prefix) {
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }

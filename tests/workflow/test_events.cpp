@@ -59,7 +59,7 @@ TEST(event_declarations, every_event_has_a_distinct_stored_name_that_round_trips
         EXPECT_EQ(parse_episode_event(to_string(event)), event);
         EXPECT_TRUE(names.insert(to_string(event)).second) << to_string(event);
     }
-    EXPECT_EQ(names.size(), 14U);
+    EXPECT_EQ(names.size(), 16U);
 }
 
 TEST(event_declarations, stored_names_are_the_ones_history_rows_already_hold) {
@@ -69,6 +69,8 @@ TEST(event_declarations, stored_names_are_the_ones_history_rows_already_hold) {
     EXPECT_EQ(to_string(episode_event::record_decline), "interview-declined");
     EXPECT_EQ(to_string(episode_event::raise_action), "actions");
     EXPECT_EQ(to_string(episode_event::complete_action), "action-complete");
+    EXPECT_EQ(to_string(episode_event::cancel_action), "action-cancel");
+    EXPECT_EQ(to_string(episode_event::reassign_action), "action-reassign");
 }
 
 TEST(event_declarations, an_event_is_found_by_its_path_only_on_its_own_target) {
