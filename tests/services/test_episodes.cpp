@@ -471,7 +471,7 @@ TEST_F(episode_use_cases, a_manager_reassigns_an_action_and_its_clock_and_the_ne
     const auto refused_same = expect_refused(id, failure_kind::invalid_input,
                                              [&] { services::send_event(env_, w_.manager, same); });
     EXPECT_THAT(fields_of(refused_same), ElementsAre("owner_id"));
-    EXPECT_EQ(count_where("notifications", "kind = 'action_assigned'"), 0);
+    EXPECT_EQ(notifications_of(id, "action_assigned"), 0);
 
     const auto result =
         expect_transition(id, episode_event::reassign_action, episode_state::follow_up,
@@ -488,7 +488,7 @@ TEST_F(episode_use_cases, a_manager_reassigns_an_action_and_its_clock_and_the_ne
                               literal(next->user_id) + " and episode_id::text = " + literal(id) +
                               " and body->>'action_id' = " + literal(action_id)),
               1);
-    EXPECT_EQ(count_where("notifications", "kind = 'action_assigned'"), 1);
+    EXPECT_EQ(notifications_of(id, "action_assigned"), 1) << "the new owner only";
 }
 
 TEST_F(episode_use_cases,
