@@ -273,8 +273,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const photo_recor
 }
 
 // An entity: what it is, its identifier as given and normalised, its kind's details, and how many
-// distinct children its episodes concern in any scope (children_in_scope: those the caller sees,
-// in lists).
+// distinct children its episodes concern in any scope (one entity's view adds children_in_scope).
 void tag_invoke(const json::value_from_tag&, json::value& out, const entity_record& e) {
     json::object entity{{"id", e.id},
                         {"kind", workflow::to_string(e.kind)},
@@ -286,9 +285,6 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const entity_reco
                         {"merged_into", text_json(e.merged_into)},
                         {"merged_at", time_json(e.merged_at)},
                         {"created_at", workflow::format_rfc3339(e.created_at)}};
-    if (e.children_in_scope > 0) {
-        entity["children_in_scope"] = e.children_in_scope;
-    }
     out = std::move(entity);
 }
 

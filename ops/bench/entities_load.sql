@@ -35,5 +35,13 @@ from (select id, reported_at, row_number() over () as i,
       from episodes where police_reference like 'B-%') e
 join entity_numbers x on x.n = e.n
 cross join bench_user u;
+
+-- What the link's transaction keeps (db/src/entities.cpp): each entity's distinct children and
+-- their count.
+insert into entity_children (entity_id, child_id)
+select distinct l.entity_id, e.child_id from episode_entities l join episodes e on e.id = l.episode_id;
+update entities n set children = c.children
+from (select entity_id, count(*)::int as children from entity_children group by entity_id) c
+where c.entity_id = n.id;
 commit;
 analyze;

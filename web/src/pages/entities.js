@@ -226,14 +226,12 @@ export function EntityList() {
             <th scope="col" class="govuk-table__header">Who or what</th>
             <th scope="col" class="govuk-table__header">Kind</th>
             <th scope="col" class="govuk-table__header govuk-table__header--numeric">Children</th>
-            <th scope="col" class="govuk-table__header govuk-table__header--numeric">Yours</th>
           </tr></thead>
           <tbody class="govuk-table__body">
             ${items.map((e) => html`<tr class="govuk-table__row" key=${e.id}>
               <td class="govuk-table__cell"><${EntityName} entity=${e} /></td>
               <td class="govuk-table__cell">${entityKinds[e.kind]}</td>
               <td class="govuk-table__cell govuk-table__cell--numeric">${e.children}</td>
-              <td class="govuk-table__cell govuk-table__cell--numeric">${e.children_in_scope ?? 0}</td>
             </tr>`)}
           </tbody>
         </table>`}`;

@@ -28,8 +28,7 @@ struct entity_record {
     std::optional<std::string> merged_into;
     std::optional<time_point> merged_at;
     time_point created_at{};
-    int children{0};          // distinct children linked, in any scope
-    int children_in_scope{0}; // of them, those the caller may see (lists only)
+    int children{0}; // distinct children linked, in any scope
 };
 
 struct new_entity {
