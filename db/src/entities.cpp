@@ -31,13 +31,17 @@ const statement candidates_sql{
         "n.id limit 50"};
 const statement find_sql{"entities_find",
                          "select " + entity_columns + " from entities n where n.id = $1::uuid"};
+// In scope when a link in scope names the entity, or was moved from it by a merge: two EXISTS, so
+// that each walks its own index (an OR of the two columns read every link).
+std::string link_in_scope(std::string_view column) {
+    return "exists (select 1 from episode_entities l join episodes e on e.id = l.episode_id where "
+           "l." +
+           std::string{column} + " = n.id and " + episode_scope("e", 2, 3) + ")";
+}
 const statement find_in_scope_sql{
     "entities_find_in_scope",
-    "select " + entity_columns +
-        " from entities n where n.id = $1::uuid and exists (select 1 from "
-        "episode_entities l join episodes e on e.id = l.episode_id where (l.entity_id = n.id or "
-        "l.moved_from = n.id) and " +
-        episode_scope("e", 2, 3) + ")"};
+    "select " + entity_columns + " from entities n where n.id = $1::uuid and (" +
+        link_in_scope("entity_id") + " or " + link_in_scope("moved_from") + ")"};
 const statement insert_sql{
     "entities_insert",
     "insert into entities (kind, label, label_normalised, identifier, identifier_normalised, "

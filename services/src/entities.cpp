@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string_view>
+#include <unordered_set>
 
 namespace homeward::services {
 namespace {
@@ -428,10 +430,11 @@ entity_view get_entity(const environment& env, const actor& who, std::string_vie
                          db::entities::links(uow, id, scope_of(who))};
         json::array episodes;
         json::array children;
+        std::unordered_set<std::string_view>
+            seen; // a hub links thousands: not a linear search each
         for (const auto& link : view.links) {
             episodes.emplace_back(link.episode_id);
-            if (std::find(children.begin(), children.end(), json::value(link.child_id)) ==
-                children.end()) {
+            if (seen.insert(link.child_id).second) {
                 children.emplace_back(link.child_id);
             }
         }
