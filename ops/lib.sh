@@ -99,10 +99,12 @@ pg_init() {
 }
 
 # pg_start DIR PORT LISTEN: starts the cluster; LISTEN is listen_addresses ('' for sockets only).
+# PG_FSYNC=off for throwaway clusters; PG_SHARED_BUFFERS (default PostgreSQL's 128MB) for benches
+# whose working set is larger, as a production server's would be sized.
 pg_start() {
     local dir=$1 port=$2 listen=$3
     as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-        -o "-p $port -k $dir/run -c listen_addresses='$listen' -c fsync=${PG_FSYNC:-on}" start >/dev/null ||
+        -o "-p $port -k $dir/run -c listen_addresses='$listen' -c fsync=${PG_FSYNC:-on} -c shared_buffers=${PG_SHARED_BUFFERS:-128MB}" start >/dev/null ||
         { tail -n 20 "$dir/log" >&2; return 1; }
 }
 
