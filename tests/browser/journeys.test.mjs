@@ -435,6 +435,8 @@ describe('police and social worker, through the pages', () => {
     for (const shown of ['h1', '#deadlines', '#actions', '#timeline', '#printed-by']) {
       assert.ok(await page.locator(shown).first().isVisible(), `${shown} is printed`);
     }
+    // Who printed it, their role and organisation, as words a reader can read.
+    assert.match(await page.locator('#printed-by').innerText(), /^Printed from Homeward by \S+ \([^,()]+, [^()]+\)\. It holds personal data/);
     await checkPage(page, 'episode-print');
     await page.emulateMedia({ media: 'screen' });
     // The same episode as the PDF the server renders, downloaded with the session's cookie.
@@ -659,6 +661,8 @@ describe('people, places and vehicles of concern', () => {
     assert.equal(await lead.locator('#entity-links tbody tr').count(), 2);
     assert.equal(await lead.locator('#entity-graph [data-kind="child"]').count(), 2);
     assert.match(await lead.locator('#entity-graph-title').textContent(), new RegExp(`Cara ${family}`));
+    // The labels are in the page's typeface, not the browser's default serif.
+    assert.match(await lead.locator('#entity-graph text').first().evaluate((t) => getComputedStyle(t).fontFamily), /arial/i);
     await checkPage(lead, 'entity-network');
   });
 });

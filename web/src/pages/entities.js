@@ -294,7 +294,7 @@ function Network({ entity }) {
       x2=${at.get(l.target).x} y2=${at.get(l.target).y} stroke="#b1b4b6" stroke-width="2" />`)}
     ${placed.map((n) => html`<g key=${n.id} class="hw-graph__node" data-kind=${n.kind}>
       <circle cx=${n.x} cy=${n.y} r=${n.kind === 'entity' ? 14 : 10} fill=${graphColours[n.kind]} />
-      <text x=${n.x} y=${n.y + (n.kind === 'entity' ? 28 : 22)} text-anchor="middle" font-size="11" fill="#0b0c0c">${n.label}</text>
+      <text x=${n.x} y=${n.y + (n.kind === 'entity' ? 28 : 22)} text-anchor="middle" class="hw-graph__label">${n.label}</text>
     </g>`)}
   </svg>`;
 }

@@ -32,6 +32,12 @@ export function deadlineStatus(d) {
   return html`<${Tag} colour="govuk-tag--blue">${timeLeft(d.due_at)}<//>`;
 }
 
+// The printed page's footer: who printed it, in one line of text.
+function printedBy(user) {
+  const role = roleNames[user?.role] ?? user?.role;
+  return `Printed from Homeward by ${user?.username} (${role}, ${user?.organisation}). It holds personal data: keep it secure.`;
+}
+
 function Deadlines({ episode }) {
   const deadlines = episode.deadlines ?? [];
   if (!deadlines.length) return html`<p class="govuk-body">No deadline runs on this episode.</p>`;
@@ -209,8 +215,7 @@ export function Episode({ id }) {
     <${EntitiesSection} episodeId=${id} />
     <h2 class="govuk-heading-m">History</h2>
     <${Timeline} history=${history} />
-    <p class="govuk-body-s hw-print-only" id="printed-by">Printed from Homeward by ${state.session?.user.username}
-      (${roleNames[state.session?.user.role] ?? state.session?.user.role}, ${state.session?.user.organisation}). It holds personal data: keep it secure.</p>`;
+    <p class="govuk-body-s hw-print-only" id="printed-by">${printedBy(state.session?.user)}</p>`;
 }
 
 // Print this page (A4, by the print style sheet), or download the report the server renders.
