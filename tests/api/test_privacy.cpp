@@ -247,7 +247,8 @@ TEST_F(privacy_over_https, the_access_log_filters_by_period_organisation_and_per
 
     const auto first = get(dpo, access_path() + "?limit=2");
     ASSERT_EQ(first.status, 200U);
-    const auto& cursor = first.json().at("next_cursor");
+    const auto first_page = first.json();
+    const auto& cursor = first_page.at("next_cursor");
     ASSERT_TRUE(cursor.is_string());
     const auto second =
         get(dpo, access_path() + "?limit=2&cursor=" + std::string{cursor.as_string()});
@@ -410,7 +411,8 @@ TEST_F(privacy_over_https, the_export_holds_everything_about_the_child_as_json_a
                                               " and actor_id = " + literal(dpo.id)),
               1);
     // The export is a read of the child and of both episodes: it shows in the access log.
-    const auto* exported = find(access(dpo), "child.export", dpo);
+    const auto log = access(dpo);
+    const auto* exported = find(log, "child.export", dpo);
     ASSERT_NE(exported, nullptr);
     EXPECT_EQ(exported->at("route").as_string(), "GET /api/v1/children/{id}/export");
 }
