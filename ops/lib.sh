@@ -12,7 +12,7 @@ REQUIRED_PACKAGES=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libpqxx-dev libssl-dev libargon2-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
     libvips-dev libimage-exiftool-perl libvips-tools
-    libcairo2-dev libpango1.0-dev fonts-dejavu-core
+    libcairo2-dev libpango1.0-dev fonts-dejavu-core libarchive-dev
     postgresql-15 postgresql-contrib
 )
 
@@ -22,8 +22,9 @@ FUZZ_PACKAGES=(clang-16 libfuzzer-16-dev libclang-rt-16-dev)
 
 # What the tests add (ops/test only): Debian's Chromium, which the browser tests' playwright-core
 # drives, the SMTP relay that receives the email alerts (aiosmtpd, run with Debian's
-# /usr/bin/python3), and poppler-utils, whose pdftotext and pdfinfo read the printed reports back.
-BROWSER_TEST_PACKAGES=(chromium python3-aiosmtpd poppler-utils)
+# /usr/bin/python3), poppler-utils, whose pdftotext and pdfinfo read the printed reports back, and
+# unzip, which unpacks the subject-access export.
+BROWSER_TEST_PACKAGES=(chromium python3-aiosmtpd poppler-utils unzip)
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 

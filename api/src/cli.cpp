@@ -53,7 +53,8 @@ Commands:
                                add an organisation
   user add --username U --role ROLE --org CODE --password-stdin [--team NAME] [--email ADDR]
                                add a user; the password is read from standard input
-                               (roles: police, social_worker, manager, cse_champion, admin);
+                               (roles: police, social_worker, manager, cse_champion, admin,
+                               data_protection_officer);
                                --team puts them in their organisation's team of that name
                                (made if new), --email is where their email alerts go
   audit verify [--checkpoint FILE --public-key FILE]

@@ -253,6 +253,7 @@ int load_demo(const services::environment& env, std::ostream& out) {
         {"manager", role::manager, "DEMO-NORTH", "Children in Care East"},
         {"champion", role::cse_champion, "DEMO-NORTH", "Safeguarding"},
         {"admin", role::admin, "DEMO-NORTH", "Systems"},
+        {"dpo", role::data_protection_officer, "DEMO-NORTH", "Information Governance"},
         {"host.worker", role::social_worker, "DEMO-SOUTH", "Placements"},
         {"host.manager", role::manager, "DEMO-SOUTH", "Placements"},
     };

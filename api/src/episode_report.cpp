@@ -13,6 +13,7 @@
 #include "representation.hpp"
 
 #include "homeward/services/episodes.hpp"
+#include "homeward/services/privacy.hpp"
 #include "homeward/workflow/indicators.hpp"
 #include "homeward/workflow/time_text.hpp"
 
@@ -22,6 +23,7 @@
 #include <pango/pangocairo.h>
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -572,59 +574,40 @@ void show_at(cairo_t* cr, const typesetter& set, const std::string& text, style 
     pango_cairo_show_layout(cr, layout.get());
 }
 
-} // namespace
+// What each page repeats: two header lines and a footer line.
+struct page_frame {
+    std::string header;
+    std::string subheader;
+    std::string footer;
+};
 
-std::string render_episode_report(const services::episode_report& report,
-                                  const workflow::indicator_catalogue& catalogue) {
-    // The reader's own view of the episode and its history: the JSON reads' writer.
-    const auto episode_value = boost::json::value_from(report.episode);
-    const auto history_value = boost::json::value_from(report.history);
-    const auto& episode = episode_value.as_object();
-    const auto& history = history_value.as_object();
-    const people who{report.history};
-
+// A PDF on A4: `body` typesets the document's blocks and says what each page repeats; every page
+// then gets that header and footer and "Page N of M".
+std::string render_pdf(const std::string& title,
+                       const std::function<page_frame(typesetter&)>& body) {
     std::string pdf;
     cairo_surface_t* surface =
         cairo_pdf_surface_create_for_stream(&append, &pdf, page_width, page_height);
-    const auto& child = episode.at("child").as_object();
-    const auto child_name = text_at(child, "given_name") + " " + text_at(child, "family_name");
-    const auto title = "Episode report: " + child_name;
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title.c_str());
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Homeward");
     cairo_t* cr = cairo_create(surface);
 
     typesetter set{cr};
-    child_section(set, episode, who);
-    episode_section(set, episode, who);
-    interview_section(set, episode, who);
-    indicator_section(set, episode, who, catalogue);
-    action_section(set, episode, who);
-    sign_off_section(set, episode, who);
-    clock_section(set, report, episode);
-    timeline_section(set, history, who);
-
-    const auto header =
-        "Episode report: " + child_name + ", born " + text_at(child, "date_of_birth");
-    const auto subheader = "Episode " + report.episode.episode.id + " · " +
-                           words(text_at(episode, "state")) + " · ref. " +
-                           text_at(episode, "police_reference");
-    const auto printed = "Printed " + when(report.printed_at) + " by " + report.printed_by + " (" +
-                         words(workflow::to_string(report.printed_by_role)) + ", " +
-                         report.printed_by_organisation + ")";
+    const auto frame = body(set);
     const int pages = set.pages();
     for (int page = 0; page < pages; ++page) {
         // Each line of the header and the footer is alone on its line, so that text read back
         // from the PDF (pdftotext, a screen reader) keeps each whole.
         cairo_set_source_rgb(cr, 0, 0, 0);
-        show_at(cr, set, header, style::subheading, margin, 36.0, content_width);
-        show_at(cr, set, subheader, style::small, margin, 54.0, content_width);
+        show_at(cr, set, frame.header, style::subheading, margin, 36.0, content_width);
+        show_at(cr, set, frame.subheader, style::small, margin, 54.0, content_width);
         cairo_set_line_width(cr, 0.7);
         cairo_move_to(cr, margin, 72.0);
         cairo_line_to(cr, page_width - margin, 72.0);
         cairo_move_to(cr, margin, body_bottom + 14.0);
         cairo_line_to(cr, page_width - margin, body_bottom + 14.0);
         cairo_stroke(cr);
-        show_at(cr, set, printed, style::small, margin, body_bottom + 20.0, content_width);
+        show_at(cr, set, frame.footer, style::small, margin, body_bottom + 20.0, content_width);
         show_at(cr, set,
                 "Page " + std::to_string(page + 1) + " of " + std::to_string(pages) +
                     ". Personal data: keep it secure.",
@@ -646,10 +629,164 @@ std::string render_episode_report(const services::episode_report& report,
     const auto status = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
     if (status != CAIRO_STATUS_SUCCESS) {
-        throw std::runtime_error(std::string{"the report's PDF could not be made: "} +
+        throw std::runtime_error(std::string{"the PDF could not be made: "} +
                                  cairo_status_to_string(status));
     }
     return pdf;
+}
+
+std::string name_of_child(const json::object& child) {
+    return text_at(child, "given_name") + " " + text_at(child, "family_name");
+}
+
+// One episode's sections, as the printed report lays them out (the child apart).
+void episode_sections(typesetter& set, const services::episode_report& report,
+                      const json::object& episode, const json::object& history, const people& who,
+                      const workflow::indicator_catalogue& catalogue) {
+    episode_section(set, episode, who);
+    interview_section(set, episode, who);
+    indicator_section(set, episode, who, catalogue);
+    action_section(set, episode, who);
+    sign_off_section(set, episode, who);
+    clock_section(set, report, episode);
+    timeline_section(set, history, who);
+}
+
+} // namespace
+
+std::string render_episode_report(const services::episode_report& report,
+                                  const workflow::indicator_catalogue& catalogue) {
+    // The reader's own view of the episode and its history: the JSON reads' writer.
+    const auto episode_value = boost::json::value_from(report.episode);
+    const auto history_value = boost::json::value_from(report.history);
+    const auto& episode = episode_value.as_object();
+    const auto& history = history_value.as_object();
+    const people who{report.history};
+    const auto& child = episode.at("child").as_object();
+    const auto child_name = name_of_child(child);
+    return render_pdf("Episode report: " + child_name, [&](typesetter& set) {
+        child_section(set, episode, who);
+        episode_sections(set, report, episode, history, who, catalogue);
+        return page_frame{
+            "Episode report: " + child_name + ", born " + text_at(child, "date_of_birth"),
+            "Episode " + report.episode.episode.id + " · " + words(text_at(episode, "state")) +
+                " · ref. " + text_at(episode, "police_reference"),
+            "Printed " + when(report.printed_at) + " by " + report.printed_by + " (" +
+                words(workflow::to_string(report.printed_by_role)) + ", " +
+                report.printed_by_organisation + ")"};
+    });
+}
+
+std::string render_child_export(const services::child_export& record,
+                                const boost::json::object& document,
+                                const workflow::indicator_catalogue& catalogue) {
+    const auto& child = document.at("child").as_object();
+    const auto child_name = name_of_child(child);
+    return render_pdf("Subject-access export: " + child_name, [&](typesetter& set) {
+        const people nobody{services::history_view{}};
+        set.heading("Child");
+        set.field("Name", child_name);
+        fields(set, child,
+               {"id", "date_of_birth", "sex", "looked_after", "responsible_authority",
+                "host_authority", "ethnicity", "placement_type", "created_at"},
+               nobody);
+        if (const auto* hold = object_at(document, "legal_hold")) {
+            set.subheading("Legal hold");
+            fields(set, *hold, {"placed_at", "reason"}, nobody);
+            if (const auto* by = object_at(*hold, "placed_by")) {
+                set.field("Placed by", text_at(*by, "username"));
+            }
+        }
+        for (const auto& value : document.at("reviews").as_array()) {
+            const auto& review = value.as_object();
+            set.subheading(sentence(text_at(review, "kind")));
+            fields_except(set, review, {"child_id", "kind"}, nobody);
+        }
+
+        set.heading("Profile");
+        const auto& versions = document.at("profile_versions").as_array();
+        if (versions.empty()) {
+            set.paragraph("No profile is recorded.");
+        }
+        for (const auto& value : versions) {
+            const auto& version = value.as_object();
+            set.subheading("Version " + std::to_string(version.at("version").as_int64()));
+            fields_except(set, version, {"child_id", "version"}, nobody);
+        }
+        set.heading("Photograph");
+        if (const auto* photo = object_at(document, "photo")) {
+            set.paragraph("Held: " + text_at(*photo, "file") + " in this archive (" +
+                          std::to_string(photo->at("width").as_int64()) + " x " +
+                          std::to_string(photo->at("height").as_int64()) + " pixels), recorded " +
+                          when(text_at(*photo, "updated_at")) + ".");
+        } else {
+            set.paragraph("No photograph is held.");
+        }
+
+        const auto& episodes = document.at("episodes").as_array();
+        if (episodes.empty()) {
+            set.heading("Episodes");
+            set.paragraph("No episodes are recorded.");
+        }
+        for (std::size_t i = 0; i < record.episodes.size() && i < episodes.size(); ++i) {
+            const auto& both = episodes[i].as_object();
+            set.heading("Episode " + std::to_string(i + 1) + " of " +
+                        std::to_string(episodes.size()) + ": reported " +
+                        when(text_at(both.at("episode").as_object(), "reported_at")));
+            const people who{record.episodes[i].history};
+            episode_sections(set, record.episodes[i], both.at("episode").as_object(),
+                             both.at("history").as_object(), who, catalogue);
+        }
+
+        set.heading("Notifications about the child");
+        const auto& notes = document.at("notifications").as_array();
+        if (notes.empty()) {
+            set.paragraph("None.");
+        }
+        for (const auto& value : notes) {
+            const auto& note = value.as_object();
+            set.field(when(text_at(note, "created_at")),
+                      sentence(text_at(note, "kind")) + ": " + text_at(note, "title"));
+        }
+
+        set.heading("Who read or changed the child's records");
+        const auto& log = document.at("access_log").as_array();
+        for (const auto& value : log) {
+            const auto& entry = value.as_object();
+            const auto& actor = entry.at("actor").as_object();
+            const auto* organisation = object_at(actor, "organisation");
+            std::string by = text_at(actor, "name");
+            by += " (" + words(text_at(actor, "role"));
+            if (organisation != nullptr) {
+                by += ", " + text_at(*organisation, "name");
+            }
+            if (!text_at(actor, "team").empty()) {
+                by += ", " + text_at(actor, "team");
+            }
+            by += ")";
+            const auto& target = entry.at("record").as_object();
+            std::string what = text_at(entry, "route").empty() ? text_at(entry, "action")
+                                                               : text_at(entry, "route");
+            what += ": the " + text_at(target, "type") + " " + text_at(target, "id");
+            if (entry.at("listed").as_bool()) {
+                what += ", in a list";
+            }
+            if (text_at(entry, "outcome") != "success") {
+                what += " (" + words(text_at(entry, "outcome")) + ")";
+            }
+            if (!text_at(entry, "reason").empty()) {
+                what += ". Reason: " + text_at(entry, "reason");
+            }
+            set.field(when(text_at(entry, "at")), by + ". " + what);
+        }
+        return page_frame{"Subject-access export: " + child_name + ", born " +
+                              text_at(child, "date_of_birth"),
+                          "Child " + record.child.id + " · " + std::to_string(episodes.size()) +
+                              " episode(s) · for review before release",
+                          "Exported " + when(record.exported_at) + " by " + record.exported_by +
+                              " (" + words(workflow::to_string(record.exported_by_role)) + ", " +
+                              record.exported_by_organisation + ")"};
+    });
 }
 
 } // namespace homeward::api

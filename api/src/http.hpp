@@ -77,6 +77,7 @@ std::vector<route> profile_routes();
 std::vector<route> entity_routes();
 std::vector<route> episode_routes();
 std::vector<route> oversight_routes();
+std::vector<route> privacy_routes();
 std::vector<route> stats_routes();
 std::vector<route> webhook_routes();
 

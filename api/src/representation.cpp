@@ -322,6 +322,17 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const child_at_ri
 
 } // namespace db
 
+namespace db::privacy {
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const legal_hold& hold) {
+    out =
+        json::object{{"placed_at", workflow::format_rfc3339(hold.placed_at)},
+                     {"placed_by", {{"id", hold.placed_by}, {"username", hold.placed_by_username}}},
+                     {"reason", hold.reason}};
+}
+
+} // namespace db::privacy
+
 namespace services {
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const clock_view& c) {
@@ -480,6 +491,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const child_view&
     child["repeat_window_days"] = view.repeat_window_days;
     child["clocks"] = json::value_from(view.clocks);
     child["reviews"] = json::value_from(view.reviews);
+    child["legal_hold"] = view.legal_hold ? json::value_from(*view.legal_hold) : nullptr;
     out = std::move(child);
 }
 
@@ -585,6 +597,70 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const stats_view&
                        {"figures", std::move(figures)}};
 }
 
+// Every member always present (null when unknown): the CSV's columns are the members of a
+// default item.
+void tag_invoke(const json::value_from_tag&, json::value& out, const access_view& view) {
+    const auto& e = view.entry;
+    out = json::object{
+        {"id", e.id},
+        {"at", workflow::format_rfc3339(e.at)},
+        {"actor",
+         {{"id", text_json(e.actor_id)},
+          {"name", text_json(e.actor_name)},
+          {"role", enum_json(e.actor_role)},
+          {"organisation",
+           {{"id", text_json(e.organisation_id)},
+            {"code", text_json(e.organisation_code)},
+            {"name", text_json(e.organisation_name)}}},
+          {"team", text_json(e.team)}}},
+        {"action", e.action},
+        {"route", text_json(view.route)},
+        {"entity",
+         {{"type", text_json(e.entity_type)},
+          {"id", e.entity_id && !e.entity_id->empty() ? json::value(*e.entity_id) : nullptr}}},
+        {"record", {{"type", e.record_type}, {"id", e.record_id}}},
+        {"listed", e.listed},
+        {"outcome", e.outcome},
+        {"reason", text_json(e.reason)},
+        {"request_id", text_json(e.request_id)}};
+}
+
+std::string photo_file_name(const db::photo_record& photo) {
+    return photo.content_type == "image/png" ? "photo.png" : "photo.jpg";
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const child_export& record) {
+    json::array episodes;
+    for (const auto& report : record.episodes) {
+        episodes.push_back(json::object{{"episode", json::value_from(report.episode)},
+                                        {"history", json::value_from(report.history)}});
+    }
+    json::value photo = nullptr;
+    if (record.photo) {
+        photo = json::object{{"file", photo_file_name(*record.photo)},
+                             {"content_type", record.photo->content_type},
+                             {"width", record.photo->width},
+                             {"height", record.photo->height},
+                             {"bytes", record.photo->data.size()},
+                             {"updated_at", workflow::format_rfc3339(record.photo->updated_at)},
+                             {"updated_by", record.photo->updated_by}};
+    }
+    out = json::object{
+        {"exported_at", workflow::format_rfc3339(record.exported_at)},
+        {"exported_by",
+         {{"username", record.exported_by},
+          {"role", workflow::to_string(record.exported_by_role)},
+          {"organisation", record.exported_by_organisation}}},
+        {"child", json::value_from(record.child)},
+        {"legal_hold", record.legal_hold ? json::value_from(*record.legal_hold) : nullptr},
+        {"reviews", json::value_from(record.reviews)},
+        {"profile_versions", json::value_from(record.profile_versions)},
+        {"photo", std::move(photo)},
+        {"episodes", std::move(episodes)},
+        {"notifications", json::value_from(record.notifications)},
+        {"access_log", json::value_from(record.access)}};
+}
+
 template <typename Item>
 void tag_invoke(const json::value_from_tag&, json::value& out, const page<Item>& list) {
     out = json::object{
@@ -598,6 +674,7 @@ template void tag_invoke(const json::value_from_tag&, json::value&, const page<c
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<overdue_view>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<notification_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<access_view>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<delivery_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<profile_record>&);
 

@@ -6,6 +6,7 @@
 
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/entities.hpp"
+#include "homeward/services/privacy.hpp"
 #include "homeward/services/profiles.hpp"
 #include "homeward/services/stats.hpp"
 #include "homeward/services/views.hpp"
@@ -48,6 +49,11 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const episode_entity& item);
 } // namespace homeward::db::entities
 
+namespace homeward::db::privacy {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const legal_hold& hold);
+} // namespace homeward::db::privacy
+
 namespace homeward::db::children {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const child_at_risk& item);
@@ -80,6 +86,12 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const entity_link_result& result);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const entity_view& view);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const access_view& view);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const child_export& record);
+// The name the export's archive gives the child's photograph ("photo.jpg", "photo.png").
+std::string photo_file_name(const db::photo_record& photo);
 
 // A page: {items, next_cursor}.
 template <typename Item>

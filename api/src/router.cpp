@@ -80,9 +80,9 @@ unsigned status_of(failure_kind kind) {
 const std::vector<route>& route_table() {
     static const std::vector<route> table = [] {
         std::vector<route> all;
-        for (auto* routes_of :
-             {&health_routes, &session_routes, &account_routes, &child_routes, &profile_routes,
-              &entity_routes, &episode_routes, &oversight_routes, &stats_routes, &webhook_routes}) {
+        for (auto* routes_of : {&health_routes, &session_routes, &account_routes, &child_routes,
+                                &profile_routes, &entity_routes, &episode_routes, &oversight_routes,
+                                &privacy_routes, &stats_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }

@@ -103,7 +103,8 @@ const statement summary_authority_sql{
     "clocks_summary_authority",
     summary_sql("c.holder_organisation_id = $1::uuid and $2::uuid is not null")};
 
-// Which of a role's statements applies; null for a role that holds no clocks (admins).
+// Which of a role's statements applies; null for a role that holds no clocks (admins, data
+// protection officers).
 const statement* for_role(role r, const statement& police, const statement& worker,
                           const statement& authority) {
     switch (r) {
@@ -115,6 +116,7 @@ const statement* for_role(role r, const statement& police, const statement& work
     case role::cse_champion:
         return &authority;
     case role::admin:
+    case role::data_protection_officer:
         break;
     }
     return nullptr;

@@ -2,6 +2,23 @@
 
 #include "sql.hpp"
 
+namespace homeward::db {
+
+notification_item read_notification(fields& f) {
+    notification_item item;
+    item.id = f.text();
+    item.kind = f.text();
+    item.title = f.text();
+    item.episode_id = f.optional_text();
+    item.child_id = f.optional_text();
+    item.body_json = f.text();
+    item.created_at = f.time();
+    item.read = f.boolean();
+    return item;
+}
+
+} // namespace homeward::db
+
 namespace homeward::db::notifications {
 namespace {
 
@@ -14,7 +31,8 @@ const statement raise_sql{
     "$5::uuid, $6::uuid, $7, $8::jsonb, $9) on conflict (dedupe_key) do nothing returning *), "
     "emails as (insert into email_outbox (notification_id, user_id) select note.id, u.id from "
     "note join users u on u.organisation_id = note.organisation_id where u.active and u.email is "
-    "not null and u.email_alerts and u.role <> 'admin' and (note.recipient_role is null or "
+    "not null and u.email_alerts and u.role not in ('admin', 'data_protection_officer') and "
+    "(note.recipient_role is null or "
     "u.role = note.recipient_role) and (note.recipient_user_id is null or u.id = "
     "note.recipient_user_id)) "
     "insert into outbox (organisation_id, url, secret, topic, payload) select "
@@ -61,16 +79,7 @@ std::vector<notification_item> for_user(unit_of_work& uow, const scope& who, int
     for (const auto& row : run(uow, for_user_sql, who.user_id, text_of(who.who),
                                who.organisation_id, limit, epoch(before), before_id)) {
         fields f{row};
-        notification_item item;
-        item.id = f.text();
-        item.kind = f.text();
-        item.title = f.text();
-        item.episode_id = f.optional_text();
-        item.child_id = f.optional_text();
-        item.body_json = f.text();
-        item.created_at = f.time();
-        item.read = f.boolean();
-        items.push_back(std::move(item));
+        items.push_back(read_notification(f));
     }
     return items;
 }

@@ -189,4 +189,7 @@ namespace homeward::db {
 // A child's columns (children.cpp's CHILD_COLUMNS) and an episode's list line (SUMMARY_COLUMNS).
 child_record read_child(fields& f);
 episode_summary read_summary(fields& f);
+// A notification as selected: id, kind, title, episode_id, child_id, body, created_at (epoch)
+// and whether the reader has read it.
+notification_item read_notification(fields& f);
 } // namespace homeward::db

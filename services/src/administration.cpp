@@ -81,7 +81,8 @@ std::string add_user(const environment& env, std::string_view username, std::str
         invalid("username", "must be 1 to 128 characters without spaces");
     }
     if (!parsed_role) {
-        invalid("role", "must be one of police, social_worker, manager, cse_champion, admin");
+        invalid("role", "must be one of police, social_worker, manager, cse_champion, admin, "
+                        "data_protection_officer");
     }
     if (password.size() < 12) {
         invalid("password", "must be at least 12 characters");

@@ -10,6 +10,7 @@
 #include "homeward/db/children.hpp"
 #include "homeward/db/clocks.hpp"
 #include "homeward/db/organisations.hpp"
+#include "homeward/db/privacy.hpp"
 #include "homeward/services/children.hpp"
 #include "homeward/workflow/time_text.hpp"
 
@@ -53,6 +54,7 @@ child_view view_of(const environment& env, db::unit_of_work& uow, const actor& w
         workflow::recent_reports(env.policy, db::children::report_times(uow, id), now);
     view.repeat_missing = view.recent_episodes >= env.policy.repeat_threshold;
     view.repeat_window_days = static_cast<int>(env.policy.repeat_window.count());
+    view.legal_hold = db::privacy::legal_hold_of(uow, id);
     // The child's own clocks and reviews are social work's (a CSE reassessment tells that an
     // authority graded CSE risk): police never see them.
     if (who.role != role::police) {

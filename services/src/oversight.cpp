@@ -10,8 +10,6 @@
 #include "homeward/services/oversight.hpp"
 #include "homeward/workflow/time_text.hpp"
 
-#include <tuple>
-
 namespace homeward::services {
 
 using workflow::role;
@@ -96,23 +94,10 @@ page<audit_item> list_audit(const environment& env, const actor& who, const audi
                 errors.push_back({"actor", "is not a user id"});
             }
             filter.actor_id = query.actor;
-            for (const auto& [name, text, target] : {std::tuple{"from", query.from, &filter.from},
-                                                     std::tuple{"to", query.to, &filter.to}}) {
-                if (text) {
-                    *target = workflow::parse_rfc3339(*text);
-                    if (!*target) {
-                        errors.push_back({name, "must be an RFC 3339 time with offset"});
-                    }
-                }
-            }
-            if (query.cursor) {
-                if (query.cursor->empty() || query.cursor->size() > 18 ||
-                    query.cursor->find_first_not_of("0123456789") != std::string::npos) {
-                    errors.push_back({"cursor", "is not a cursor this server gave"});
-                } else {
-                    filter.before_id = std::stoll(*query.cursor);
-                }
-            }
+            const auto window = audit_window_in_query(query.from, query.to, query.cursor, errors);
+            filter.from = window.from;
+            filter.to = window.to;
+            filter.before_id = window.before_id;
             if (!errors.empty()) {
                 refuse_query(std::move(errors));
             }

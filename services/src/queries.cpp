@@ -1,6 +1,9 @@
 #include "queries.hpp"
 
 #include "homeward/db/organisations.hpp"
+#include "homeward/workflow/time_text.hpp"
+
+#include <tuple>
 
 namespace homeward::services {
 
@@ -31,6 +34,31 @@ std::string organisation_in_query(db::unit_of_work& uow, std::string_view parame
         refuse_query({{std::string{parameter}, "no organisation has this code"}});
     }
     return organisation->id;
+}
+
+audit_window audit_window_in_query(const std::optional<std::string>& from,
+                                   const std::optional<std::string>& to,
+                                   const std::optional<std::string>& cursor,
+                                   std::vector<field_error>& errors) {
+    audit_window window;
+    for (const auto& [name, text, target] :
+         {std::tuple{"from", &from, &window.from}, std::tuple{"to", &to, &window.to}}) {
+        if (*text) {
+            *target = workflow::parse_rfc3339(**text);
+            if (!*target) {
+                errors.push_back({name, "must be an RFC 3339 time with offset"});
+            }
+        }
+    }
+    if (cursor) {
+        if (cursor->empty() || cursor->size() > 18 ||
+            cursor->find_first_not_of("0123456789") != std::string::npos) {
+            errors.push_back({"cursor", "is not a cursor this server gave"});
+        } else {
+            window.before_id = std::stoll(*cursor);
+        }
+    }
+    return window;
 }
 
 keyset_cursor parse_cursor(const std::string& text, cursor_key kind) {

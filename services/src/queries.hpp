@@ -6,6 +6,7 @@
 #include "homeward/services/errors.hpp"
 #include "homeward/services/views.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,18 @@ std::optional<std::string> id_in_query(std::string_view parameter,
 // parameter when no organisation has that code.
 std::string organisation_in_query(db::unit_of_work& uow, std::string_view parameter,
                                   const std::string& code);
+
+// An audit-trail list's period and cursor: `from` and `to` RFC 3339 times (unset when absent), the
+// cursor an entry's id; each parameter at fault is added to `errors`.
+struct audit_window {
+    std::optional<workflow::time_point> from;
+    std::optional<workflow::time_point> to;
+    std::optional<std::int64_t> before_id;
+};
+audit_window audit_window_in_query(const std::optional<std::string>& from,
+                                   const std::optional<std::string>& to,
+                                   const std::optional<std::string>& cursor,
+                                   std::vector<field_error>& errors);
 
 // Keyset pagination: a cursor is "<epoch seconds>.<key>" of the last item of the previous page,
 // the key being a uuid or a number. Anything else is failure(invalid_query) naming `cursor`.

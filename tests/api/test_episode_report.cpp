@@ -3,18 +3,11 @@
 // in it only what the JSON lets them read; a long episode flows onto further A4 pages (pdfinfo);
 // scope answers 404 as the JSON read does; every report printed is audited.
 
+#include "command_output.hpp"
 #include "https_fixture.hpp"
 
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
-
-#include <array>
-#include <cctype>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
 
 namespace homeward::testing {
 namespace {
@@ -23,54 +16,6 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// What a command prints on its standard output.
-std::string output_of(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        ADD_FAILURE() << "cannot run " << command;
-        return out;
-    }
-    std::array<char, 4096> buffer{};
-    std::size_t read = 0;
-    while ((read = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        out.append(buffer.data(), read);
-    }
-    EXPECT_EQ(::pclose(pipe), 0) << command;
-    return out;
-}
-
-// A PDF's text and page count, as poppler-utils read it.
-struct pdf_reading {
-    std::string text; // whitespace runs made one space, so wrapped phrases read whole
-    int pages{0};
-};
-
-pdf_reading read_pdf(const std::string& pdf) {
-    const auto file = std::filesystem::temp_directory_path() /
-                      ("homeward-report-" + std::to_string(::getpid()) + ".pdf");
-    {
-        std::ofstream out{file, std::ios::binary};
-        out << pdf;
-    }
-    pdf_reading reading;
-    // -layout keeps each line as it is on the page: a field's label beside its value.
-    for (const char c : output_of("pdftotext -layout -enc UTF-8 '" + file.string() + "' -")) {
-        const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
-        if (!space) {
-            reading.text += c;
-        } else if (!reading.text.empty() && reading.text.back() != ' ') {
-            reading.text += ' ';
-        }
-    }
-    const auto info = output_of("pdfinfo '" + file.string() + "'");
-    if (const auto at = info.find("Pages:"); at != std::string::npos) {
-        reading.pages = std::stoi(info.substr(at + 6));
-    }
-    std::filesystem::remove(file);
-    return reading;
-}
 
 class episode_report_over_https : public https_test {
 protected:

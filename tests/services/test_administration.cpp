@@ -150,7 +150,8 @@ TEST_F(administration, a_police_user_in_a_local_authority_is_refused_naming_role
 TEST_F(administration, authority_roles_in_a_police_force_are_refused_naming_role) {
     const auto force = make_org(workflow::organisation_kind::police);
     const auto users = count("users");
-    for (const std::string role : {"social_worker", "manager", "cse_champion"}) {
+    for (const std::string role :
+         {"social_worker", "manager", "cse_champion", "data_protection_officer"}) {
         expect_invalid(
             [&] {
                 services::add_user(env_, unique_username(), role, force.code, good_password, "r");

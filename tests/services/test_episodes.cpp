@@ -946,6 +946,7 @@ TEST_F(episode_use_cases, every_event_of_an_episode_is_sent_to_its_own_use_case)
                 return w_.cse_champion;
             case workflow::role::manager:
             case workflow::role::admin:
+            case workflow::role::data_protection_officer:
                 break;
             }
             return w_.manager;

@@ -45,7 +45,7 @@ TEST(workflow_types, every_role_round_trips) {
     for (const auto r : all_roles()) {
         EXPECT_EQ(parse_role(to_string(r)), r);
     }
-    EXPECT_EQ(all_roles().size(), 5U);
+    EXPECT_EQ(all_roles().size(), 6U);
 }
 
 TEST(workflow_types, parsers_reject_numbers_case_changes_and_unknown_words) {

@@ -15,12 +15,13 @@ constexpr name_table<episode_state, 7> state_names{{
     {episode_state::cancelled, "cancelled"},
 }};
 
-constexpr name_table<role, 5> role_names{{
+constexpr name_table<role, 6> role_names{{
     {role::police, "police"},
     {role::social_worker, "social_worker"},
     {role::manager, "manager"},
     {role::cse_champion, "cse_champion"},
     {role::admin, "admin"},
+    {role::data_protection_officer, "data_protection_officer"},
 }};
 
 constexpr name_table<risk_level, 3> risk_names{{

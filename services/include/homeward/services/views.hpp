@@ -5,6 +5,7 @@
 
 #include "homeward/db/children.hpp"
 #include "homeward/db/outbox.hpp"
+#include "homeward/db/privacy.hpp"
 #include "homeward/db/records.hpp"
 #include "homeward/workflow/events.hpp"
 #include "homeward/workflow/policy.hpp"
@@ -69,6 +70,7 @@ struct child_view {
     int repeat_window_days{0};
     std::vector<clock_view> clocks; // the child's own: repeat-missing review, CSE reassessment
     std::vector<db::child_review> reviews; // multi-agency reviews and reassessments, newest first
+    std::optional<db::privacy::legal_hold> legal_hold; // the retention schedule passes them by
 };
 
 // A page of a list, and where the next one starts (unset on the last page).

@@ -23,7 +23,9 @@ enum class episode_state {
     cancelled
 };
 
-enum class role { police, social_worker, manager, cse_champion, admin };
+// data_protection_officer: sees who read or changed a child's record, answers subject-access
+// requests and holds a child's records against the retention schedule; no other case work.
+enum class role { police, social_worker, manager, cse_champion, admin, data_protection_officer };
 
 // Police risk grade of a missing episode.
 enum class risk_level { low, medium, high };
