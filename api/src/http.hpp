@@ -70,6 +70,7 @@ struct route {
 
 // The routes of each resource, from its handler file.
 std::vector<route> account_routes();
+std::vector<route> administration_routes();
 std::vector<route> health_routes();
 std::vector<route> session_routes();
 std::vector<route> child_routes();

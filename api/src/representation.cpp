@@ -235,7 +235,13 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const user_row& u
                                           : json::value(nullptr)},
                        {"email", text_json(u.email)},
                        {"email_alerts", u.email_alerts},
-                       {"active", u.active}};
+                       {"active", u.active},
+                       {"password_change_required", u.must_change_password},
+                       {"locked_until", time_json(u.locked_until)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const organisation_row& o) {
+    out = json::object{{"code", o.code}, {"name", o.name}, {"kind", workflow::to_string(o.kind)}};
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const team_row& t) {
@@ -503,6 +509,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const session_vie
                            {"username", s.user.username},
                            {"role", workflow::to_string(s.user.user_role)},
                            {"organisation", s.user.organisation_code}}}};
+    // Until it is true no more: the session may only change the password (PATCH /api/v1/me).
+    session["password_change_required"] = s.user.must_change_password;
     // The token only where it was just made (a session answered to a script); never again.
     if (!s.token.empty()) {
         session["token"] = s.token;
@@ -551,7 +559,20 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const organisatio
     out = json::object{{"code", entry.organisation.code},
                        {"name", entry.organisation.name},
                        {"kind", workflow::to_string(entry.organisation.kind)},
-                       {"webhook", json::value_from(entry.webhook)}};
+                       {"webhook", json::value_from(entry.webhook)},
+                       {"works_with", json::value_from(entry.works_with)}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const my_account_view& a) {
+    auto user = json::value_from(a.user);
+    user.as_object()["works_with"] = json::value_from(a.works_with);
+    out = std::move(user);
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const account_with_password& a) {
+    auto user = json::value_from(a.user);
+    user.as_object()["temporary_password"] = a.temporary_password;
+    out = std::move(user);
 }
 
 namespace {
@@ -675,6 +696,7 @@ template void tag_invoke(const json::value_from_tag&, json::value&, const page<o
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<notification_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<access_view>&);
+template void tag_invoke(const json::value_from_tag&, json::value&, const page<user_row>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<delivery_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<profile_record>&);
 

@@ -4,6 +4,8 @@
 // here (police read an interview's outcome, CSE risk and police intelligence, never the child's
 // own account).
 
+#include "homeward/services/accounts.hpp"
+#include "homeward/services/administration.hpp"
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/entities.hpp"
 #include "homeward/services/privacy.hpp"
@@ -32,6 +34,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const delivery_item& delivery);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const user_row& user);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const team_row& team);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const organisation_row& organisation);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const child_review& review);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
@@ -78,6 +82,12 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const organisation_view& entry);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const stats_view& view);
+// The caller's own account, with the organisations theirs works with.
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const my_account_view& account);
+// The account, with the temporary password it was just given (shown this once).
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const account_with_password& account);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const profile_view& view);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,

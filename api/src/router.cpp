@@ -80,9 +80,10 @@ unsigned status_of(failure_kind kind) {
 const std::vector<route>& route_table() {
     static const std::vector<route> table = [] {
         std::vector<route> all;
-        for (auto* routes_of : {&health_routes, &session_routes, &account_routes, &child_routes,
-                                &profile_routes, &entity_routes, &episode_routes, &oversight_routes,
-                                &privacy_routes, &stats_routes, &webhook_routes}) {
+        for (auto* routes_of :
+             {&health_routes, &session_routes, &account_routes, &administration_routes,
+              &child_routes, &profile_routes, &entity_routes, &episode_routes, &oversight_routes,
+              &privacy_routes, &stats_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }
@@ -91,6 +92,9 @@ const std::vector<route>& route_table() {
     }();
     return table;
 }
+
+// Thrown for a session that must change its password before anything else.
+struct password_change_required {};
 
 bool is_placeholder(std::string_view part) { return part.starts_with("{"); }
 
@@ -125,6 +129,13 @@ void check_text(const route& r, const request_context& c) {
         throw refusal{
             400, "invalid request: " + errors.front().field + " " + errors.front().message, errors};
     }
+}
+
+// What a session whose password an admin reset may do until the user changes it: see who they
+// are, change the password, sign out.
+bool allowed_before_password_change(const route& r) {
+    const auto path = r.openapi_path;
+    return path == "/api/v1/me" || (path == "/api/v1/session" && r.method != http::verb::post);
 }
 
 } // namespace
@@ -248,11 +259,19 @@ routed_response router::handle_streaming(const http_request& request,
                     throw refusal{403, *why};
                 }
                 c.who = services::authenticate(env_, given.token, c.request_id, rules_);
+                if (c.who->password_change_required && !allowed_before_password_change(*found)) {
+                    throw password_change_required{};
+                }
             }
             response = found->handle(c);
         }
     } catch (const refusal& refused) {
         response = problem(request.version(), refused.status, refused.detail, refused.fields);
+    } catch (const password_change_required&) {
+        response = problem(request.version(), 403,
+                           "your password was reset: change it first (PATCH /api/v1/me with "
+                           "current_password and password)");
+        web::add_problem_member(response, "reason", "password_change_required");
     } catch (const services::session_ended& ended) {
         // The web application tells the user why they must sign in again.
         response = problem(request.version(), 401, ended.detail());

@@ -15,6 +15,42 @@ const statement organisation_by_code_sql{
 
 const statement all_organisations_sql{
     "organisations_all", "select id::text, code, name, kind from organisations order by code"};
+const statement rename_organisation_sql{"organisations_rename",
+                                        "update organisations set name = $2 where id = $1::uuid"};
+const statement works_with_sql{
+    "organisations_works_with",
+    "select o.id::text, o.code, o.name, o.kind from police_force_authorities p join "
+    "organisations o on o.id = case when p.police_force_id = $1::uuid then p.authority_id else "
+    "p.police_force_id end where p.police_force_id = $1::uuid or p.authority_id = $1::uuid "
+    "order by o.code"};
+const statement drop_works_with_sql{
+    "organisations_drop_works_with",
+    "delete from police_force_authorities where police_force_id = $1::uuid and authority_id <> "
+    "all($2::uuid[])"};
+const statement add_works_with_sql{
+    "organisations_add_works_with",
+    "insert into police_force_authorities (police_force_id, authority_id) select $1::uuid, a "
+    "from unnest($2::uuid[]) a on conflict do nothing"};
+const statement user_in_organisation_sql{"users_in_organisation",
+                                         "select " USER_COLUMNS " from " USER_FROM
+                                         "where u.id = $1::uuid and u.organisation_id = "
+                                         "$2::uuid"};
+const statement users_of_organisation_sql{
+    "users_of_organisation",
+    "select " USER_COLUMNS " from " USER_FROM "where u.organisation_id = $1::uuid and ($2::uuid "
+    "is null or (lower(u.username), u.id) > (select lower(x.username), x.id from users x where "
+    "x.id = $2::uuid)) order by lower(u.username), u.id limit $3"};
+const statement change_user_sql{
+    "users_change", "update users set role = $3, team_id = $4::uuid, active = $5 where id = "
+                    "$1::uuid and organisation_id = $2::uuid"};
+const statement set_password_sql{
+    "users_set_password",
+    "update users set password_hash = $2, must_change_password = $3 where id = $1::uuid"};
+const statement password_hash_sql{"users_password_hash",
+                                  "select password_hash from users where id = $1::uuid"};
+const statement unlock_sql{
+    "users_unlock",
+    "update users set locked_until = null, unlocked_at = to_timestamp($2) where id = $1::uuid"};
 const statement insert_user_sql{
     "users_insert", "insert into users (username, password_hash, role, organisation_id, team_id, "
                     "email) values ($1, $2, $3, $4::uuid, $5::uuid, $6) returning id::text"};
@@ -53,6 +89,8 @@ user_row read_user(fields& f) {
     user.team = f.optional_text();
     user.email = f.optional_text();
     user.email_alerts = f.boolean();
+    user.must_change_password = f.boolean();
+    user.locked_until = f.optional_time();
     return user;
 }
 
@@ -96,6 +134,25 @@ std::optional<organisation_row> by_code(unit_of_work& uow, std::string_view code
     return read_organisation(fields{result[0]});
 }
 
+void rename(unit_of_work& uow, std::string_view id, std::string_view name) {
+    run(uow, rename_organisation_sql, std::string{id}, std::string{name});
+}
+
+std::vector<organisation_row> works_with(unit_of_work& uow, std::string_view id) {
+    std::vector<organisation_row> list;
+    for (const auto& row : run(uow, works_with_sql, std::string{id})) {
+        list.push_back(read_organisation(fields{row}));
+    }
+    return list;
+}
+
+void set_works_with(unit_of_work& uow, std::string_view police_force_id,
+                    const std::vector<std::string>& authority_ids) {
+    const auto ids = text_array(authority_ids);
+    run(uow, drop_works_with_sql, std::string{police_force_id}, ids);
+    run(uow, add_works_with_sql, std::string{police_force_id}, ids);
+}
+
 } // namespace organisations
 
 namespace users {
@@ -121,6 +178,54 @@ std::optional<user_row> by_id(unit_of_work& uow, std::string_view id) {
     }
     fields f{*row};
     return read_user(f);
+}
+
+std::optional<user_row> in_organisation(unit_of_work& uow, std::string_view id,
+                                        std::string_view organisation_id) {
+    const auto row = row_by_id(uow, user_in_organisation_sql, id, std::string{organisation_id});
+    if (!row) {
+        return std::nullopt;
+    }
+    fields f{*row};
+    return read_user(f);
+}
+
+std::vector<user_row> of_organisation(unit_of_work& uow, std::string_view organisation_id,
+                                      const std::optional<std::string>& after_id, int limit) {
+    std::vector<user_row> list;
+    for (const auto& row :
+         run(uow, users_of_organisation_sql, std::string{organisation_id}, after_id, limit)) {
+        fields f{row};
+        list.push_back(read_user(f));
+    }
+    return list;
+}
+
+bool change(unit_of_work& uow, std::string_view id, std::string_view organisation_id,
+            const account_change& change) {
+    if (!workflow::is_uuid(id)) {
+        return false;
+    }
+    return run(uow, change_user_sql, std::string{id}, std::string{organisation_id},
+               text_of(change.user_role), change.team_id, change.active)
+               .affected_rows() == 1;
+}
+
+void set_password(unit_of_work& uow, std::string_view id, std::string_view password_hash,
+                  bool must_change) {
+    run(uow, set_password_sql, std::string{id}, std::string{password_hash}, must_change);
+}
+
+std::optional<std::string> password_hash(unit_of_work& uow, std::string_view id) {
+    const auto row = row_by_id(uow, password_hash_sql, id);
+    if (!row) {
+        return std::nullopt;
+    }
+    return (*row)[0].as<std::string>();
+}
+
+void unlock(unit_of_work& uow, std::string_view id, time_point at) {
+    run(uow, unlock_sql, std::string{id}, epoch(at));
 }
 
 bool is_worker_of(unit_of_work& uow, std::string_view user_id,

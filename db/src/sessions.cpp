@@ -20,7 +20,8 @@ const statement begin_attempt_sql{
     "succeeded) values ($1, $2, $3, to_timestamp($4), false) returning id) select (select id "
     "from attempt), (select count(*) from login_attempts where client_network = $3 and not "
     "succeeded and at > to_timestamp($5))::int + 1, (select count(*) from login_attempts where "
-    "lower(username) = lower($1) and not succeeded and at > to_timestamp($5))::int + 1"};
+    "lower(username) = lower($1) and not succeeded and at > greatest(to_timestamp($5), (select "
+    "max(u.unlocked_at) from users u where lower(u.username) = lower($1))))::int + 1"};
 const statement attempt_succeeded_sql{"sessions_attempt_succeeded",
                                       "update login_attempts set succeeded = true where id = $1"};
 const statement failures_of_sql{"sessions_failures_of",
@@ -50,6 +51,10 @@ const statement find_and_touch_sql{
 const statement revoke_sql{"sessions_revoke",
                            "update sessions set revoked_at = to_timestamp($2) where token_hash = "
                            "$1 and revoked_at is null"};
+
+const statement revoke_all_sql{"sessions_revoke_all",
+                               "update sessions set revoked_at = to_timestamp($2) where user_id = "
+                               "$1::uuid and revoked_at is null"};
 
 pqxx::binarystring bytes(std::string_view text) { return {text.data(), text.size()}; }
 
@@ -121,6 +126,11 @@ std::optional<session_row> find_and_touch(unit_of_work& uow, std::string_view to
 
 void revoke(unit_of_work& uow, std::string_view token_hash, time_point at) {
     run(uow, revoke_sql, bytes(token_hash), epoch(at));
+}
+
+int revoke_all_of(unit_of_work& uow, std::string_view user_id, time_point at) {
+    return static_cast<int>(
+        run(uow, revoke_all_sql, std::string{user_id}, epoch(at)).affected_rows());
 }
 
 } // namespace homeward::db::sessions

@@ -1,31 +1,63 @@
 // The signed-in user's own account and their organisation's teams.
 
+#include "account_rules.hpp"
 #include "queries.hpp"
 #include "use_case.hpp"
 
 #include "homeward/db/organisations.hpp"
 #include "homeward/services/accounts.hpp"
+#include "homeward/services/passwords.hpp"
 
 namespace homeward::services {
 namespace {
 
-// The address as the database will check it: something@somewhere, at most 254 characters.
-bool plausible_address(const std::string& address) {
-    const auto at = address.find('@');
-    return address.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < address.size() &&
-           address.find('@', at + 1) == std::string::npos &&
-           address.find_first_of(" \t\r\n<>,;") == std::string::npos;
+// The new password's hash when the body changes it: `password` with `current_password`, which
+// must be the one the user signed in with; a temporary password must be replaced by another.
+std::optional<std::string> new_password_hash(db::unit_of_work& uow, const actor& who,
+                                             const boost::json::object& body,
+                                             workflow::input_reader& input) {
+    if (!body.contains("password") && !body.contains("current_password")) {
+        return std::nullopt;
+    }
+    const auto* given = body.if_contains("password");
+    const auto* current = body.if_contains("current_password");
+    if (given == nullptr || !given->is_string()) {
+        input.add("password", "must be the new password");
+    }
+    if (current == nullptr || !current->is_string()) {
+        input.add("current_password", "must be the password you signed in with");
+    }
+    if (!input.ok()) {
+        return std::nullopt;
+    }
+    const std::string password{given->get_string()};
+    if (const auto problem = password_problem(password)) {
+        input.add("password", *problem);
+        return std::nullopt;
+    }
+    const auto stored = db::users::password_hash(uow, who.user_id);
+    const std::string current_text{current->get_string()};
+    if (!stored || current_text.size() > 1024 || !verify_password(current_text, *stored)) {
+        input.add("current_password", "is not the password you signed in with");
+        return std::nullopt;
+    }
+    if (password == current_text) {
+        input.add("password", "must differ from the current password");
+        return std::nullopt;
+    }
+    return hash_password(password);
 }
 
 } // namespace
 
-user_row my_account(const environment& env, const actor& who) {
+my_account_view my_account(const environment& env, const actor& who) {
     return run_audited(env, who, {"account.read", "user", who.user_id}, [&](db::unit_of_work& uow) {
         auto user = db::users::by_id(uow, who.user_id);
         if (!user) {
             throw failure(failure_kind::not_found, "no such user");
         }
-        return std::move(*user);
+        return my_account_view{std::move(*user),
+                               db::organisations::works_with(uow, who.organisation_id)};
     });
 }
 
@@ -37,19 +69,28 @@ user_row update_my_account(const environment& env, const actor& who,
             if (!user) {
                 throw failure(failure_kind::not_found, "no such user");
             }
-            workflow::input_reader input{body, {"email", "email_alerts"}};
+            workflow::input_reader input{body,
+                                         {"email", "email_alerts", "password", "current_password"}};
             auto email = user->email;
             if (const auto* given = body.if_contains("email")) {
                 email = given->is_null() ? std::nullopt : input.optional_text("email", 254);
-                if (email && !plausible_address(*email)) {
-                    input.add("email", "must be an email address, e.g. jo.bloggs@council.example");
+                if (email) {
+                    if (const auto problem = email_problem(*email)) {
+                        input.add("email", *problem);
+                    }
                 }
             }
             const auto alerts = input.optional_boolean("email_alerts").value_or(user->email_alerts);
+            const auto password_hash = new_password_hash(uow, who, body, input);
             finish(input);
             db::users::set_email_alerts(uow, who.user_id, email, alerts);
+            if (password_hash) {
+                db::users::set_password(uow, who.user_id, *password_hash, false);
+            }
             audit_success(uow, who, {"account.update", "user", who.user_id},
-                          {{"email_alerts", alerts}, {"email_given", email.has_value()}});
+                          {{"email_alerts", alerts},
+                           {"email_given", email.has_value()},
+                           {"password_changed", password_hash.has_value()}});
             return *db::users::by_id(uow, who.user_id);
         });
 }

@@ -26,13 +26,15 @@ const std::string& decoy_hash() {
 }
 
 actor actor_of(const db::user_row& user, std::string_view request_id) {
-    return {user.id,
-            user.username,
-            user.user_role,
-            user.organisation_id,
-            user.organisation_code,
-            std::string{request_id},
-            std::nullopt};
+    actor who{user.id,
+              user.username,
+              user.user_role,
+              user.organisation_id,
+              user.organisation_code,
+              std::string{request_id},
+              std::nullopt,
+              user.must_change_password};
+    return who;
 }
 
 } // namespace
@@ -175,6 +177,7 @@ session_view describe_session(const actor& who, const session_rules& rules) {
     user.user_role = who.role;
     user.organisation_id = who.organisation_id;
     user.organisation_code = who.organisation_code;
+    user.must_change_password = who.password_change_required;
     return {"", who.session_expires_at.value_or(workflow::time_point{}), rules.idle.count(),
             std::move(user)};
 }

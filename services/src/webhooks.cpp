@@ -127,16 +127,17 @@ webhook_row get_webhook(const environment& env, const actor& who,
 }
 
 std::vector<organisation_view> list_organisations(const environment& env, const actor& who) {
-    return run_audited(env, who, {"organisation.list", "organisation", ""},
-                       [&](db::unit_of_work& uow) {
-                           require_role(who, {role::admin}, "list organisations");
-                           std::vector<organisation_view> list;
-                           for (auto& organisation : db::organisations::all(uow)) {
-                               auto webhook = db::webhook(uow, organisation.id);
-                               list.push_back({std::move(organisation), std::move(webhook)});
-                           }
-                           return list;
-                       });
+    return run_audited(
+        env, who, {"organisation.list", "organisation", ""}, [&](db::unit_of_work& uow) {
+            require_role(who, {role::admin}, "list organisations");
+            std::vector<organisation_view> list;
+            for (auto& organisation : db::organisations::all(uow)) {
+                auto webhook = db::webhook(uow, organisation.id);
+                auto partners = db::organisations::works_with(uow, organisation.id);
+                list.push_back({std::move(organisation), std::move(webhook), std::move(partners)});
+            }
+            return list;
+        });
 }
 
 void remove_webhook(const environment& env, const actor& who,

@@ -151,7 +151,7 @@ export async function startServer(extraEnv = {}, { port = 0 } = {}) {
 }
 
 // One HTTPS call that trusts the test certificate (and nothing else).
-function call(origin, method, path, body, headers = {}) {
+export function call(origin, method, path, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request(`${origin}${path}`, {

@@ -13,6 +13,7 @@ import {
   artifacts, axe, bearer, checkPage, cleanup, cspViolations, launch, makeOrganisation, makeUser, openContext,
   password, startServer, startSmtp, tabTo, tlsFiles, unique, writeReport, freePort,
 } from './harness.mjs';
+import { adminJourneys, adminSetUp } from './admin.journeys.mjs';
 import { figuresJourneys, figuresSetUp } from './figures.journeys.mjs';
 import { partTwo, partTwoSetUp } from './oversight.journeys.mjs';
 import { banner, clickEvent, fillDate, fillTime, open, parts, signIn, suite } from './suite.mjs';
@@ -57,6 +58,7 @@ before(async () => {
   suite.browser = browser;
   partTwoSetUp({ force, police });
   figuresSetUp({ police, otherCouncil: council });
+  adminSetUp();
 });
 
 after(async () => {
@@ -772,3 +774,4 @@ describe('sessions', () => {
 
 partTwo();
 figuresJourneys();
+adminJourneys();

@@ -9,7 +9,10 @@ import { currentPath, match, navigate, usePath } from './router.js';
 import { forgetUser, hasCaseWork, homeFor, onUnread, refreshUnread, setFlash, state } from './state.js';
 import { roleNames } from './words.js';
 import { Account } from './pages/account.js';
-import { FailedMessages, Organisations, Webhook } from './pages/admin.js';
+import {
+  FailedMessages, NewOrganisation, OrganisationDetails, Organisations, Webhook,
+} from './pages/admin.js';
+import { ChangePassword, NewUser, UserPage, Users } from './pages/users.js';
 import { Child, ChildForm } from './pages/child.js';
 import { GrabSheet, PhotoForm, ProfileForm } from './pages/profile.js';
 import { EntityList, EntityPage } from './pages/entities.js';
@@ -64,7 +67,7 @@ function menuFor(role) {
     case 'police': return [['/police', 'Police work'], ['/report', 'Report a child missing'], ['/entities', 'People, places and vehicles']];
     case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work'], ['/figures', 'Figures'], ['/entities', 'People, places and vehicles']];
     case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work'], ['/figures', 'Figures'], ['/entities', 'People, places and vehicles']];
-    case 'admin': return [['/admin', 'Organisations'], ['/admin/failed-messages', 'Failed messages']];
+    case 'admin': return [['/admin', 'Organisations'], ['/admin/users', 'Accounts'], ['/admin/failed-messages', 'Failed messages']];
     case 'data_protection_officer': return [];
     default: return [['/my-work', 'My work']];
   }
@@ -123,13 +126,25 @@ const titles = [
   ['/notifications', 'Notifications'],
   ['/account', 'Your account'],
   ['/admin', 'Organisations'],
+  ['/admin/organisations/new', 'Add an organisation'],
   ['/admin/organisations/:code', 'Webhook'],
+  ['/admin/organisations/:code/details', 'Organisation'],
+  ['/admin/users', 'Accounts'],
+  ['/admin/users/new', 'Add an account'],
+  ['/admin/users/:id', 'Account'],
   ['/admin/failed-messages', 'Failed messages'],
 ];
 
 function Page({ path, session, setSession }) {
   if (match('/sign-in', path)) return html`<${SignIn} onSignedIn=${setSession} />`;
   if (!session) return null;
+  // Signed in with a temporary password: nothing else until the user chooses their own.
+  if (session.password_change_required) {
+    return html`<${ChangePassword} onChanged=${() => {
+      setSession({ ...session, password_change_required: false });
+      navigate(homeFor(session), { replace: true });
+    }} />`;
+  }
   if (match('/', path)) return html`<${Redirect} to=${homeFor(session)} />`;
   if (match('/my-work', path)) return html`<${MyWork} />`;
   if (match('/police', path)) return html`<${PoliceWork} />`;
@@ -154,6 +169,13 @@ function Page({ path, session, setSession }) {
   if (match('/notifications', path)) return html`<${Notifications} />`;
   if (match('/account', path)) return html`<${Account} />`;
   if (match('/admin', path)) return html`<${Organisations} />`;
+  if (match('/admin/organisations/new', path)) return html`<${NewOrganisation} />`;
+  params = match('/admin/organisations/:code/details', path);
+  if (params) return html`<${OrganisationDetails} key=${params.code} code=${params.code} />`;
+  if (match('/admin/users', path)) return html`<${Users} />`;
+  if (match('/admin/users/new', path)) return html`<${NewUser} />`;
+  params = match('/admin/users/:id', path);
+  if (params) return html`<${UserPage} key=${params.id} id=${params.id} />`;
   params = match('/admin/organisations/:code', path);
   if (params) return html`<${Webhook} key=${params.code} code=${params.code} />`;
   if (match('/admin/failed-messages', path)) return html`<${FailedMessages} />`;

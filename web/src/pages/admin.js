@@ -1,10 +1,12 @@
-// Administrators' pages: organisations and their webhooks, and the webhook messages that died
-// (the dead-letter list) with a way to send each again. Admins see no case content: a message
+// Administrators' pages: organisations (adding one, renaming it, and which councils a police
+// force works with) and their webhooks, and the webhook messages that died (the dead-letter
+// list) with a way to send each again. Admins see no case content: a message
 // is shown by its kind, organisation, times and the receiver's answers, never its body.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post, put, query, remove } from '../api.js';
+import { ApiError, get, patch, post, put, query, remove } from '../api.js';
 import {
-  BackLink, Banner, Button, ErrorSummary, Heading, Loading, Select, SummaryList, Tag, TextInput, html,
+  BackLink, Banner, Button, Checkboxes, ErrorSummary, Heading, LinkButton, Loading, Radios, Select, SummaryList, Tag,
+  TextInput, html,
 } from '../components.js';
 import { fieldMessages, summaryOf } from '../form.js';
 import { navigate, searchParam } from '../router.js';
@@ -27,23 +29,155 @@ export function Organisations() {
   return html`<${Flash} />
     <${Heading}>Organisations<//>
     <p class="govuk-body">Each organisation’s own system can be sent every notification of theirs by webhook: a signed HTTPS request.</p>
+    <${LinkButton} href="/admin/organisations/new">Add an organisation<//>
     ${failure && html`<p class="govuk-body">${failure}</p>`}
     ${!organisations && !failure && html`<${Loading} />`}
     ${organisations && html`<ul class="hw-work-list" id="organisations">
       ${organisations.map((o) => html`<li class="hw-work-list__item" key=${o.code}>
         <h2 class="govuk-heading-s govuk-!-margin-bottom-1">${o.name} <span class="hw-secondary">${o.code}</span></h2>
-        <p class="govuk-body-s govuk-!-margin-bottom-1">${organisationKinds[o.kind] ?? o.kind}</p>
+        <p class="govuk-body-s govuk-!-margin-bottom-1">${organisationKinds[o.kind] ?? o.kind}${o.works_with?.length
+          ? ` · works with ${o.works_with.map((w) => w.code).join(', ')}` : ''}</p>
         <p class="govuk-body-s govuk-!-margin-bottom-1">
           ${o.webhook?.configured
             ? html`<${Tag} colour="govuk-tag--green">Webhook on<//> <span class="hw-break">${o.webhook.url}</span>${o.webhook.updated_at ? ` · set ${when(o.webhook.updated_at)}` : ''}`
             : html`<${Tag} colour="govuk-tag--grey">No webhook<//>`}
         </p>
         <p class="govuk-body-s govuk-!-margin-bottom-0">
-          <a class="govuk-link" href=${`/admin/organisations/${encodeURIComponent(o.code)}`}>${o.webhook?.configured ? 'Change the webhook' : 'Set up a webhook'}<span class="govuk-visually-hidden"> of ${o.name}</span></a>
+          <a class="govuk-link" href=${`/admin/organisations/${encodeURIComponent(o.code)}/details`}>${o.kind === 'police' ? 'Rename or choose councils' : 'Rename'}<span class="govuk-visually-hidden"> ${o.name}</span></a>
+          ${' · '}<a class="govuk-link" href=${`/admin/organisations/${encodeURIComponent(o.code)}`}>${o.webhook?.configured ? 'Change the webhook' : 'Set up a webhook'}<span class="govuk-visually-hidden"> of ${o.name}</span></a>
           ${' · '}<a class="govuk-link" href=${`/admin/failed-messages${query({ organisation: o.code })}`}>Failed messages<span class="govuk-visually-hidden"> of ${o.name}</span></a>
         </p>
       </li>`)}
     </ul>`}`;
+}
+
+const organisationLabels = { code: 'the code', name: 'the name', kind: 'the kind', works_with: 'the councils' };
+
+// The councils a police force works with, as checkboxes.
+function CouncilChoice({ councils, chosen, setChosen, error }) {
+  if (!councils.length) return html`<p class="govuk-body">There are no councils yet.</p>`;
+  return html`<${Checkboxes} id="works_with" legend="Councils this force works with" error=${error}
+    hint="The force’s officers see these councils as the ones they report to"
+    items=${councils.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }))} values=${chosen}
+    onToggle=${(code, on) => setChosen((before) => {
+      const next = new Set(before);
+      if (on) next.add(code); else next.delete(code);
+      return next;
+    })} />`;
+}
+
+export function NewOrganisation() {
+  const { organisations } = useOrganisations();
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState('');
+  const [chosen, setChosen] = useState(new Set());
+  const [fields, setFields] = useState({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event) {
+    event.preventDefault();
+    const problems = {};
+    if (!/^[A-Z0-9][A-Z0-9_-]{1,31}$/.test(code.trim().toUpperCase())) {
+      problems.code = 'Enter a code of 2 to 32 letters, digits, - and _, for example NORTH-POLICE';
+    }
+    if (!name.trim()) problems.name = 'Enter the organisation’s name';
+    if (!kind) problems.kind = 'Choose whether it is a police force or a council';
+    setFields(problems);
+    if (Object.keys(problems).length) return;
+    setBusy(true);
+    try {
+      const body = { code: code.trim().toUpperCase(), name: name.trim(), kind };
+      if (kind === 'police') body.works_with = [...chosen];
+      const { data } = await post('/api/v1/organisations', body);
+      setFlash('success', 'Organisation added', `${data.name} (${data.code}) is added.`);
+      navigate('/admin');
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 401) {
+        setFields(error.status === 422 ? fieldMessages(error, organisationLabels) : { code: error.message });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!organisations) return html`<${Loading} />`;
+  const errors = summaryOf(fields, { code: 'code', name: 'name', kind: 'kind', works_with: 'works_with' });
+  return html`<${BackLink} href="/admin">Back to organisations<//>
+    <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+    <${ErrorSummary} errors=${errors} />
+    <${Heading}>Add an organisation<//>
+    <form novalidate onSubmit=${submit}>
+      <${TextInput} id="code" label="Code" hint="2 to 32 capital letters, digits, - and _; it cannot be changed later" autocomplete="off"
+        spellcheck="false" value=${code} onInput=${setCode} error=${fields.code} width="10" labelClass="govuk-label govuk-label--s" />
+      <${TextInput} id="name" label="Name" autocomplete="off" value=${name} onInput=${setName} error=${fields.name}
+        labelClass="govuk-label govuk-label--s" />
+      <${Radios} id="kind" legend="Kind" value=${kind} onChange=${setKind} error=${fields.kind}
+        items=${[{ value: 'police', label: organisationKinds.police }, { value: 'local_authority', label: organisationKinds.local_authority }]} />
+      ${kind === 'police' && html`<${CouncilChoice} councils=${organisations.filter((o) => o.kind === 'local_authority')}
+        chosen=${chosen} setChosen=${setChosen} error=${fields.works_with} />`}
+      <${Button} disabled=${busy} id="add-organisation">Add the organisation<//>
+    </form>
+    </div></div>`;
+}
+
+export function OrganisationDetails({ code }) {
+  const { organisations, failure } = useOrganisations();
+  const [name, setName] = useState(null);
+  const [chosen, setChosen] = useState(new Set());
+  const [fields, setFields] = useState({});
+  const [busy, setBusy] = useState(false);
+  const organisation = organisations?.find((o) => o.code === code);
+  useEffect(() => {
+    if (!organisation) return;
+    setName(organisation.name);
+    setChosen(new Set(organisation.works_with.map((w) => w.code)));
+  }, [organisation?.code]);
+
+  async function submit(event) {
+    event.preventDefault();
+    if (!name.trim()) {
+      setFields({ name: 'Enter the organisation’s name' });
+      return;
+    }
+    setFields({});
+    setBusy(true);
+    try {
+      const body = { name: name.trim() };
+      if (organisation.kind === 'police') body.works_with = [...chosen];
+      const { data } = await patch(`/api/v1/organisations/${encodeURIComponent(code)}`, body);
+      setFlash('success', 'Organisation saved', `${data.name} (${data.code}) is saved${data.kind === 'police'
+        ? `: it works with ${data.works_with.length ? data.works_with.map((w) => w.code).join(', ') : 'no council'}` : ''}.`);
+      navigate('/admin');
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 401) {
+        setFields(error.status === 422 ? fieldMessages(error, organisationLabels) : { name: error.message });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (failure) return html`<${Heading}>Organisation not found<//><p class="govuk-body">${failure}</p>`;
+  if (!organisations) return html`<${Loading} />`;
+  if (!organisation) return html`<${Heading}>Organisation not found<//><p class="govuk-body">There is no such organisation.</p>`;
+  if (name === null) return html`<${Loading} />`;
+  const errors = summaryOf(fields, { name: 'name', works_with: 'works_with' });
+  return html`<${BackLink} href="/admin">Back to organisations<//>
+    <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+    <${ErrorSummary} errors=${errors} />
+    <${Heading} caption=${`${organisationKinds[organisation.kind] ?? organisation.kind} · ${code}`}>${organisation.name}<//>
+    <form novalidate onSubmit=${submit}>
+      <${TextInput} id="name" label="Name" autocomplete="off" value=${name} onInput=${setName} error=${fields.name}
+        labelClass="govuk-label govuk-label--s" />
+      ${organisation.kind === 'police'
+        ? html`<${CouncilChoice} councils=${organisations.filter((o) => o.kind === 'local_authority')}
+          chosen=${chosen} setChosen=${setChosen} error=${fields.works_with} />`
+        : html`<p class="govuk-body">Police forces that work with this council: ${organisation.works_with.length
+          ? organisation.works_with.map((w) => w.name).join(', ') : 'none yet'}. Choose them on each force’s page.</p>`}
+      <${Button} disabled=${busy} id="save-organisation">Save<//>
+    </form>
+    </div></div>`;
 }
 
 function newSecret() {

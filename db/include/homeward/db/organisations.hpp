@@ -17,6 +17,13 @@ std::string insert(unit_of_work& uow, std::string_view code, std::string_view na
 std::optional<organisation_row> by_code(unit_of_work& uow, std::string_view code);
 // Every organisation, by code.
 std::vector<organisation_row> all(unit_of_work& uow);
+void rename(unit_of_work& uow, std::string_view id, std::string_view name);
+// The organisations this one works with, by code: a police force's local authorities (those it
+// reports to), or the police forces that report to a local authority.
+std::vector<organisation_row> works_with(unit_of_work& uow, std::string_view id);
+// The local authorities a police force works with, from now on exactly these.
+void set_works_with(unit_of_work& uow, std::string_view police_force_id,
+                    const std::vector<std::string>& authority_ids);
 
 } // namespace homeward::db::organisations
 
@@ -31,6 +38,28 @@ std::string insert(unit_of_work& uow, std::string_view username, std::string_vie
 void set_email_alerts(unit_of_work& uow, std::string_view user_id,
                       const std::optional<std::string>& email, bool alerts);
 std::optional<user_row> by_id(unit_of_work& uow, std::string_view id);
+
+// ---- an admin's accounts: each statement within the admin's organisation ----
+// The user of this id when they belong to the organisation.
+std::optional<user_row> in_organisation(unit_of_work& uow, std::string_view id,
+                                        std::string_view organisation_id);
+// A page of the organisation's users by username (case apart), after the user `after_id`.
+std::vector<user_row> of_organisation(unit_of_work& uow, std::string_view organisation_id,
+                                      const std::optional<std::string>& after_id, int limit);
+struct account_change {
+    role user_role{role::admin};
+    std::optional<std::string> team_id;
+    bool active{true};
+};
+// False when no user of the organisation has this id.
+bool change(unit_of_work& uow, std::string_view id, std::string_view organisation_id,
+            const account_change& change);
+// A new password hash; `must_change`: the user's sessions may only change it.
+void set_password(unit_of_work& uow, std::string_view id, std::string_view password_hash,
+                  bool must_change);
+std::optional<std::string> password_hash(unit_of_work& uow, std::string_view id);
+// Ends the lockout; the failed log-ins before `at` no longer count towards the next.
+void unlock(unit_of_work& uow, std::string_view id, time_point at);
 // Is this an active user with one of these roles in one of these organisations?
 bool is_worker_of(unit_of_work& uow, std::string_view user_id,
                   const std::vector<std::string>& organisation_ids, const std::vector<role>& roles);

@@ -53,6 +53,10 @@ struct user_row {
     std::optional<std::string> team; // its name
     std::optional<std::string> email;
     bool email_alerts{true};
+    // Set by an admin's password reset: the user's sessions may only change the password.
+    bool must_change_password{false};
+    // Until when the account is locked after repeated failed log-ins (unset: never locked).
+    std::optional<time_point> locked_until;
 };
 
 struct team_row {

@@ -22,6 +22,7 @@ std::optional<login_account> account(unit_of_work& uow, std::string_view usernam
 // if it is), with the failures in the window that precede and include it: from its network and
 // for its username. Attempts from one network, and for one username, are counted one at a time
 // (transaction-scoped advisory locks), so that attempts made at once cannot all pass the limit.
+// The username's failures count from an admin's unlock of the account, when that is later.
 struct attempt {
     std::int64_t id{0};
     int network_failures{0};
@@ -50,5 +51,7 @@ struct session_row {
 std::optional<session_row> find_and_touch(unit_of_work& uow, std::string_view token_hash,
                                           time_point now, std::chrono::seconds idle);
 void revoke(unit_of_work& uow, std::string_view token_hash, time_point at);
+// Ends every session of the user still open (deactivation, a password reset); how many.
+int revoke_all_of(unit_of_work& uow, std::string_view user_id, time_point at);
 
 } // namespace homeward::db::sessions

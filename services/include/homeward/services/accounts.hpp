@@ -13,8 +13,16 @@
 
 namespace homeward::services {
 
-user_row my_account(const environment& env, const actor& who);
-// body {email?, email_alerts?}: an address (null removes it) and whether alerts are sent.
+// The account, and the organisations the user's own works with: a police force's local
+// authorities (those it reports to), or the police forces that work with an authority.
+struct my_account_view {
+    user_row user;
+    std::vector<db::organisation_row> works_with;
+};
+my_account_view my_account(const environment& env, const actor& who);
+// body {email?, email_alerts?, password?, current_password?}: an address (null removes it),
+// whether alerts are sent, and a new password (with the current one: a temporary password is
+// changed this way, which lifts its session's restriction).
 user_row update_my_account(const environment& env, const actor& who,
                            const boost::json::object& body);
 

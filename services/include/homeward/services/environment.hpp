@@ -55,6 +55,9 @@ struct actor {
     std::string request_id;
     // For a caller signed in with a session: when it ends at the latest.
     std::optional<workflow::time_point> session_expires_at{};
+    // An admin reset the password: until the user changes it, their session may only do that
+    // (GET /api/v1/session and /api/v1/me, PATCH /api/v1/me, DELETE /api/v1/session).
+    bool password_change_required{false};
 };
 
 // The system clock, to the second.

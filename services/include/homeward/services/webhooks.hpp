@@ -33,10 +33,12 @@ webhook_row set_webhook(const environment& env, const actor& who,
                         const std::string& organisation_code, const boost::json::object& body);
 webhook_row get_webhook(const environment& env, const actor& who,
                         const std::string& organisation_code);
-// Every organisation with its webhook (admin): code, name, kind, where its webhook goes.
+// Every organisation with its webhook (admin): code, name, kind, where its webhook goes, and the
+// organisations it works with (a police force's local authorities, an authority's forces).
 struct organisation_view {
     db::organisation_row organisation;
     webhook_row webhook;
+    std::vector<db::organisation_row> works_with;
 };
 std::vector<organisation_view> list_organisations(const environment& env, const actor& who);
 void remove_webhook(const environment& env, const actor& who, const std::string& organisation_code);
