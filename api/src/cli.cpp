@@ -52,11 +52,13 @@ Commands:
   org add --code CODE --name NAME --kind police|local_authority
                                add an organisation
   user add --username U --role ROLE --org CODE --password-stdin [--team NAME] [--email ADDR]
+           [--deployment-wide]
                                add a user; the password is read from standard input
                                (roles: police, social_worker, manager, cse_champion, admin,
                                data_protection_officer);
                                --team puts them in their organisation's team of that name
-                               (made if new), --email is where their email alerts go
+                               (made if new), --email is where their email alerts go;
+                               --deployment-wide (an admin) manages every organisation
   audit verify [--checkpoint FILE --public-key FILE]
                                check the audit trail end to end; exit 1 if any entry is broken,
                                or if it does not hold what the last checkpoint in FILE signed
@@ -108,20 +110,22 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// --name value pairs (and bare --flags listed in `flags`); every name must be known, and every
-// one of `names` and `flags` given (`optional` names may be left out).
+// --name value pairs (and bare --flags listed in `flags` or `optional_flags`); every name must be
+// known, and every one of `names` and `flags` given (`optional` names and `optional_flags` may be
+// left out).
 std::map<std::string, std::string> options(const std::vector<std::string>& args, std::size_t from,
                                            const std::set<std::string>& names,
                                            const std::set<std::string>& flags = {},
-                                           const std::set<std::string>& optional = {}) {
+                                           const std::set<std::string>& optional = {},
+                                           const std::set<std::string>& optional_flags = {}) {
     std::map<std::string, std::string> found;
     for (std::size_t i = from; i < args.size(); ++i) {
         const auto& arg = args[i];
-        if (!arg.starts_with("--") ||
-            (!names.contains(arg) && !flags.contains(arg) && !optional.contains(arg))) {
+        if (!arg.starts_with("--") || (!names.contains(arg) && !flags.contains(arg) &&
+                                       !optional.contains(arg) && !optional_flags.contains(arg))) {
             throw usage_error("unknown argument '" + arg + "'");
         }
-        if (flags.contains(arg)) {
+        if (flags.contains(arg) || optional_flags.contains(arg)) {
             found[arg] = "";
             continue;
         }
@@ -441,7 +445,7 @@ int org_add(const std::vector<std::string>& args) {
 
 int user_add(const std::vector<std::string>& args, std::istream& in) {
     const auto given = options(args, 2, {"--username", "--role", "--org"}, {"--password-stdin"},
-                               {"--team", "--email"});
+                               {"--team", "--email"}, {"--deployment-wide"});
     const auto optional_value = [&](const std::string& name) {
         const auto it = given.find(name);
         return it == given.end() ? std::nullopt : std::optional<std::string>{it->second};
@@ -455,14 +459,16 @@ int user_add(const std::vector<std::string>& args, std::istream& in) {
         throw usage_error("--password-stdin: no password on standard input");
     }
     runtime rt{load_settings(process_environment(), false)};
-    const auto id = services::add_user(rt.env, given.at("--username"), given.at("--role"),
-                                       given.at("--org"), password, command_request_id("user-add"),
-                                       optional_value("--team"), optional_value("--email"));
+    const auto id =
+        services::add_user(rt.env, given.at("--username"), given.at("--role"), given.at("--org"),
+                           password, command_request_id("user-add"), optional_value("--team"),
+                           optional_value("--email"), given.contains("--deployment-wide"));
     // Never the password: it was read from standard input and goes nowhere but into the hash.
     process_log().info("user_added", {{"username", given.at("--username")},
                                       {"role", given.at("--role")},
                                       {"organisation", given.at("--org")},
                                       {"team", optional_value("--team")},
+                                      {"deployment_wide", given.contains("--deployment-wide")},
                                       {"id", id}});
     return 0;
 }

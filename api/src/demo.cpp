@@ -262,8 +262,10 @@ int load_demo(const services::environment& env, std::ostream& out) {
     for (const auto& a : accounts) {
         const auto password = new_password();
         services::actor who;
-        who.user_id = services::add_user(env, a.username, workflow::to_string(a.who),
-                                         a.organisation, password, request_id, a.team);
+        // The demo's admin is an admin of the whole deployment: every organisation's accounts.
+        who.user_id =
+            services::add_user(env, a.username, workflow::to_string(a.who), a.organisation,
+                               password, request_id, a.team, std::nullopt, a.who == role::admin);
         who.username = a.username;
         who.role = a.who;
         who.organisation_id = organisation_ids.at(a.organisation);

@@ -237,7 +237,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const user_row& u
                        {"email_alerts", u.email_alerts},
                        {"active", u.active},
                        {"password_change_required", u.must_change_password},
-                       {"locked_until", time_json(u.locked_until)}};
+                       {"locked_until", time_json(u.locked_until)},
+                       {"deployment_admin", u.deployment_admin}};
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const organisation_row& o) {
@@ -511,6 +512,10 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const session_vie
                            {"organisation", s.user.organisation_code}}}};
     // Until it is true no more: the session may only change the password (PATCH /api/v1/me).
     session["password_change_required"] = s.user.must_change_password;
+    // An admin of every organisation: the web application offers them every organisation.
+    if (s.user.deployment_admin) {
+        session["user"].as_object()["deployment_admin"] = true;
+    }
     // The token only where it was just made (a session answered to a script); never again.
     if (!s.token.empty()) {
         session["token"] = s.token;
@@ -620,6 +625,18 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const stats_view&
 
 // Every member always present (null when unknown): the CSV's columns are the members of a
 // default item.
+// Who the child is and whether a legal hold keeps their records: what a data-protection officer
+// needs to answer a request, and nothing of the case.
+void tag_invoke(const json::value_from_tag&, json::value& out, const privacy_child& found) {
+    out = json::object{{"id", found.child.id},
+                       {"given_name", found.child.given_name},
+                       {"family_name", found.child.family_name},
+                       {"date_of_birth", date_text(found.child.date_of_birth)},
+                       {"responsible_authority", found.child.responsible_authority},
+                       {"legal_hold", found.legal_hold ? json::value_from(*found.legal_hold)
+                                                       : json::value(nullptr)}};
+}
+
 void tag_invoke(const json::value_from_tag&, json::value& out, const access_view& view) {
     const auto& e = view.entry;
     out = json::object{

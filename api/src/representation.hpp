@@ -99,6 +99,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const access_view& view);
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const privacy_child& found);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const child_export& record);
 // The name the export's archive gives the child's photograph ("photo.jpg", "photo.png").
 std::string photo_file_name(const db::photo_record& photo);

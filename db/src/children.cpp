@@ -25,8 +25,9 @@ const statement lookup_sql{
     "children_lookup",
     "select " CHILD_COLUMNS("c") " from children c where c.date_of_birth = date '1970-01-01' + "
                                  "$2::int and (lower(c.family_name) = lower($1) or "
-                                 "lower(c.given_name || ' ' || c.family_name) = lower($1)) order "
-                                 "by c.family_name, c.given_name, c.id limit $3"};
+                                 "lower(c.given_name || ' ' || c.family_name) = lower($1)) and "
+                                 "($4::uuid is null or c.responsible_authority_id = $4::uuid) "
+                                 "order by c.family_name, c.given_name, c.id limit $3"};
 const statement inserted_sql{"children_inserted",
                              "select " CHILD_COLUMNS("c") " from children c "
                                                           "where c.id = $1::uuid"};
@@ -187,11 +188,13 @@ std::vector<child_record> search(unit_of_work& uow, std::string_view prefix, con
 }
 
 std::vector<child_record> lookup(unit_of_work& uow, std::string_view name,
-                                 std::chrono::sys_days born, int limit) {
+                                 std::chrono::sys_days born, int limit,
+                                 const std::optional<std::string>& responsible_authority_id) {
     // Lowered by PostgreSQL on both sides, which knows letters beyond ASCII.
     std::vector<child_record> list;
-    for (const auto& row : run(uow, lookup_sql, std::string{name},
-                               static_cast<int>(born.time_since_epoch().count()), limit)) {
+    for (const auto& row :
+         run(uow, lookup_sql, std::string{name}, static_cast<int>(born.time_since_epoch().count()),
+             limit, responsible_authority_id)) {
         fields f{row};
         list.push_back(read_child(f));
     }

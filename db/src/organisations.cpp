@@ -3,6 +3,8 @@
 #include "columns.hpp"
 #include "sql.hpp"
 
+#include <stdexcept>
+
 namespace homeward::db {
 namespace {
 
@@ -37,12 +39,16 @@ const statement user_in_organisation_sql{"users_in_organisation",
                                          "$2::uuid"};
 const statement users_of_organisation_sql{
     "users_of_organisation",
-    "select " USER_COLUMNS " from " USER_FROM "where u.organisation_id = $1::uuid and ($2::uuid "
+    "select " USER_COLUMNS " from " USER_FROM "where ($1::uuid is null or u.organisation_id = "
+    "$1::uuid) and ($2::uuid "
     "is null or (lower(u.username), u.id) > (select lower(x.username), x.id from users x where "
     "x.id = $2::uuid)) order by lower(u.username), u.id limit $3"};
 const statement change_user_sql{
     "users_change", "update users set role = $3, team_id = $4::uuid, active = $5 where id = "
                     "$1::uuid and organisation_id = $2::uuid"};
+const statement make_deployment_admin_sql{
+    "users_make_deployment_admin",
+    "update users set deployment_admin = true where id = $1::uuid and role = 'admin'"};
 const statement set_password_sql{
     "users_set_password",
     "update users set password_hash = $2, must_change_password = $3 where id = $1::uuid"};
@@ -91,6 +97,7 @@ user_row read_user(fields& f) {
     user.email_alerts = f.boolean();
     user.must_change_password = f.boolean();
     user.locked_until = f.optional_time();
+    user.deployment_admin = f.boolean();
     return user;
 }
 
@@ -190,15 +197,21 @@ std::optional<user_row> in_organisation(unit_of_work& uow, std::string_view id,
     return read_user(f);
 }
 
-std::vector<user_row> of_organisation(unit_of_work& uow, std::string_view organisation_id,
+std::vector<user_row> of_organisation(unit_of_work& uow,
+                                      const std::optional<std::string>& organisation_id,
                                       const std::optional<std::string>& after_id, int limit) {
     std::vector<user_row> list;
-    for (const auto& row :
-         run(uow, users_of_organisation_sql, std::string{organisation_id}, after_id, limit)) {
+    for (const auto& row : run(uow, users_of_organisation_sql, organisation_id, after_id, limit)) {
         fields f{row};
         list.push_back(read_user(f));
     }
     return list;
+}
+
+void make_deployment_admin(unit_of_work& uow, std::string_view id) {
+    if (run(uow, make_deployment_admin_sql, std::string{id}).affected_rows() != 1) {
+        throw std::invalid_argument("only an admin can be a deployment-wide admin");
+    }
 }
 
 bool change(unit_of_work& uow, std::string_view id, std::string_view organisation_id,

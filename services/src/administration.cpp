@@ -100,10 +100,34 @@ db::organisation_row own_organisation(db::unit_of_work& uow, const actor& who) {
     return std::move(*organisation);
 }
 
-// The user of this id in the admin's organisation, or 404 (another organisation's user answers
-// exactly as one that does not exist).
+// The organisation an admin acts in: their own, or (a deployment-wide admin) the one named by
+// `code`; an organisation's own admin naming another is refused (403).
+db::organisation_row organisation_to_manage(db::unit_of_work& uow, const actor& who,
+                                            const std::optional<std::string>& code,
+                                            std::string_view field) {
+    if (!code || *code == who.organisation_code) {
+        return own_organisation(uow, who);
+    }
+    if (!who.deployment_admin) {
+        throw failure(failure_kind::forbidden,
+                      "only a deployment-wide admin manages another organisation");
+    }
+    auto organisation = db::organisations::by_code(uow, *code);
+    if (!organisation) {
+        invalid(std::string{field}, "no organisation has the code " + *code);
+    }
+    return std::move(*organisation);
+}
+
+db::organisation_row organisation_of(db::unit_of_work& uow, const user_row& user) {
+    return *db::organisations::by_code(uow, user.organisation_code);
+}
+
+// The user of this id in the admin's organisation (any organisation's, for a deployment-wide
+// admin), or 404 (another organisation's user answers exactly as one that does not exist).
 user_row account_or_404(db::unit_of_work& uow, const actor& who, const std::string& id) {
-    auto user = db::users::in_organisation(uow, id, who.organisation_id);
+    auto user = who.deployment_admin ? db::users::by_id(uow, id)
+                                     : db::users::in_organisation(uow, id, who.organisation_id);
     if (!user) {
         throw failure(failure_kind::not_found, "no such user");
     }
@@ -112,6 +136,14 @@ user_row account_or_404(db::unit_of_work& uow, const actor& who, const std::stri
 
 void require_admin(const actor& who, std::string_view what) {
     require_role(who, {role::admin}, what);
+}
+
+void require_deployment_admin(const actor& who, std::string_view what) {
+    require_admin(who, what);
+    if (!who.deployment_admin) {
+        throw failure(failure_kind::forbidden,
+                      "only a deployment-wide admin may " + std::string{what});
+    }
 }
 
 // The local authorities named by code in `works_with`, as ids; each must be one.
@@ -176,8 +208,11 @@ std::string add_organisation(const environment& env, std::string_view code, std:
 std::string add_user(const environment& env, std::string_view username, std::string_view role,
                      std::string_view organisation_code, std::string_view password,
                      std::string_view request_id, const std::optional<std::string>& team,
-                     const std::optional<std::string>& email) {
+                     const std::optional<std::string>& email, bool deployment_wide) {
     const auto parsed_role = workflow::parse_role(role);
+    if (deployment_wide && parsed_role != workflow::role::admin) {
+        invalid("role", "only an admin can be deployment-wide");
+    }
     if (team) {
         if (const auto problem = team_problem(*team)) {
             invalid("team", *problem);
@@ -207,18 +242,34 @@ std::string add_user(const environment& env, std::string_view username, std::str
         }
         id = insert_account(uow, who, *organisation,
                             {std::string{username}, *parsed_role, team, email}, hash, false);
+        if (deployment_wide) {
+            db::users::make_deployment_admin(uow, id);
+            audit_success(uow, who, {"user.deployment_admin", "user", id},
+                          {{"username", std::string{username}}});
+        }
     });
     return id;
 }
 
 page<user_row> list_users(const environment& env, const actor& who, int limit,
-                          const std::optional<std::string>& cursor) {
+                          const std::optional<std::string>& cursor,
+                          const std::optional<std::string>& organisation) {
     return run_audited(env, who, {"user.list", "user", ""}, [&](db::unit_of_work& uow) {
         require_admin(who, "list accounts");
         if (cursor && !workflow::is_uuid(*cursor)) {
             refuse_query({{"cursor", "must be the next_cursor of the previous page"}});
         }
-        return page_of(db::users::of_organisation(uow, who.organisation_id, cursor, limit), limit,
+        check_limit(limit);
+        // A deployment-wide admin sees every organisation's accounts unless they name one.
+        std::optional<std::string> whose;
+        if (organisation || !who.deployment_admin) {
+            if (organisation && who.deployment_admin &&
+                !db::organisations::by_code(uow, *organisation)) {
+                refuse_query({{"organisation", "no organisation has the code " + *organisation}});
+            }
+            whose = organisation_to_manage(uow, who, organisation, "organisation").id;
+        }
+        return page_of(db::users::of_organisation(uow, whose, cursor, limit), limit,
                        [](const user_row& u) { return u.id; });
     });
 }
@@ -234,7 +285,7 @@ account_with_password create_user(const environment& env, const actor& who,
                                   const json::object& body) {
     return run_audited(env, who, {"user.add", "user", ""}, [&](db::unit_of_work& uow) {
         require_admin(who, "add accounts");
-        workflow::input_reader input{body, {"username", "role", "team", "email"}};
+        workflow::input_reader input{body, {"username", "role", "team", "email", "organisation"}};
         new_account account;
         account.username = input.text("username", 128);
         if (!input.has_error("username")) {
@@ -250,10 +301,11 @@ account_with_password create_user(const environment& env, const actor& who,
                 input.add("email", *problem);
             }
         }
+        const auto code = input.optional_text("organisation", 32);
         finish(input);
         account.user_role = *parsed;
         const auto password = temporary_password();
-        const auto organisation = own_organisation(uow, who);
+        const auto organisation = organisation_to_manage(uow, who, code, "organisation");
         const auto id =
             insert_account(uow, who, organisation, account, hash_password(password), true);
         return account_with_password{*db::users::by_id(uow, id), password};
@@ -288,17 +340,20 @@ user_row update_user(const environment& env, const actor& who, const std::string
             invalid("active", "you cannot deactivate your own account");
         }
         if (change.user_role != before.user_role) {
+            if (before.deployment_admin) {
+                invalid("role", "a deployment-wide admin stays an admin");
+            }
             if (const auto problem =
-                    role_problem(change.user_role, own_organisation(uow, who).kind)) {
+                    role_problem(change.user_role, organisation_of(uow, before).kind)) {
                 invalid("role", *problem);
             }
         }
         if (body.contains("team")) {
-            change.team_id = team
-                                 ? std::optional{db::teams::ensure(uow, who.organisation_id, *team)}
-                                 : std::nullopt;
+            change.team_id =
+                team ? std::optional{db::teams::ensure(uow, before.organisation_id, *team)}
+                     : std::nullopt;
         }
-        db::users::change(uow, id, who.organisation_id, change);
+        db::users::change(uow, id, before.organisation_id, change);
         // Deactivation ends every session at once (a session's user must also be active).
         const int ended =
             before.active && !change.active ? db::sessions::revoke_all_of(uow, id, env.now()) : 0;
@@ -344,7 +399,7 @@ organisation_view create_organisation(const environment& env, const actor& who,
                                       const json::object& body) {
     return run_audited(
         env, who, {"organisation.add", "organisation", ""}, [&](db::unit_of_work& uow) {
-            require_admin(who, "add organisations");
+            require_deployment_admin(who, "add organisations");
             workflow::input_reader input{body, {"code", "name", "kind", "works_with"}};
             const auto code = input.text("code", 32);
             if (!input.has_error("code") && !valid_code(code)) {
@@ -383,6 +438,10 @@ organisation_view update_organisation(const environment& env, const actor& who,
     return run_audited(
         env, who, {"organisation.update", "organisation", code}, [&](db::unit_of_work& uow) {
             require_admin(who, "change organisations");
+            if (code != who.organisation_code && !who.deployment_admin) {
+                throw failure(failure_kind::forbidden,
+                              "an organisation's admin changes only their own organisation");
+            }
             const auto before = db::organisations::by_code(uow, code);
             if (!before) {
                 throw failure(failure_kind::not_found, "no organisation has the code " + code);

@@ -225,30 +225,16 @@ page<child_record> search_children(const environment& env, const actor& who, std
             require_role(who,
                          {role::police, role::social_worker, role::manager, role::cse_champion},
                          "search children");
-            check_limit(limit);
-            if (query.size() < 2 || query.size() > 100 || !workflow::is_clean_text(query)) {
-                refuse_query({{"q", "must be 2 to 100 characters of text"}});
-            }
-            std::optional<std::chrono::sys_days> born;
-            if (date_of_birth) {
-                born = workflow::parse_date(*date_of_birth);
-                if (!born) {
-                    refuse_query({{"date_of_birth", "must be a date, YYYY-MM-DD"}});
-                }
-            }
             page<child_record> result;
             if (who.role == role::police) {
                 // Police look a child up by exact name and date of birth to report them; beyond
                 // that they see only children their force has reported.
-                if (!born) {
-                    refuse_query({{"date_of_birth", "is required: police find a child by name and "
-                                                    "date of birth"}});
-                }
-                std::string name{query};
-                name.erase(0, name.find_first_not_of(" \t"));
-                name.erase(name.find_last_not_of(" \t") + 1);
-                result.items = db::children::lookup(uow, name, *born, limit);
+                result.items = children_by_exact_name(uow, query, date_of_birth, limit,
+                                                      std::nullopt, "police");
             } else {
+                check_limit(limit);
+                check_name_query(query);
+                const auto born = date_of_birth_in_query(date_of_birth);
                 result.items = db::children::search(uow, query, scope_of(who), limit, born);
             }
             boost::json::array ids;

@@ -26,7 +26,7 @@ namespace json = boost::json;
 
 // The routes of the actions the audit trail records about children and episodes (events apart:
 // their routes come from their declarations).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 25> action_routes{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 27> action_routes{{
     {"child.create", "POST /api/v1/children"},
     {"child.read", "GET /api/v1/children/{id}"},
     {"child.list", "GET /api/v1/children"},
@@ -43,6 +43,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 25> action_r
     {"child.export", "GET /api/v1/children/{id}/export"},
     {"child.legal_hold_set", "PUT /api/v1/children/{id}/legal-hold"},
     {"child.legal_hold_clear", "DELETE /api/v1/children/{id}/legal-hold"},
+    {"child.legal_hold_read", "GET /api/v1/children/{id}/legal-hold"},
+    {"child.privacy_lookup", "GET /api/v1/privacy/children"},
     {"episode.read", "GET /api/v1/episodes/{id}"},
     {"episode.print", "GET /api/v1/episodes/{id}/report"},
     {"episode.history", "GET /api/v1/episodes/{id}/history"},
@@ -207,6 +209,39 @@ child_export export_child(const environment& env, const actor& who, std::string_
         },
         // Everything as it was at one moment.
         db::unit_of_work::isolation::snapshot);
+}
+
+std::vector<privacy_child> find_children(const environment& env, const actor& who,
+                                         std::string_view name,
+                                         const std::optional<std::string>& date_of_birth,
+                                         int limit) {
+    const audit_target target{"child.privacy_lookup", "child", ""};
+    return run_read(env, who, target, [&](db::unit_of_work& uow, read_audit& audit) {
+        require_role(who, {role::data_protection_officer}, "look up a child's records");
+        std::vector<privacy_child> found;
+        json::array ids;
+        for (auto& child :
+             children_by_exact_name(uow, name, date_of_birth, limit, who.organisation_id,
+                                    "data-protection officers")) {
+            ids.emplace_back(child.id);
+            auto hold = db::privacy::legal_hold_of(uow, child.id);
+            found.push_back({std::move(child), std::move(hold)});
+        }
+        // The name asked about stays out of the trail: the ids answered are there.
+        audit.read(target, {{"child_ids", std::move(ids)}});
+        return found;
+    });
+}
+
+std::optional<db::privacy::legal_hold> legal_hold_on(const environment& env, const actor& who,
+                                                     std::string_view child_id) {
+    const audit_target target{"child.legal_hold_read", "child", std::string{child_id}};
+    return run_read(env, who, target, [&](db::unit_of_work& uow, read_audit& audit) {
+        require_role(who, {role::data_protection_officer}, "read a legal hold");
+        auto hold = db::privacy::legal_hold_of(uow, child_in_charge(uow, who, child_id));
+        audit.read(target, {{"held", hold.has_value()}});
+        return hold;
+    });
 }
 
 db::privacy::legal_hold place_legal_hold(const environment& env, const actor& who,

@@ -1,6 +1,8 @@
 #include "queries.hpp"
 
+#include "homeward/db/children.hpp"
 #include "homeward/db/organisations.hpp"
+#include "homeward/workflow/input.hpp"
 #include "homeward/workflow/time_text.hpp"
 
 #include <tuple>
@@ -17,6 +19,41 @@ void check_limit(int limit) {
     if (limit < 1 || limit > 500) {
         refuse_query({{"limit", "must be from 1 to 500"}});
     }
+}
+
+void check_name_query(std::string_view q) {
+    if (q.size() < 2 || q.size() > 100 || !workflow::is_clean_text(q)) {
+        refuse_query({{"q", "must be 2 to 100 characters of text"}});
+    }
+}
+
+std::optional<std::chrono::sys_days>
+date_of_birth_in_query(const std::optional<std::string>& value) {
+    if (!value) {
+        return std::nullopt;
+    }
+    const auto born = workflow::parse_date(*value);
+    if (!born) {
+        refuse_query({{"date_of_birth", "must be a date, YYYY-MM-DD"}});
+    }
+    return born;
+}
+
+std::vector<db::child_record>
+children_by_exact_name(db::unit_of_work& uow, std::string_view q,
+                       const std::optional<std::string>& date_of_birth, int limit,
+                       const std::optional<std::string>& authority_id, std::string_view who_finds) {
+    check_limit(limit);
+    check_name_query(q);
+    const auto born = date_of_birth_in_query(date_of_birth);
+    if (!born) {
+        refuse_query({{"date_of_birth", "is required: " + std::string{who_finds} +
+                                            " find a child by name and date of birth"}});
+    }
+    std::string name{q};
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    return db::children::lookup(uow, name, *born, limit, authority_id);
 }
 
 std::optional<std::string> id_in_query(std::string_view parameter,

@@ -6,6 +6,7 @@
 #include "homeward/services/errors.hpp"
 #include "homeward/services/views.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,22 @@ std::optional<std::string> id_in_query(std::string_view parameter,
 // parameter when no organisation has that code.
 std::string organisation_in_query(db::unit_of_work& uow, std::string_view parameter,
                                   const std::string& code);
+
+// A name searched for (`q`: 2 to 100 characters of text) and a date of birth given
+// (`date_of_birth`, YYYY-MM-DD), or failure(invalid_query) naming the parameter.
+void check_name_query(std::string_view q);
+std::optional<std::chrono::sys_days>
+date_of_birth_in_query(const std::optional<std::string>& value);
+
+// Children found by their exact name (the family name, or the given and family names; case and
+// outer spaces apart) and date of birth, as police reporting a child and a data-protection
+// officer answering a request find them: `q` 2 to 100 characters and `date_of_birth` required,
+// each refused with a 400 naming it (`who_finds` says who needs the date). With an authority,
+// only the children it is responsible for.
+std::vector<db::child_record>
+children_by_exact_name(db::unit_of_work& uow, std::string_view q,
+                       const std::optional<std::string>& date_of_birth, int limit,
+                       const std::optional<std::string>& authority_id, std::string_view who_finds);
 
 // An audit-trail list's period and cursor: `from` and `to` RFC 3339 times (unset when absent), the
 // cursor an entry's id; each parameter at fault is added to `errors`.

@@ -33,7 +33,8 @@ actor actor_of(const db::user_row& user, std::string_view request_id) {
               user.organisation_code,
               std::string{request_id},
               std::nullopt,
-              user.must_change_password};
+              user.must_change_password,
+              user.deployment_admin};
     return who;
 }
 
@@ -178,6 +179,7 @@ session_view describe_session(const actor& who, const session_rules& rules) {
     user.organisation_id = who.organisation_id;
     user.organisation_code = who.organisation_code;
     user.must_change_password = who.password_change_required;
+    user.deployment_admin = who.deployment_admin;
     return {"", who.session_expires_at.value_or(workflow::time_point{}), rules.idle.count(),
             std::move(user)};
 }

@@ -34,6 +34,18 @@ db::organisation_row organisation_or_404(db::unit_of_work& uow, const std::strin
     return std::move(*organisation);
 }
 
+// An organisation whose webhook this admin manages: their own; any, for a deployment-wide admin.
+// Another organisation's is refused (403): its notifications are not this admin's to redirect.
+db::organisation_row managed_organisation(db::unit_of_work& uow, const actor& who,
+                                          const std::string& code) {
+    auto organisation = organisation_or_404(uow, code);
+    if (organisation.id != who.organisation_id && !who.deployment_admin) {
+        throw failure(failure_kind::forbidden,
+                      "an organisation's admin manages only their own organisation's webhook");
+    }
+    return organisation;
+}
+
 // An absolute https URL with a host, no credentials and no fragment.
 std::optional<std::string> url_problem(const std::string& text) {
     const auto parsed = boost::urls::parse_absolute_uri(text);
@@ -91,7 +103,7 @@ webhook_row set_webhook(const environment& env, const actor& who,
                 input.add("secret", "must be 32 to 256 characters");
             }
             finish(input);
-            const auto organisation = organisation_or_404(uow, organisation_code);
+            const auto organisation = managed_organisation(uow, who, organisation_code);
             const auto before = db::webhook(uow, organisation.id);
             db::set_webhook(uow, organisation.id, url, secret, env.now());
             audit_success(uow, who, {"organisation.webhook.set", "organisation", organisation.id},
@@ -122,7 +134,8 @@ webhook_row get_webhook(const environment& env, const actor& who,
     return run_audited(env, who, {"organisation.webhook.read", "organisation", organisation_code},
                        [&](db::unit_of_work& uow) {
                            require_role(who, {role::admin}, "read an organisation's webhook");
-                           return db::webhook(uow, organisation_or_404(uow, organisation_code).id);
+                           return db::webhook(uow,
+                                              managed_organisation(uow, who, organisation_code).id);
                        });
 }
 
@@ -145,7 +158,7 @@ void remove_webhook(const environment& env, const actor& who,
     run_audited(env, who, {"organisation.webhook.remove", "organisation", organisation_code},
                 [&](db::unit_of_work& uow) {
                     require_role(who, {role::admin}, "remove an organisation's webhook");
-                    const auto organisation = organisation_or_404(uow, organisation_code);
+                    const auto organisation = managed_organisation(uow, who, organisation_code);
                     db::set_webhook(uow, organisation.id, std::nullopt, std::nullopt, env.now());
                     audit_success(uow, who,
                                   {"organisation.webhook.remove", "organisation", organisation.id},
@@ -172,6 +185,15 @@ page<delivery_item> list_deliveries(const environment& env, const actor& who,
                 filter.organisation_id =
                     organisation_in_query(uow, "organisation", *query.organisation);
             }
+            // An organisation's admin sees their own organisation's messages only.
+            if (!who.deployment_admin) {
+                if (filter.organisation_id && *filter.organisation_id != who.organisation_id) {
+                    throw failure(failure_kind::forbidden,
+                                  "an organisation's admin sees only their own organisation's "
+                                  "webhook messages");
+                }
+                filter.organisation_id = who.organisation_id;
+            }
             if (query.cursor) {
                 filter.before_id = std::stoll(parse_cursor(*query.cursor, cursor_key::number).key);
             }
@@ -186,6 +208,12 @@ delivery_item replay_delivery(const environment& env, const actor& who,
     return run_audited(
         env, who, {"webhook.replay", "webhook_delivery", delivery_id}, [&](db::unit_of_work& uow) {
             require_role(who, {role::admin}, "replay a webhook delivery");
+            // Another organisation's message answers as one that does not exist.
+            if (const auto message = db::delivery(uow, delivery_id);
+                message && message->organisation != who.organisation_code &&
+                !who.deployment_admin) {
+                throw failure(failure_kind::not_found, "no webhook delivery has this id");
+            }
             switch (db::replay_outbox(uow, delivery_id, env.now())) {
             case db::replay_result::not_found:
                 throw failure(failure_kind::not_found, "no webhook delivery has this id");

@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
 
+#include <set>
+
 namespace homeward::testing {
 namespace {
 
@@ -33,6 +35,9 @@ protected:
         manager = make_user(role::manager, authority);
         champion = make_user(role::cse_champion, authority);
         outsider = make_user(role::social_worker, other);
+        // An admin of every organisation, as `user add --deployment-wide` makes one.
+        root = make_user(role::admin, authority);
+        execute("update users set deployment_admin = true where id = " + literal(root.id));
     }
 
     https_reply send(const test_user& who, const std::string& method, const std::string& target,
@@ -55,7 +60,7 @@ protected:
     static std::string user_path(const test_user& u) { return "/api/v1/users/" + u.id; }
 
     test_org force, authority, other;
-    test_user admin, other_admin, police, worker, manager, champion, outsider;
+    test_user admin, other_admin, police, worker, manager, champion, outsider, root;
 };
 
 TEST_F(administration_over_https, only_admins_manage_accounts_and_organisations) {
@@ -99,7 +104,8 @@ TEST_F(administration_over_https, an_admin_sees_and_changes_only_their_own_organ
         }
         cursor = std::string{body.at("next_cursor").as_string()};
     }
-    EXPECT_EQ(listed, (std::set<std::string>{admin.id, worker.id, manager.id, champion.id}));
+    EXPECT_EQ(listed,
+              (std::set<std::string>{admin.id, worker.id, manager.id, champion.id, root.id}));
     EXPECT_EQ(get(admin, "/api/v1/users?cursor=nonsense").status, 400U);
 
     // Another organisation's user answers as one that does not exist, and is left unchanged.
@@ -275,7 +281,7 @@ TEST_F(administration_over_https, a_reset_password_must_be_changed_before_anythi
 TEST_F(administration_over_https,
        organisations_are_added_renamed_and_a_force_works_with_authorities) {
     const std::string code = unique_code();
-    const auto added = send(admin, "POST", "/api/v1/organisations",
+    const auto added = send(root, "POST", "/api/v1/organisations",
                             {{"code", code},
                              {"name", "New Force"},
                              {"kind", "police"},
@@ -286,7 +292,7 @@ TEST_F(administration_over_https,
     EXPECT_EQ(audited("organisation.add", id), 1);
 
     const auto renamed =
-        send(admin, "PATCH", "/api/v1/organisations/" + code,
+        send(root, "PATCH", "/api/v1/organisations/" + code,
              {{"name", "Renamed Force"},
               {"works_with", json::array{other.code.c_str(), authority.code.c_str()}}});
     ASSERT_EQ(renamed.status, 200U) << renamed.body;
@@ -305,7 +311,7 @@ TEST_F(administration_over_https,
     }
     EXPECT_TRUE(force_seen);
     bool listed = false;
-    const auto all = get(admin, "/api/v1/organisations").json();
+    const auto all = get(root, "/api/v1/organisations").json();
     for (const auto& o : all.at("items").as_array()) {
         if (o.at("code").as_string() == code) {
             listed = true;
@@ -328,7 +334,7 @@ TEST_F(administration_over_https,
               "works_with"},
              {"/api/v1/organisations/" + code, {{"name", ""}}, "name"},
              {"/api/v1/organisations/" + code, {{"kind", "police"}}, "kind"}}) {
-        const auto refused = send(admin, "PATCH", target, given);
+        const auto refused = send(root, "PATCH", target, given);
         EXPECT_EQ(refused.status, 422U) << refused.body;
         EXPECT_THAT(refused.body, HasSubstr("\"field\":\"" + field + "\"")) << refused.body;
     }
@@ -342,7 +348,7 @@ TEST_F(administration_over_https,
                {"kind", "local_authority"},
                {"works_with", json::array{authority.code.c_str()}}},
               "works_with"}}) {
-        const auto refused = send(admin, "POST", "/api/v1/organisations", given);
+        const auto refused = send(root, "POST", "/api/v1/organisations", given);
         EXPECT_EQ(refused.status, 422U) << refused.body;
         EXPECT_THAT(refused.body, HasSubstr("\"field\":\"" + field + "\"")) << refused.body;
     }
@@ -350,8 +356,116 @@ TEST_F(administration_over_https,
               "Renamed Force");
     EXPECT_EQ(
         count_where("police_force_authorities", "police_force_id = " + literal(id) + "::uuid"), 2);
-    EXPECT_EQ(send(admin, "PATCH", "/api/v1/organisations/NOWHERE-AT-ALL", {{"name", "N"}}).status,
+    EXPECT_EQ(send(root, "PATCH", "/api/v1/organisations/NOWHERE-AT-ALL", {{"name", "N"}}).status,
               404U);
+}
+
+TEST_F(administration_over_https, an_organisations_admin_changes_only_their_own_organisation) {
+    const std::string code = unique_code();
+    const auto refused = send(admin, "POST", "/api/v1/organisations",
+                              {{"code", code}, {"name", "N"}, {"kind", "police"}});
+    EXPECT_EQ(refused.status, 403U) << refused.body;
+    EXPECT_THAT(refused.body, HasSubstr("deployment-wide admin"));
+    EXPECT_EQ(count_where("organisations", "code = " + literal(code)), 0);
+    const auto before = text("select name from organisations where code = " + literal(force.code));
+    for (const auto& target : {force.code, other.code, std::string{"NOWHERE-AT-ALL"}}) {
+        const auto reply =
+            send(admin, "PATCH", "/api/v1/organisations/" + target, {{"name", "Taken over"}});
+        EXPECT_EQ(reply.status, 403U) << target << ": " << reply.body;
+    }
+    EXPECT_EQ(text("select name from organisations where code = " + literal(force.code)), before);
+    EXPECT_EQ(count_where("organisations", "name = 'Taken over'"), 0);
+    // Their own organisation they rename.
+    const auto renamed =
+        send(admin, "PATCH", "/api/v1/organisations/" + authority.code, {{"name", "Our Council"}});
+    ASSERT_EQ(renamed.status, 200U) << renamed.body;
+    EXPECT_EQ(renamed.json().at("name").as_string(), "Our Council");
+}
+
+TEST_F(administration_over_https, a_deployment_wide_admin_manages_every_organisations_accounts) {
+    const auto session = get(root, "/api/v1/session");
+    ASSERT_EQ(session.status, 200U) << session.body;
+    EXPECT_TRUE(session.json().at("user").at("deployment_admin").as_bool());
+    EXPECT_FALSE(
+        get(admin, "/api/v1/session").json().at("user").as_object().contains("deployment_admin"));
+
+    // Every organisation's accounts, or one organisation's by its code.
+    const auto listed = [&](const test_user& who, const std::string& query) {
+        std::set<std::string> ids;
+        std::string cursor;
+        for (int page = 0; page < 100; ++page) {
+            const auto reply = get(who, "/api/v1/users?limit=500" + query +
+                                            (cursor.empty() ? "" : "&cursor=" + cursor));
+            EXPECT_EQ(reply.status, 200U) << reply.body;
+            if (reply.status != 200) {
+                break;
+            }
+            const auto body = reply.json();
+            for (const auto& u : body.at("items").as_array()) {
+                ids.insert(std::string{u.at("id").as_string()});
+            }
+            const auto& next = body.at("next_cursor");
+            if (next.is_null()) {
+                break;
+            }
+            cursor = std::string{next.as_string()};
+        }
+        return ids;
+    };
+    const auto everyone = listed(root, "");
+    EXPECT_TRUE(everyone.contains(worker.id) && everyone.contains(outsider.id) &&
+                everyone.contains(police.id));
+    const auto others = listed(root, "&organisation=" + other.code);
+    EXPECT_TRUE(others.contains(outsider.id) && others.contains(other_admin.id));
+    EXPECT_FALSE(others.contains(worker.id));
+    EXPECT_EQ(get(root, "/api/v1/users?organisation=NOWHERE-AT-ALL").status, 400U);
+    // An organisation's own admin: their own only, and naming another is refused.
+    EXPECT_FALSE(listed(admin, "").contains(outsider.id));
+    EXPECT_EQ(get(admin, "/api/v1/users?organisation=" + other.code).status, 403U);
+
+    // An account in another organisation, with its team made there.
+    const std::string username = "x" + random_hex(8);
+    const auto made = send(root, "POST", "/api/v1/users",
+                           {{"username", username},
+                            {"role", "manager"},
+                            {"team", "Team East"},
+                            {"organisation", other.code}});
+    ASSERT_EQ(made.status, 201U) << made.body;
+    EXPECT_EQ(made.json().at("organisation").as_string(), other.code);
+    EXPECT_EQ(count_where("teams", "name = 'Team East' and organisation_id = " + literal(other.id) +
+                                       "::uuid"),
+              1);
+    EXPECT_EQ(
+        send(admin, "POST", "/api/v1/users",
+             {{"username", "y" + random_hex(8)}, {"role", "manager"}, {"organisation", other.code}})
+            .status,
+        403U);
+    // A police role in a council is refused as for anyone.
+    const auto wrong =
+        send(root, "POST", "/api/v1/users",
+             {{"username", "z" + random_hex(8)}, {"role", "police"}, {"organisation", other.code}});
+    EXPECT_EQ(wrong.status, 422U) << wrong.body;
+
+    // Another organisation's user: read, moved to a team of their own organisation, reset.
+    EXPECT_EQ(get(root, user_path(outsider)).status, 200U);
+    EXPECT_EQ(get(admin, user_path(outsider)).status, 404U);
+    const auto moved = send(root, "PATCH", user_path(outsider), {{"team", "Team West"}});
+    ASSERT_EQ(moved.status, 200U) << moved.body;
+    EXPECT_EQ(text("select t.organisation_id::text from users u join teams t on t.id = u.team_id "
+                   "where u.id = " +
+                   literal(outsider.id)),
+              other.id);
+    EXPECT_EQ(post(root, user_path(outsider) + "/password-reset", "").status, 200U);
+    EXPECT_EQ(get(outsider, "/api/v1/me").status, 401U);
+
+    // A deployment-wide admin stays an admin, and no one changes their own role.
+    const auto second = make_user(role::admin, other);
+    execute("update users set deployment_admin = true where id = " + literal(second.id));
+    const auto demoted = send(root, "PATCH", user_path(second), {{"role", "manager"}});
+    EXPECT_EQ(demoted.status, 422U) << demoted.body;
+    EXPECT_THAT(demoted.body, HasSubstr("stays an admin"));
+    EXPECT_EQ(send(root, "PATCH", user_path(root), {{"role", "manager"}}).status, 403U);
+    EXPECT_EQ(get(root, user_path(root)).json().at("deployment_admin"), json::value(true));
 }
 
 } // namespace

@@ -186,6 +186,35 @@ TEST_F(command_line, user_add_refuses_a_police_role_in_a_local_authority) {
     EXPECT_THAT(result.err, HasSubstr("police users belong to a police force"));
 }
 
+TEST_F(command_line, user_add_makes_a_deployment_wide_admin_only_of_an_admin) {
+    const auto code = unique_code("LD");
+    ASSERT_EQ(run({"org", "add", "--code", code, "--name", "C", "--kind", "local_authority"}).code,
+              0);
+    const auto added = run({"user", "add", "--username", "root-" + code, "--role", "admin", "--org",
+                            code, "--password-stdin", "--deployment-wide"},
+                           "a long enough password\n");
+    ASSERT_EQ(added.code, 0) << added.err;
+    EXPECT_EQ(query("select deployment_admin from users where username = 'root-" + code + "'"),
+              "t");
+    EXPECT_EQ(query("select count(*) from audit_events where action = 'user.deployment_admin' and "
+                    "detail ->> 'username' = 'root-" +
+                    code + "'"),
+              "1");
+    const auto refused = run({"user", "add", "--username", "sw-" + code, "--role", "social_worker",
+                              "--org", code, "--password-stdin", "--deployment-wide"},
+                             "a long enough password\n");
+    EXPECT_EQ(refused.code, 2);
+    EXPECT_THAT(refused.err, HasSubstr("only an admin can be deployment-wide"));
+    EXPECT_EQ(query("select count(*) from users where username = 'sw-" + code + "'"), "0");
+    // Without the flag an admin is their organisation's only.
+    ASSERT_EQ(run({"user", "add", "--username", "adm-" + code, "--role", "admin", "--org", code,
+                   "--password-stdin"},
+                  "a long enough password\n")
+                  .code,
+              0);
+    EXPECT_EQ(query("select deployment_admin from users where username = 'adm-" + code + "'"), "f");
+}
+
 TEST_F(command_line, audit_verify_passes_on_the_real_trail_and_fails_on_an_altered_entry) {
     ASSERT_EQ(
         run({"org", "add", "--code", unique_code("AV"), "--name", "A", "--kind", "police"}).code,

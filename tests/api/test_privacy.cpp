@@ -496,5 +496,86 @@ TEST_F(privacy_over_https, a_legal_hold_needs_a_reason_and_the_dpo_of_the_respon
     EXPECT_EQ(count_where("legal_holds", "child_id = " + literal(child)), 0);
 }
 
+// ---- finding the child ---------------------------------------------------------------------
+
+TEST_F(privacy_over_https, the_dpo_finds_a_child_of_their_authority_by_exact_name_and_birth_date) {
+    const auto path = [](const std::string& query) { return "/api/v1/privacy/children?" + query; };
+    const auto found = get(dpo, path("q=%20marsh-okafor%20&date_of_birth=2011-03-09"));
+    ASSERT_EQ(found.status, 200U) << found.body;
+    const auto body = found.json();
+    const auto& items = body.at("items").as_array();
+    ASSERT_EQ(items.size(), 1U);
+    const auto& item = items.at(0).as_object();
+    EXPECT_EQ(item.at("id").as_string(), child);
+    EXPECT_EQ(item.at("given_name").as_string(), "Ellie");
+    EXPECT_EQ(item.at("date_of_birth").as_string(), "2011-03-09");
+    EXPECT_EQ(item.at("responsible_authority").as_string(), authority.code);
+    EXPECT_TRUE(item.at("legal_hold").is_null());
+    // Nothing of the case: who the child is and whether a hold keeps the records.
+    EXPECT_EQ(item.size(), 6U) << found.body;
+    // Given and family names together find the child too.
+    EXPECT_EQ(get(dpo, path("q=Ellie%20Marsh-Okafor&date_of_birth=2011-03-09"))
+                  .json()
+                  .at("items")
+                  .as_array()
+                  .size(),
+              1U);
+
+    // Exact: part of the name, or another day, finds no one.
+    for (const std::string query :
+         {"q=Marsh&date_of_birth=2011-03-09", "q=Marsh-Okafor&date_of_birth=2011-03-10"}) {
+        const auto none = get(dpo, path(query));
+        ASSERT_EQ(none.status, 200U) << query << ": " << none.body;
+        EXPECT_TRUE(none.json().at("items").as_array().empty()) << query;
+    }
+    // Another authority's officers, and the host authority's, find nothing of it.
+    for (const auto* who : {&host_dpo, &other_dpo}) {
+        const auto none = get(*who, path("q=Marsh-Okafor&date_of_birth=2011-03-09"));
+        ASSERT_EQ(none.status, 200U) << who->username << ": " << none.body;
+        EXPECT_TRUE(none.json().at("items").as_array().empty()) << who->username;
+    }
+    for (const auto* who : {&police, &worker, &manager, &champion, &admin}) {
+        EXPECT_EQ(get(*who, path("q=Marsh-Okafor&date_of_birth=2011-03-09")).status, 403U)
+            << who->username;
+    }
+    const auto without_date = get(dpo, path("q=Marsh-Okafor"));
+    EXPECT_EQ(without_date.status, 400U) << without_date.body;
+    EXPECT_THAT(without_date.body, ::testing::HasSubstr("date_of_birth"));
+    EXPECT_EQ(get(dpo, path("q=M&date_of_birth=2011-03-09")).status, 400U);
+    EXPECT_EQ(get(dpo, path("q=Marsh-Okafor&date_of_birth=9%20March")).status, 400U);
+
+    // The lookup is a read of the child: audited with the id, never the name asked about, and
+    // shown in the child's access log.
+    EXPECT_GE(count_where("audit_events",
+                          "action = 'child.privacy_lookup' and actor_id = " + literal(dpo.id) +
+                              " and detail -> 'child_ids' ? " + literal(child)),
+              1);
+    EXPECT_EQ(count_where("audit_events", "detail::text ilike '%marsh%'"), 0);
+    EXPECT_NE(find(access(dpo), "child.privacy_lookup", dpo), nullptr);
+}
+
+TEST_F(privacy_over_https, the_dpo_reads_whether_a_legal_hold_keeps_the_childs_records) {
+    const auto path = "/api/v1/children/" + child + "/legal-hold";
+    const auto before = get(dpo, path);
+    ASSERT_EQ(before.status, 200U) << before.body;
+    EXPECT_TRUE(before.json().at("legal_hold").is_null());
+    ASSERT_EQ(put(dpo, path, R"({"reason":"Inquiry"})").status, 200U);
+    const auto held = get(dpo, path);
+    ASSERT_EQ(held.status, 200U) << held.body;
+    EXPECT_EQ(held.json().at("legal_hold").at("reason").as_string(), "Inquiry");
+    const auto found = get(dpo, "/api/v1/privacy/children?q=Marsh-Okafor&date_of_birth=2011-03-09");
+    EXPECT_EQ(found.json().at("items").at(0).at("legal_hold").at("reason").as_string(), "Inquiry");
+    for (const auto* who : {&police, &worker, &champion, &admin}) {
+        EXPECT_EQ(get(*who, path).status, 403U) << who->username;
+    }
+    for (const auto* who : {&host_dpo, &other_dpo}) {
+        EXPECT_EQ(get(*who, path).status, 404U) << who->username;
+    }
+    EXPECT_EQ(count_where("audit_events",
+                          "action = 'child.legal_hold_read' and entity_id = " + literal(child) +
+                              " and actor_id = " + literal(dpo.id)),
+              2);
+}
+
 } // namespace
 } // namespace homeward::testing

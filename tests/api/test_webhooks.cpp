@@ -278,6 +278,8 @@ TEST_F(webhooks, a_receiver_that_never_answers_is_cut_off_and_tried_again_later)
 TEST_F(webhooks, a_receiver_that_is_down_does_not_hold_up_other_organisations) {
     const auto neighbour = make_org(workflow::organisation_kind::local_authority);
     const auto neighbour_worker = make_user(workflow::role::social_worker, neighbour);
+    // The neighbour's own receiver, set and watched by an admin of the whole deployment.
+    execute("update users set deployment_admin = true where id = " + literal(admin.id));
     receiver neighbour_system{cert_dir()};
     ASSERT_EQ(
         put_webhook(admin, neighbour.code, {{"url", neighbour_system.url()}, {"secret", secret}})
@@ -473,6 +475,56 @@ TEST_F(webhooks, a_message_queued_before_the_url_changed_goes_where_it_was_queue
     EXPECT_EQ(second.headers.at("homeward-signature"),
               expected_signature(secret + "-rotated", second.headers.at("homeward-timestamp"),
                                  second.body));
+}
+
+// An organisation's admin sets, reads and removes their own organisation's webhook and sees and
+// replays their own messages only: pointing another organisation's notifications at a server of
+// one's own is refused. A deployment-wide admin manages any.
+TEST_F(webhooks, an_organisations_admin_manages_only_their_own_webhook_and_messages) {
+    const auto neighbour = make_org(workflow::organisation_kind::local_authority);
+    const auto neighbour_worker = make_user(workflow::role::social_worker, neighbour);
+    receiver mine{cert_dir()};
+    register_receiver(mine);
+    const auto target = "/api/v1/organisations/" + neighbour.code + "/webhook";
+    const auto refused = put_webhook(admin, neighbour.code,
+                                     {{"url", "https://attacker.example/h"}, {"secret", secret}});
+    EXPECT_EQ(refused.status, 403U) << refused.body;
+    EXPECT_EQ(get(admin, target).status, 403U);
+    request_options options;
+    options.token = admin.token;
+    EXPECT_EQ(https_call(port_, "DELETE", target, "", options).status, 403U);
+    EXPECT_EQ(count_where("organisations",
+                          "code = " + literal(neighbour.code) + " and webhook_url is not null"),
+              0);
+
+    // The neighbour's message, sent to the neighbour's receiver by a deployment-wide admin's
+    // setting.
+    const auto root = make_user(workflow::role::admin, authority);
+    execute("update users set deployment_admin = true where id = " + literal(root.id));
+    receiver theirs{cert_dir()};
+    theirs.answer(500);
+    ASSERT_EQ(put_webhook(root, neighbour.code, {{"url", theirs.url()}, {"secret", secret}}).status,
+              200U);
+    drop_webhook_change_notices(neighbour);
+    report(police, make_child(neighbour_worker, neighbour));
+    report(police, make_child(worker, authority));
+    advance(60s);
+    deliver();
+    const auto listed = get(root, "/api/v1/webhook-deliveries?organisation=" + neighbour.code);
+    ASSERT_EQ(listed.status, 200U) << listed.body;
+    ASSERT_FALSE(listed.json().at("items").as_array().empty());
+    const std::string id{listed.json().at("items").at(0).at("delivery_id").as_string()};
+
+    EXPECT_EQ(get(admin, "/api/v1/webhook-deliveries?organisation=" + neighbour.code).status, 403U);
+    // Without a filter, their own organisation's messages only.
+    const auto own = get(admin, "/api/v1/webhook-deliveries?limit=500");
+    ASSERT_EQ(own.status, 200U) << own.body;
+    ASSERT_FALSE(own.json().at("items").as_array().empty());
+    const auto own_body = own.json();
+    for (const auto& item : own_body.at("items").as_array()) {
+        EXPECT_EQ(item.at("organisation").as_string(), authority.code);
+    }
+    EXPECT_EQ(post(admin, "/api/v1/webhook-deliveries/" + id + "/replay", "").status, 404U);
 }
 
 } // namespace

@@ -16,7 +16,9 @@ const ax = {};
 // Called by journeys.test.mjs's before(): organisations and users through the real command line.
 export function adminSetUp() {
   ax.council = makeOrganisation('local_authority');
-  ax.admin = makeUser('admin', ax.council);
+  // An admin of the whole service: they add organisations and manage every organisation's accounts.
+  ax.admin = makeUser('admin', ax.council, { deploymentWide: true });
+  ax.localAdmin = makeUser('admin', ax.council);
   ax.worker = makeUser('social_worker', ax.council, { team: 'Team Admin' });
   ax.locked = makeUser('manager', ax.council);
   ax.leaver = makeUser('social_worker', ax.council);
@@ -180,6 +182,33 @@ export function adminJourneys() {
       assert.equal((await admin('PATCH', `/api/v1/organisations/${code}`, { works_with: [ax.council] })).status, 200);
       const officer = await bearer(suite.server.origin, makeUser('police', code));
       assert.deepEqual((await officer('GET', '/api/v1/me')).body.works_with.map((o) => o.code), [ax.council]);
+    });
+
+    test('the admin of the whole service sees every organisation’s accounts; a council’s admin only their own', async () => {
+      ({ page } = await open());
+      await signIn(page, ax.admin);
+      await page.goto(`${suite.server.origin}/admin/users`);
+      await page.waitForSelector('#users');
+      await page.selectOption('#organisation', '');
+      await page.click('#show-accounts');
+      await page.waitForURL(/organisation=$/);
+      await page.waitForSelector('#users th:has-text("Organisation")');
+      const councils = await page.locator('#users tbody tr td:nth-child(2)').allInnerTexts();
+      assert.ok(new Set(councils).size > 1, `accounts of several organisations: ${[...new Set(councils)].join(', ')}`);
+      await checkPage(page, 'admin-accounts-everywhere');
+
+      const local = await open();
+      await signIn(local.page, ax.localAdmin);
+      await local.page.waitForURL(/\/admin$/);
+      await local.page.waitForSelector('#organisations');
+      assert.equal(await local.page.locator('a:has-text("Add an organisation")').count(), 0, 'no adding organisations');
+      assert.equal(await local.page.locator('#organisations a:has-text("Rename")').count(), 1, 'only their own organisation');
+      await checkPage(local.page, 'admin-organisations-own-only');
+      await local.page.goto(`${suite.server.origin}/admin/users`);
+      await local.page.waitForSelector('#users');
+      assert.equal(await local.page.locator('#organisation').count(), 0, 'no choice of organisation');
+      const localAdmin = await bearer(suite.server.origin, ax.localAdmin);
+      assert.equal((await localAdmin('POST', '/api/v1/organisations', { code: unique('NOPE'), name: 'N', kind: 'police' })).status, 403);
     });
   });
 }

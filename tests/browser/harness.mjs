@@ -87,11 +87,12 @@ export function makeOrganisation(kind) {
   return code;
 }
 
-export function makeUser(role, org, { team, email } = {}) {
+export function makeUser(role, org, { team, email, deploymentWide = false } = {}) {
   const username = unique(role.replace('_', '.')).toLowerCase();
   const args = ['user', 'add', '--username', username, '--role', role, '--org', org, '--password-stdin'];
   if (team) args.push('--team', team);
   if (email) args.push('--email', email);
+  if (deploymentWide) args.push('--deployment-wide');
   homeward(args, `${password}\n`);
   return { username, role, org, team, email };
 }

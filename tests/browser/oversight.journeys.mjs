@@ -36,7 +36,8 @@ export function partTwoSetUp({ force, police }) {
   p2.workerAEmail = 'worker.a@north.test';
   p2.workerB = makeUser('social_worker', p2.council, { team: 'Team South', email: 'worker.b@north.test' });
   p2.champion = makeUser('cse_champion', p2.council, { team: 'Safeguarding', email: 'champion@north.test' });
-  p2.admin = makeUser('admin', p2.council);
+  // Sets another council's webhook: an admin of the whole service.
+  p2.admin = makeUser('admin', p2.council, { deploymentWide: true });
   p2.family = surname('Brackenbury');
   p2.children = {};
 }

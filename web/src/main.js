@@ -21,6 +21,7 @@ import { Episode } from './pages/episode.js';
 import { Figures } from './pages/figures.js';
 import { Notifications } from './pages/notifications.js';
 import { Oversight } from './pages/oversight.js';
+import { AccessLog, DataProtection, LegalHold } from './pages/privacy.js';
 import { Report } from './pages/report.js';
 import { SignIn } from './pages/sign_in.js';
 import { TeamWork } from './pages/team.js';
@@ -68,7 +69,7 @@ function menuFor(role) {
     case 'manager': return [['/team', 'Team work'], ['/my-work', 'My work'], ['/figures', 'Figures'], ['/entities', 'People, places and vehicles']];
     case 'cse_champion': return [['/oversight', 'CSE oversight'], ['/my-work', 'My work'], ['/figures', 'Figures'], ['/entities', 'People, places and vehicles']];
     case 'admin': return [['/admin', 'Organisations'], ['/admin/users', 'Accounts'], ['/admin/failed-messages', 'Failed messages']];
-    case 'data_protection_officer': return [];
+    case 'data_protection_officer': return [['/data-protection', 'Data protection']];
     default: return [['/my-work', 'My work']];
   }
 }
@@ -120,6 +121,9 @@ const titles = [
   ['/children/:id/profile', 'Child profile'],
   ['/children/:id/photo', 'Child photograph'],
   ['/children/:id/grab-sheet', 'Grab sheet'],
+  ['/children/:id/access', 'Who saw this child’s record'],
+  ['/children/:id/legal-hold', 'Legal hold'],
+  ['/data-protection', 'Data protection'],
   ['/children/:id/:form', 'Child'],
   ['/entities', 'People, places and vehicles'],
   ['/entities/:id', 'Person, place or vehicle'],
@@ -162,18 +166,21 @@ function Page({ path, session, setSession }) {
   if (params?.form === 'profile') return html`<${ProfileForm} key=${path} id=${params.id} />`;
   if (params?.form === 'photo') return html`<${PhotoForm} key=${path} id=${params.id} />`;
   if (params?.form === 'grab-sheet') return html`<${GrabSheet} key=${path} id=${params.id} />`;
+  if (params?.form === 'access') return html`<${AccessLog} key=${path} id=${params.id} />`;
+  if (params?.form === 'legal-hold') return html`<${LegalHold} key=${path} id=${params.id} />`;
   if (params) return html`<${ChildForm} key=${path} id=${params.id} form=${params.form} />`;
   if (match('/entities', path)) return html`<${EntityList} key=${path} />`;
   params = match('/entities/:id', path);
   if (params) return html`<${EntityPage} key=${params.id} id=${params.id} />`;
   if (match('/notifications', path)) return html`<${Notifications} />`;
   if (match('/account', path)) return html`<${Account} />`;
+  if (match('/data-protection', path)) return html`<${DataProtection} />`;
   if (match('/admin', path)) return html`<${Organisations} />`;
   if (match('/admin/organisations/new', path)) return html`<${NewOrganisation} />`;
   params = match('/admin/organisations/:code/details', path);
   if (params) return html`<${OrganisationDetails} key=${params.code} code=${params.code} />`;
-  if (match('/admin/users', path)) return html`<${Users} />`;
-  if (match('/admin/users/new', path)) return html`<${NewUser} />`;
+  if (match('/admin/users', path)) return html`<${Users} key=${path} />`;
+  if (match('/admin/users/new', path)) return html`<${NewUser} key=${path} />`;
   params = match('/admin/users/:id', path);
   if (params) return html`<${UserPage} key=${params.id} id=${params.id} />`;
   params = match('/admin/organisations/:code', path);

@@ -36,7 +36,7 @@ export function homeFor(session) {
     case 'manager': return '/team';
     case 'cse_champion': return '/oversight';
     case 'admin': return '/admin';
-    case 'data_protection_officer': return '/account';
+    case 'data_protection_officer': return '/data-protection';
     default: return '/my-work';
   }
 }

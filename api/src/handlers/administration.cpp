@@ -12,8 +12,9 @@ namespace {
 using v = boost::beast::http::verb;
 
 http_response list_users(request_context& c) {
-    return json_response(
-        c, 200, services::list_users(c.env, c.caller(), c.limit(), c.query_text("cursor")));
+    return json_response(c, 200,
+                         services::list_users(c.env, c.caller(), c.limit(), c.query_text("cursor"),
+                                              c.query_text("organisation")));
 }
 
 http_response create_user(request_context& c) {

@@ -64,6 +64,20 @@ http_response export_archive(request_context& c) {
     return response;
 }
 
+// The officer's own lookup of a child by exact name and date of birth, in their authority.
+http_response find(request_context& c) {
+    const auto found = services::find_children(c.env, c.caller(), c.query_text("q").value_or(""),
+                                               c.query_text("date_of_birth"), c.limit());
+    return json_response(c, 200, boost::json::object{{"items", boost::json::value_from(found)}});
+}
+
+http_response read_hold(request_context& c) {
+    const auto hold = services::legal_hold_on(c.env, c.caller(), c.segment(3));
+    return json_response(c, 200,
+                         boost::json::object{{"legal_hold", hold ? boost::json::value_from(*hold)
+                                                                 : boost::json::value(nullptr)}});
+}
+
 http_response place_hold(request_context& c) {
     return json_response(c, 200,
                          services::place_legal_hold(c.env, c.caller(), c.segment(3), c.body()));
@@ -88,6 +102,12 @@ std::vector<route> privacy_routes() {
          "/api/v1/children/{id}/export",
          true,
          &export_archive},
+        {v::get, {"api", "v1", "privacy", "children"}, "/api/v1/privacy/children", true, &find},
+        {v::get,
+         {"api", "v1", "children", "{id}", "legal-hold"},
+         "/api/v1/children/{id}/legal-hold",
+         true,
+         &read_hold},
         {v::put,
          {"api", "v1", "children", "{id}", "legal-hold"},
          "/api/v1/children/{id}/legal-hold",

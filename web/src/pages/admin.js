@@ -10,11 +10,15 @@ import {
 } from '../components.js';
 import { fieldMessages, summaryOf } from '../form.js';
 import { navigate, searchParam } from '../router.js';
-import { setFlash } from '../state.js';
+import { setFlash, state } from '../state.js';
 import { organisationKinds, topicInWords, when } from '../words.js';
 import { Flash } from './work.js';
 
-function useOrganisations() {
+// A deployment-wide admin manages every organisation; an organisation's admin, their own.
+export const deploymentAdmin = () => Boolean(state.session?.user.deployment_admin);
+const manages = (code) => deploymentAdmin() || code === state.session?.user.organisation;
+
+export function useOrganisations() {
   const [organisations, setOrganisations] = useState(null);
   const [failure, setFailure] = useState(null);
   useEffect(() => {
@@ -28,8 +32,9 @@ export function Organisations() {
   const { organisations, failure } = useOrganisations();
   return html`<${Flash} />
     <${Heading}>Organisations<//>
-    <p class="govuk-body">Each organisation’s own system can be sent every notification of theirs by webhook: a signed HTTPS request.</p>
-    <${LinkButton} href="/admin/organisations/new">Add an organisation<//>
+    <p class="govuk-body">Each organisation’s own system can be sent every notification of theirs by webhook: a signed HTTPS request.
+      ${deploymentAdmin() ? 'You manage every organisation.' : 'You manage your own organisation; an admin of the whole service adds organisations.'}</p>
+    ${deploymentAdmin() && html`<${LinkButton} href="/admin/organisations/new">Add an organisation<//>`}
     ${failure && html`<p class="govuk-body">${failure}</p>`}
     ${!organisations && !failure && html`<${Loading} />`}
     ${organisations && html`<ul class="hw-work-list" id="organisations">
@@ -42,11 +47,11 @@ export function Organisations() {
             ? html`<${Tag} colour="govuk-tag--green">Webhook on<//> <span class="hw-break">${o.webhook.url}</span>${o.webhook.updated_at ? ` · set ${when(o.webhook.updated_at)}` : ''}`
             : html`<${Tag} colour="govuk-tag--grey">No webhook<//>`}
         </p>
-        <p class="govuk-body-s govuk-!-margin-bottom-0">
+        ${manages(o.code) && html`<p class="govuk-body-s govuk-!-margin-bottom-0">
           <a class="govuk-link" href=${`/admin/organisations/${encodeURIComponent(o.code)}/details`}>${o.kind === 'police' ? 'Rename or choose councils' : 'Rename'}<span class="govuk-visually-hidden"> ${o.name}</span></a>
           ${' · '}<a class="govuk-link" href=${`/admin/organisations/${encodeURIComponent(o.code)}`}>${o.webhook?.configured ? 'Change the webhook' : 'Set up a webhook'}<span class="govuk-visually-hidden"> of ${o.name}</span></a>
           ${' · '}<a class="govuk-link" href=${`/admin/failed-messages${query({ organisation: o.code })}`}>Failed messages<span class="govuk-visually-hidden"> of ${o.name}</span></a>
-        </p>
+        </p>`}
       </li>`)}
     </ul>`}`;
 }
@@ -327,7 +332,7 @@ export function FailedMessages() {
       <p class="govuk-notification-banner__heading" id="replayed">${replayed.text}</p><//>`}
     <${Heading}>Failed messages<//>
     <p class="govuk-body">Webhook messages that were refused or never answered after every attempt. Fix the receiver, then send each again.</p>
-    ${organisations && html`<form novalidate onSubmit=${filter} class="hw-filter">
+    ${organisations && deploymentAdmin() && html`<form novalidate onSubmit=${filter} class="hw-filter">
       <${Select} id="organisation" label="Organisation" value=${choice} onChange=${setChoice}
         items=${[{ value: '', label: 'All organisations' }, ...organisations.map((o) => ({ value: o.code, label: `${o.name} (${o.code})` }))]} />
       <${Button} secondary=${true} id="show-failed">Show<//>

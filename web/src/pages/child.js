@@ -107,6 +107,8 @@ export function Child({ id }) {
       ['Responsible council', child.responsible_authority],
       ['Host council', child.host_authority],
     ]} />
+    ${role === 'cse_champion' && child.responsible_authority === state.session?.user.organisation &&
+      html`<p class="govuk-body"><a class="govuk-link" id="access-link" href=${`/children/${encodeURIComponent(id)}/access`}>Who saw this child’s record</a></p>`}
     <${ProfileSection} id=${id} name=${childName(child)} />
     ${role !== 'police' && html`<h2 class="govuk-heading-m">Reviews and reassessments due</h2>
       <${Clocks} clocks=${child.clocks ?? []} />

@@ -1,11 +1,11 @@
 // Report a child missing (police): find the child by name and date of birth, or add them, then
 // the report itself. Built to be done in under a minute on a phone.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, query } from '../api.js';
 import { BackLink, Button, DateTimeInput, ErrorSummary, Heading, Radios, SummaryList, TextInput, Textarea, html } from '../components.js';
 import { emptyParts, fieldMessages, newKey, nowParts, partsToValue, summaryOf } from '../form.js';
 import { navigate } from '../router.js';
-import { setFlash } from '../state.js';
+import { loadMe, setFlash } from '../state.js';
 import { childName, day } from '../words.js';
 
 function FindChild({ onFound, onAdd }) {
@@ -79,6 +79,11 @@ function AddChild({ name, dob, onAdded, onBack }) {
   });
   const [born, setBorn] = useState(dob);
   const [fields, setFields] = useState({});
+  // The councils the force works with (an admin keeps the list), offered as the likely ones.
+  const [partners, setPartners] = useState([]);
+  useEffect(() => {
+    loadMe().then((me) => setPartners(me.works_with ?? [])).catch(() => {});
+  }, []);
   const set = (key) => (value) => setChild({ ...child, [key]: value });
 
   async function submit(event) {
@@ -127,7 +132,9 @@ function AddChild({ name, dob, onAdded, onBack }) {
       <${Radios} id="looked_after" legend="Is the child looked after by a council?" inline=${true} value=${child.looked_after}
         onChange=${set('looked_after')} error=${fields.looked_after}
         items=${[{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }]} />
-      <${TextInput} id="responsible_authority" label="Responsible council’s code" hint="The council that looks after the child or where they live, for example DEMO-NORTH"
+      <${TextInput} id="responsible_authority" label="Responsible council’s code" hint=${partners.length
+        ? `The council that looks after the child or where they live. Your force works with ${partners.map((o) => `${o.code} (${o.name})`).join(', ')}`
+        : 'The council that looks after the child or where they live, for example DEMO-NORTH'}
         value=${child.responsible_authority} onInput=${set('responsible_authority')} error=${fields.responsible_authority} width="10" autocomplete="off" />
       <${TextInput} id="host_authority" label="Host council’s code (if placed in another council’s area)" hint="Leave empty if the same"
         value=${child.host_authority} onInput=${set('host_authority')} error=${fields.host_authority} width="10" autocomplete="off" />

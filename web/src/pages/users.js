@@ -5,10 +5,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, patch, post, query } from '../api.js';
 import {
-  BackLink, Banner, Button, ErrorSummary, Heading, LinkButton, Loading, Radios, SummaryList, Tag, TextInput, html,
+  BackLink, Banner, Button, ErrorSummary, Heading, LinkButton, Loading, Radios, Select, SummaryList, Tag, TextInput, html,
 } from '../components.js';
 import { fieldMessages, summaryOf } from '../form.js';
+import { navigate, searchParam } from '../router.js';
 import { setFlash, state } from '../state.js';
+import { deploymentAdmin, useOrganisations } from './admin.js';
 import { roleNames, when } from '../words.js';
 import { Flash } from './work.js';
 
@@ -23,16 +25,17 @@ function roleItems(kind) {
   return (rolesByKind[kind] ?? Object.keys(roleNames)).map((value) => ({ value, label: roleNames[value] ?? value }));
 }
 
-// The kind of the admin's own organisation (police force or council), for the roles it may have.
-function useOwnKind() {
-  const [kind, setKind] = useState(null);
-  useEffect(() => {
-    get('/api/v1/organisations').then(({ data }) => {
-      const own = data.items.find((o) => o.code === state.session?.user.organisation);
-      setKind(own?.kind ?? 'local_authority');
-    }).catch(() => setKind('local_authority'));
-  }, []);
-  return kind;
+// The kind (police force or council) of the organisation of this code, for the roles it may have.
+function kindOf(organisations, code) {
+  return organisations?.find((o) => o.code === code)?.kind ?? 'local_authority';
+}
+
+// A deployment-wide admin chooses whose accounts: every organisation's, or one's.
+function OrganisationChoice({ organisations, value, onChange, allowAll, error }) {
+  if (!organisations) return null;
+  const items = organisations.map((o) => ({ value: o.code, label: `${o.name} (${o.code})` }));
+  return html`<${Select} id="organisation" label="Organisation" value=${value} onChange=${onChange} error=${error}
+    items=${allowAll ? [{ value: '', label: 'Every organisation' }, ...items] : items} />`;
 }
 
 const locked = (u) => Boolean(u.locked_until && new Date(u.locked_until) > new Date());
@@ -47,10 +50,17 @@ export function Users() {
   const [users, setUsers] = useState(null);
   const [cursor, setCursor] = useState(null);
   const [failure, setFailure] = useState(null);
+  const everywhere = deploymentAdmin();
+  const { organisations } = useOrganisations();
+  // A deployment-wide admin's choice, kept in the address: one organisation's accounts, or ''
+  // for every organisation's; an organisation's admin always sees their own.
+  const own = state.session?.user.organisation;
+  const whose = everywhere ? (searchParam('organisation') ?? own) : own;
+  const [choice, setChoice] = useState(whose);
 
   async function load(after) {
     try {
-      const { data } = await get(`/api/v1/users${query({ limit: 100, cursor: after })}`);
+      const { data } = await get(`/api/v1/users${query({ limit: 100, cursor: after, organisation: whose })}`);
       setUsers((before) => [...(after ? before ?? [] : []), ...data.items]);
       setCursor(data.next_cursor);
     } catch (error) {
@@ -62,15 +72,24 @@ export function Users() {
   }, []);
 
   return html`<${Flash} />
-    <${Heading} caption=${state.session?.user.organisation}>Accounts<//>
-    <p class="govuk-body">Everyone who signs in to Homeward for your organisation. Changes are recorded in the audit trail.</p>
-    <${LinkButton} href="/admin/users/new">Add an account<//>
+    <${Heading} caption=${whose || 'Every organisation'}>Accounts<//>
+    <p class="govuk-body">Everyone who signs in to Homeward for ${everywhere ? 'the organisation chosen' : 'your organisation'}. Changes are recorded in the audit trail.</p>
+    ${everywhere && html`<form novalidate class="hw-filter" id="choose-organisation"
+      onSubmit=${(event) => {
+        event.preventDefault();
+        navigate(choice === own ? '/admin/users' : `/admin/users?organisation=${encodeURIComponent(choice)}`);
+      }}>
+      <${OrganisationChoice} organisations=${organisations} value=${choice} onChange=${setChoice} allowAll=${true} />
+      <${Button} secondary=${true} id="show-accounts">Show<//>
+    </form>`}
+    <${LinkButton} href=${`/admin/users/new${everywhere && whose ? query({ organisation: whose }) : ''}`}>Add an account<//>
     ${failure && html`<p class="govuk-body">${failure}</p>`}
     ${!users && !failure && html`<${Loading} />`}
     ${users && html`<table class="govuk-table" id="users">
-      <caption class="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">Accounts of ${state.session?.user.organisation}</caption>
+      <caption class="govuk-table__caption govuk-table__caption--s govuk-visually-hidden">Accounts of ${whose || 'every organisation'}</caption>
       <thead class="govuk-table__head"><tr class="govuk-table__row">
         <th scope="col" class="govuk-table__header">Username</th>
+        ${!whose && html`<th scope="col" class="govuk-table__header">Organisation</th>`}
         <th scope="col" class="govuk-table__header">Role</th>
         <th scope="col" class="govuk-table__header">Team</th>
         <th scope="col" class="govuk-table__header">Status</th>
@@ -78,6 +97,7 @@ export function Users() {
       <tbody class="govuk-table__body">
         ${users.map((u) => html`<tr class="govuk-table__row" key=${u.id} data-user=${u.username}>
           <td class="govuk-table__cell"><a class="govuk-link" href=${`/admin/users/${encodeURIComponent(u.id)}`}>${u.username}</a></td>
+          ${!whose && html`<td class="govuk-table__cell">${u.organisation}</td>`}
           <td class="govuk-table__cell">${roleNames[u.role] ?? u.role}</td>
           <td class="govuk-table__cell">${u.team?.name ?? 'None'}</td>
           <td class="govuk-table__cell">${u.active && !locked(u) && !u.password_change_required ? 'Active' : html`<${StatusTags} user=${u} />`}</td>
@@ -97,7 +117,10 @@ function TemporaryPassword({ user, password, title }) {
 }
 
 export function NewUser() {
-  const kind = useOwnKind();
+  const { organisations } = useOrganisations();
+  const everywhere = deploymentAdmin();
+  const [organisation, setOrganisation] = useState((everywhere && searchParam('organisation')) || state.session?.user.organisation);
+  const kind = organisations ? kindOf(organisations, organisation) : null;
   const [username, setUsername] = useState('');
   const [role, setRole] = useState('');
   const [team, setTeam] = useState('');
@@ -120,6 +143,7 @@ export function NewUser() {
     setBusy(true);
     try {
       const body = { username: username.trim(), role };
+      if (everywhere && organisation !== state.session?.user.organisation) body.organisation = organisation;
       if (team.trim()) body.team = team.trim();
       if (email.trim()) body.email = email.trim();
       const { data } = await post('/api/v1/users', body);
@@ -147,8 +171,10 @@ export function NewUser() {
   return html`<${BackLink} href="/admin/users">Back to accounts<//>
     <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
     <${ErrorSummary} errors=${errors} />
-    <${Heading} caption=${state.session?.user.organisation}>Add an account<//>
+    <${Heading} caption=${organisation}>Add an account<//>
     <form novalidate onSubmit=${submit}>
+      ${everywhere && html`<${OrganisationChoice} organisations=${organisations} value=${organisation}
+        onChange=${(code) => { setOrganisation(code); setRole(''); }} error=${fields.organisation} />`}
       <${TextInput} id="username" label="Username" hint="What they sign in with, without spaces" autocomplete="off" spellcheck="false"
         value=${username} onInput=${setUsername} error=${fields.username} width="20" labelClass="govuk-label govuk-label--s" />
       <${Radios} id="role" legend="Role" value=${role} onChange=${setRole} error=${fields.role} items=${roleItems(kind)} />
@@ -162,7 +188,7 @@ export function NewUser() {
 }
 
 export function UserPage({ id }) {
-  const kind = useOwnKind();
+  const { organisations } = useOrganisations();
   const [user, setUser] = useState(null);
   const [failure, setFailure] = useState(null);
   const [role, setRole] = useState('');
@@ -216,6 +242,7 @@ export function UserPage({ id }) {
   const resetPassword = () => act(() => post(`${path}/password-reset`), (data) => setReset(data));
 
   if (failure) return html`<${Heading}>Account not found<//><p class="govuk-body">${failure}</p>`;
+  const kind = user && organisations ? kindOf(organisations, user.organisation) : null;
   if (!user || !kind) return html`<${Loading} />`;
   if (confirming) {
     const deactivate = confirming === 'deactivate';

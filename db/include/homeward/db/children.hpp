@@ -34,9 +34,11 @@ std::vector<child_record> in_scope(unit_of_work& uow, const scope& who,
 
 // Police reporting a child their force has not reported before: children born on that day whose
 // family name, or given and family name, is the name given (case and outer spaces apart). No
-// scope: the exact name and date of birth are the police's reason to see the child.
+// scope: the exact name and date of birth are the police's reason to see the child. A
+// data-protection officer's lookup passes their authority: only the children it is responsible for.
 std::vector<child_record> lookup(unit_of_work& uow, std::string_view name,
-                                 std::chrono::sys_days born, int limit);
+                                 std::chrono::sys_days born, int limit,
+                                 const std::optional<std::string>& responsible_authority_id = {});
 // The child, locked against a concurrent report of them (so that a repeat-missing count sees
 // every report before it), whoever may see them; nullopt when there is no such child.
 std::optional<child_record> lock_for_report(unit_of_work& uow, std::string_view child_id);

@@ -43,9 +43,14 @@ std::optional<user_row> by_id(unit_of_work& uow, std::string_view id);
 // The user of this id when they belong to the organisation.
 std::optional<user_row> in_organisation(unit_of_work& uow, std::string_view id,
                                         std::string_view organisation_id);
-// A page of the organisation's users by username (case apart), after the user `after_id`.
-std::vector<user_row> of_organisation(unit_of_work& uow, std::string_view organisation_id,
+// A page of the organisation's users (every organisation's, without one) by username (case
+// apart), after the user `after_id`.
+std::vector<user_row> of_organisation(unit_of_work& uow,
+                                      const std::optional<std::string>& organisation_id,
                                       const std::optional<std::string>& after_id, int limit);
+// Makes the admin of this id an admin of every organisation (the command line's
+// `user add --deployment-wide`); std::invalid_argument unless the user is an admin.
+void make_deployment_admin(unit_of_work& uow, std::string_view id);
 struct account_change {
     role user_role{role::admin};
     std::optional<std::string> team_id;

@@ -57,6 +57,8 @@ struct user_row {
     bool must_change_password{false};
     // Until when the account is locked after repeated failed log-ins (unset: never locked).
     std::optional<time_point> locked_until;
+    // An admin of every organisation (made only from the command line).
+    bool deployment_admin{false};
 };
 
 struct team_row {

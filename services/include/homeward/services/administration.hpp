@@ -27,13 +27,16 @@ std::string add_organisation(const environment& env, std::string_view code, std:
 std::string add_user(const environment& env, std::string_view username, std::string_view role,
                      std::string_view organisation_code, std::string_view password,
                      std::string_view request_id, const std::optional<std::string>& team = {},
-                     const std::optional<std::string>& email = {});
+                     const std::optional<std::string>& email = {}, bool deployment_wide = false);
 
-// ---- accounts (admin, within their organisation) -----------------------------------------
+// ---- accounts (admin, within their organisation; a deployment-wide admin, any) ------------
 
-// The organisation's users by username; the cursor is the last user's id.
+// The organisation's users by username; the cursor is the last user's id. `organisation` (a
+// code) another organisation's, for a deployment-wide admin only (403 for anyone else); a
+// deployment-wide admin naming none sees every organisation's.
 page<user_row> list_users(const environment& env, const actor& who, int limit,
-                          const std::optional<std::string>& cursor);
+                          const std::optional<std::string>& cursor,
+                          const std::optional<std::string>& organisation = {});
 user_row get_user(const environment& env, const actor& who, const std::string& id);
 
 // An account and the temporary password it was just given (shown once: it is kept only as its
@@ -42,8 +45,9 @@ struct account_with_password {
     user_row user;
     std::string temporary_password;
 };
-// body {username, role, team?, email?}: a user of the admin's organisation, as `user add` makes
-// one, with a temporary password.
+// body {username, role, team?, email?, organisation?}: a user of the admin's organisation (or, for
+// a deployment-wide admin, of the organisation whose code is given), as `user add` makes one, with
+// a temporary password.
 account_with_password create_user(const environment& env, const actor& who,
                                   const boost::json::object& body);
 // body {role?, team? (a name, or null for none), active?}. No one changes their own role (403)
@@ -58,11 +62,12 @@ account_with_password reset_password(const environment& env, const actor& who,
 
 // ---- organisations (admin) ---------------------------------------------------------------
 
-// body {code, name, kind, works_with?}; `works_with` (a police force's) the codes of the local
-// authorities it reports to.
+// body {code, name, kind, works_with?} (a deployment-wide admin only); `works_with` (a police
+// force's) the codes of the local authorities it reports to.
 organisation_view create_organisation(const environment& env, const actor& who,
                                       const boost::json::object& body);
 // body {name?, works_with?}: renames, and (a police force) sets the authorities it works with.
+// An organisation's own admin changes only their organisation (403 for another).
 organisation_view update_organisation(const environment& env, const actor& who,
                                       const std::string& code, const boost::json::object& body);
 

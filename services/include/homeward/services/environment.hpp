@@ -58,6 +58,8 @@ struct actor {
     // An admin reset the password: until the user changes it, their session may only do that
     // (GET /api/v1/session and /api/v1/me, PATCH /api/v1/me, DELETE /api/v1/session).
     bool password_change_required{false};
+    // An admin of every organisation's accounts, and of the organisations themselves.
+    bool deployment_admin{false};
 };
 
 // The system clock, to the second.

@@ -57,6 +57,25 @@ struct child_export {
 // each episode (child.export).
 child_export export_child(const environment& env, const actor& who, std::string_view child_id);
 
+// A child a data-protection officer is asked about (a subject-access request, a claim): who they
+// are, and the legal hold on their records if any.
+struct privacy_child {
+    db::child_record child;
+    std::optional<db::privacy::legal_hold> legal_hold;
+};
+// GET /privacy/children?q=NAME&date_of_birth= (data_protection_officer): the children of the
+// officer's authority with exactly that name (family, or given and family) born that day; both
+// required. Audited (child.privacy_lookup) with the ids answered, never the name.
+std::vector<privacy_child> find_children(const environment& env, const actor& who,
+                                         std::string_view name,
+                                         const std::optional<std::string>& date_of_birth,
+                                         int limit);
+
+// GET /children/{id}/legal-hold (data_protection_officer of the child's responsible authority):
+// the hold, or nullopt when there is none. Audited (child.legal_hold_read).
+std::optional<db::privacy::legal_hold> legal_hold_on(const environment& env, const actor& who,
+                                                     std::string_view child_id);
+
 // PUT /children/{id}/legal-hold {reason} (data_protection_officer of the child's responsible
 // authority): the hold, placed now (or its reason changed). Audited (child.legal_hold_set).
 db::privacy::legal_hold place_legal_hold(const environment& env, const actor& who,
