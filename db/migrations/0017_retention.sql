@@ -101,19 +101,25 @@ create index episodes_last_seen_key_idx on episodes (hw_place_key(last_seen_loca
 create index episodes_found_key_idx on episodes (hw_place_key(found_location), child_id);
 create index interviews_stayed_key_idx on interviews (hw_place_key(where_stayed));
 
+-- PL/pgSQL: its statements are planned once a connection, not at every call.
 create function hw_retained_place(place text, child uuid) returns text
-    language sql stable parallel safe
-    return case
-        when place is null then null
-        when hw_place_key(place) = '' then ''
-        when exists (select from episodes e
-                     where hw_place_key(e.last_seen_location) = hw_place_key(place)
-                       and e.child_id <> child)
-          or exists (select from episodes e
-                     where hw_place_key(e.found_location) = hw_place_key(place)
-                       and e.child_id <> child)
-          or exists (select from interviews i join episodes e on e.id = i.episode_id
-                     where hw_place_key(i.where_stayed) = hw_place_key(place)
-                       and e.child_id <> child)
-        then place
-        else 'place ' || left(md5(hw_place_key(place)), 12) end;
+    language plpgsql stable parallel safe as $$
+declare
+    k text := hw_place_key(place);
+begin
+    if place is null then
+        return null;
+    end if;
+    if k = '' then
+        return '';
+    end if;
+    if exists (select from episodes e
+               where hw_place_key(e.last_seen_location) = k and e.child_id <> child)
+       or exists (select from episodes e
+                  where hw_place_key(e.found_location) = k and e.child_id <> child)
+       or exists (select from interviews i join episodes e on e.id = i.episode_id
+                  where hw_place_key(i.where_stayed) = k and e.child_id <> child) then
+        return place;
+    end if;
+    return 'place ' || left(md5(k), 12);
+end $$;
