@@ -123,3 +123,87 @@ begin
     end if;
     return 'place ' || left(md5(k), 12);
 end $$;
+
+-- Anonymises one child's records (the job's caller has locked the child's row and found it due,
+-- not held and not anonymised), in one call: one round trip a child. Returns the child's number of
+-- episodes. Kept: every count, state, time, clock, history row and audit entry; the date of
+-- birth, sex, ethnicity and looked-after status (the statutory return and the figures count by
+-- them); a place another child was also at (hw_retained_place).
+create function hw_anonymise_child(child uuid, at timestamptz) returns integer
+    language plpgsql as $$
+declare
+    episode_ids uuid[] := array(select id from episodes where child_id = child);
+    entity_ids  uuid[];
+begin
+    -- A notification's title becomes its kind's words (a title may name a person or a place), its
+    -- body and its webhook copies lose their free text.
+    update notifications n set body = hw_scrub_text(n.body),
+                               title = initcap(replace(n.kind, '_', ' '))
+        where n.child_id = child or n.episode_id = any(episode_ids);
+    update outbox m set payload = hw_scrub_text(m.payload), last_error = null
+        where m.payload ->> 'child_id' = child::text
+           or m.payload ->> 'episode_id' = any(episode_ids::text[]);
+    update children set given_name = 'Anonymised', family_name = 'Anonymised',
+                        anonymised_at = at, updated_at = at, version = version + 1
+        where id = child;
+    update child_profiles set height = null, build = null, hair = null, eyes = null,
+                              distinguishing_marks = null, clothing = null, languages = null,
+                              medical_needs = null, medication = null, phone_numbers = null,
+                              social_media = null, places = null, associates = null,
+                              missing_history = null, completed_by = 'anonymised'
+        where child_id = child;
+    delete from child_photos where child_id = child;
+    update child_reviews set notes = '' where child_id = child;
+    update interviews i
+        set location = case when i.location is not null then 'anonymised' end,
+            where_stayed = hw_retained_place(i.where_stayed, child), with_whom = null,
+            push_factors = '{}', pull_factors = '{}', harm_details = null,
+            risk_rationale = case when i.risk_rationale is not null then 'anonymised' end,
+            child_views = null, police_intelligence = null,
+            declined_reason = case when i.declined_reason is not null then 'anonymised' end,
+            attempts = null, carers_account = null
+        where i.episode_id = any(episode_ids);
+    update episodes
+        set last_seen_location = hw_retained_place(last_seen_location, child),
+            found_location = hw_retained_place(found_location, child),
+            circumstances = 'anonymised', police_reference = 'anonymised',
+            returned_to = case when returned_to is not null then 'anonymised' end,
+            found_by = null, safe_and_well_notes = null, safe_and_well_concerns = null,
+            sign_off_note = null,
+            close_summary = case when close_summary is not null then 'anonymised' end,
+            cancel_reason = case when cancel_reason is not null then 'anonymised' end,
+            reopen_reason = case when reopen_reason is not null then 'anonymised' end
+        where child_id = child;
+    update episode_history set detail = hw_scrub_text(detail) where episode_id = any(episode_ids);
+    update actions set description = 'anonymised',
+                       outcome = case when outcome is not null then 'anonymised' end
+        where episode_id = any(episode_ids);
+    delete from idempotency_keys where episode_id = any(episode_ids);
+    -- The links of the child's episodes to people, places and vehicles, and the entities' count of
+    -- the child; an entity that no longer concerns any child loses its names, identifier and
+    -- details (a private address, an associate's name) and its history's free text.
+    with links as (delete from episode_entities where episode_id = any(episode_ids)
+                   returning entity_id),
+         counted as (delete from entity_children where child_id = child returning entity_id)
+    select array(select entity_id from links union select entity_id from counted)
+        into entity_ids;
+    if cardinality(entity_ids) > 0 then
+        update entities n set children = (select count(*) from entity_children c
+                                          where c.entity_id = n.id)
+            where n.id = any(entity_ids) and n.merged_into is null;
+        with orphans as (
+            select n.id from entities n
+            where n.id = any(entity_ids)
+              and not exists (select from entity_children c where c.entity_id = n.id)
+              and not exists (select from episode_entities l
+                              where l.entity_id = n.id or l.moved_from = n.id)),
+             named as (
+            update entities n set label = 'anonymised', label_normalised = 'anonymised',
+                                  identifier = null, identifier_normalised = null,
+                                  details = '{}', names_normalised = '{}'
+            from orphans o where n.id = o.id)
+        update entity_history h set detail = hw_scrub_text(h.detail)
+            from orphans o where h.entity_id = o.id;
+    end if;
+    return cardinality(episode_ids);
+end $$;
