@@ -101,9 +101,11 @@ create index episodes_last_seen_key_idx on episodes (hw_place_key(last_seen_loca
 create index episodes_found_key_idx on episodes (hw_place_key(found_location), child_id);
 create index interviews_stayed_key_idx on interviews (hw_place_key(where_stayed));
 
--- PL/pgSQL: its statements are planned once a connection, not at every call.
+-- PL/pgSQL, each statement planned for the place at hand (force_custom_plan): a generic plan
+-- expects any key to match as many rows as the commonest does, and scans the whole table for a
+-- key no other episode has.
 create function hw_retained_place(place text, child uuid) returns text
-    language plpgsql stable parallel safe as $$
+    language plpgsql stable parallel safe set plan_cache_mode = force_custom_plan as $$
 declare
     k text := hw_place_key(place);
 begin
