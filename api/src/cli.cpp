@@ -18,7 +18,9 @@
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/emails.hpp"
 #include "homeward/services/errors.hpp"
+#include "homeward/services/retention.hpp"
 #include "homeward/services/webhooks.hpp"
+#include "homeward/workflow/time_text.hpp"
 
 #include <pqxx/except>
 
@@ -64,6 +66,11 @@ Commands:
                                or if it does not hold what the last checkpoint in FILE signed
   audit keygen --out FILE      make an Ed25519 key for signing checkpoints (FILE, mode 0600) and
                                print its public key
+  retention run [--dry-run] [--as-of YYYY-MM-DD]
+                               anonymise the records of every child past the retention schedule
+                               on that day (default today, UTC) and not under a legal hold, one
+                               audit entry each; --dry-run lists them (child, authority, due date,
+                               rule) and changes nothing
   check-database               connect and print the server version
   demo                         add demo organisations, users (printing their passwords once)
                                and cases in every state, for trying Homeward; refused when the
@@ -81,6 +88,7 @@ Settings come from the environment (HOMEWARD_CONFIG_FILE may name a file of NAME
   HOMEWARD_POLICY         england (default), scotland, or the path of a JSON policy file
   HOMEWARD_DATA_DIR       folder of cse_indicators.json
   HOMEWARD_SWEEP_SECONDS  how often serve's clock sweeper runs (default 60)
+  HOMEWARD_RETENTION_SECONDS  how often serve runs the retention job (default 86400, daily)
   HOMEWARD_WEBHOOK_SECONDS       how often serve sends due webhook messages (default 5)
   HOMEWARD_WEBHOOK_MAX_ATTEMPTS  attempts before a message is dead (default 12)
   HOMEWARD_WEBHOOK_CA_FILE       extra CA certificates trusted for webhook receivers
@@ -340,6 +348,19 @@ int serve() {
                                              {"overdue", swept.overdue},
                                              {"duration_ms", milliseconds_since(started)}});
                      }};
+    // The retention job: daily (at start, then every interval). Two serve processes may both run
+    // it: each child is claimed by locking its row, so it is anonymised once.
+    periodic retainer{
+        cfg.retention_interval, [&](const std::atomic<bool>& stopping) {
+            const auto started = std::chrono::steady_clock::now();
+            const auto done = services::run_retention(
+                rt.env, std::chrono::floor<std::chrono::days>(rt.env.now()), false, &stopping);
+            process_log().info("retention", {{"as_of", workflow::format_date(done.as_of)},
+                                             {"children_anonymised",
+                                              static_cast<std::int64_t>(done.children.size())},
+                                             {"episodes_anonymised", done.episodes},
+                                             {"duration_ms", milliseconds_since(started)}});
+        }};
     services::delivery_rules delivery;
     delivery.max_attempts = cfg.webhook_max_attempts;
     webhook_client client{
@@ -394,17 +415,20 @@ int serve() {
         checkpointer.start("audit_checkpoint_failed");
     }
     sweeper.start("sweep_failed");
+    retainer.start("retention_failed");
     deliverer.start("webhook_delivery_failed");
     if (!cfg.smtp_url.empty()) {
         emailer.start("email_delivery_failed");
     }
     https->run(true);
     sweeper.request_stop();
+    retainer.request_stop();
     deliverer.request_stop();
     emailer.request_stop();
     sequencer.request_stop();
     checkpointer.request_stop();
     sweeper.stop();
+    retainer.stop();
     deliverer.stop();
     emailer.stop();
     sequencer.stop();
@@ -518,6 +542,47 @@ int audit_verify(const std::vector<std::string>& args, std::ostream& err) {
     return 1;
 }
 
+// The retention job from the command line: the children it anonymised (or, in a dry run, would),
+// one line each on standard output after the log, and a count.
+// The retention job from the command line: one JSON line per child it anonymised (or, in a dry
+// run, would: retention_due), then the count.
+int retention_run(const std::vector<std::string>& args) {
+    bool dry_run = false;
+    std::vector<std::string> rest(args.begin(), args.begin() + 2);
+    for (std::size_t i = 2; i < args.size(); ++i) {
+        if (args[i] == "--dry-run") {
+            dry_run = true;
+        } else {
+            rest.push_back(args[i]);
+        }
+    }
+    const auto given = options(rest, 2, {}, {}, {"--as-of"});
+    runtime rt{load_settings(process_environment(), false)};
+    auto as_of = std::chrono::floor<std::chrono::days>(rt.env.now());
+    if (given.contains("--as-of")) {
+        const auto day = workflow::parse_date(given.at("--as-of"));
+        if (!day) {
+            throw usage_error("--as-of must be a date, YYYY-MM-DD");
+        }
+        as_of = *day;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const auto done = services::run_retention(rt.env, as_of, dry_run);
+    for (const auto& child : done.children) {
+        process_log().info(dry_run ? "retention_due" : "retention_anonymised",
+                           {{"child_id", child.child_id},
+                            {"authority", child.authority_code},
+                            {"due_on", workflow::format_date(child.due_on)},
+                            {"rule", child.rule}});
+    }
+    process_log().info("retention", {{"as_of", workflow::format_date(as_of)},
+                                     {"dry_run", dry_run},
+                                     {"children", static_cast<std::int64_t>(done.children.size())},
+                                     {"episodes_anonymised", done.episodes},
+                                     {"duration_ms", milliseconds_since(started)}});
+    return 0;
+}
+
 int check_database() {
     runtime rt{load_settings(process_environment(), false)};
     const auto lease = rt.pool.acquire();
@@ -579,6 +644,9 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
                                                             std::filesystem::perms::owner_write);
         out << key.public_pem;
         return 0;
+    }
+    if (command == "retention" && sub == "run") {
+        return retention_run(args);
     }
     if (command == "check-database") {
         options(args, 1, {});

@@ -79,6 +79,7 @@ std::vector<route> entity_routes();
 std::vector<route> episode_routes();
 std::vector<route> oversight_routes();
 std::vector<route> privacy_routes();
+std::vector<route> retention_routes();
 std::vector<route> stats_routes();
 std::vector<route> webhook_routes();
 

@@ -340,6 +340,32 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const legal_hold&
 
 } // namespace db::privacy
 
+namespace db::retention {
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const due_child& child) {
+    out =
+        json::object{{"child_id", child.child_id},
+                     {"authority", {{"id", child.authority_id}, {"code", child.authority_code}}},
+                     {"due_on", workflow::format_date(child.due_on)},
+                     {"rule", child.rule},
+                     {"keep_until_age", child.keep_until_age},
+                     {"years_after_last_closed", child.years_after_last_closed},
+                     {"legal_hold", child.held},
+                     // A held child is kept whatever the schedule says: listed as held, not as due.
+                     {"status", child.held ? "held" : "due"}};
+}
+
+void tag_invoke(const json::value_from_tag&, json::value& out, const policy& rule) {
+    out = json::object{{"keep_until_age", rule.keep_until_age},
+                       {"years_after_last_closed", rule.years_after_last_closed},
+                       {"source", rule.authority_own ? "authority" : "deployment"},
+                       {"updated_at", rule.updated_at
+                                          ? json::value(workflow::format_rfc3339(*rule.updated_at))
+                                          : json::value(nullptr)}};
+}
+
+} // namespace db::retention
+
 namespace services {
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const clock_view& c) {
@@ -713,6 +739,8 @@ template void tag_invoke(const json::value_from_tag&, json::value&, const page<o
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<notification_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<audit_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<access_view>&);
+template void tag_invoke(const json::value_from_tag&, json::value&,
+                         const page<db::retention::due_child>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<user_row>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<delivery_item>&);
 template void tag_invoke(const json::value_from_tag&, json::value&, const page<profile_record>&);

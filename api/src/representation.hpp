@@ -10,6 +10,7 @@
 #include "homeward/services/entities.hpp"
 #include "homeward/services/privacy.hpp"
 #include "homeward/services/profiles.hpp"
+#include "homeward/services/retention.hpp"
 #include "homeward/services/stats.hpp"
 #include "homeward/services/views.hpp"
 #include "homeward/services/webhooks.hpp"
@@ -57,6 +58,12 @@ namespace homeward::db::privacy {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
                 const legal_hold& hold);
 } // namespace homeward::db::privacy
+
+namespace homeward::db::retention {
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,
+                const due_child& child);
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out, const policy& rule);
+} // namespace homeward::db::retention
 
 namespace homeward::db::children {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& out,

@@ -83,7 +83,7 @@ const std::vector<route>& route_table() {
         for (auto* routes_of :
              {&health_routes, &session_routes, &account_routes, &administration_routes,
               &child_routes, &profile_routes, &entity_routes, &episode_routes, &oversight_routes,
-              &privacy_routes, &stats_routes, &webhook_routes}) {
+              &privacy_routes, &retention_routes, &stats_routes, &webhook_routes}) {
             for (auto& r : routes_of()) {
                 all.push_back(std::move(r));
             }

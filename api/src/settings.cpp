@@ -139,6 +139,10 @@ settings load_settings(const setting_source& source, bool serving) {
         result.sweep_interval = std::chrono::seconds{
             static_cast<long>(parse_count(*interval, "HOMEWARD_SWEEP_SECONDS", 1, 3600))};
     }
+    if (const auto interval = get("HOMEWARD_RETENTION_SECONDS")) {
+        result.retention_interval = std::chrono::seconds{
+            static_cast<long>(parse_count(*interval, "HOMEWARD_RETENTION_SECONDS", 1, 604800))};
+    }
     if (const auto interval = get("HOMEWARD_WEBHOOK_SECONDS")) {
         result.webhook_interval = std::chrono::seconds{
             static_cast<long>(parse_count(*interval, "HOMEWARD_WEBHOOK_SECONDS", 1, 3600))};

@@ -39,6 +39,7 @@ struct settings {
     workflow::policy policy;
     std::string data_dir;
     std::chrono::seconds sweep_interval{60};
+    std::chrono::seconds retention_interval{86400}; // how often serve runs the retention job
     std::chrono::seconds webhook_interval{5}; // how often the outbox is checked for due messages
     int webhook_max_attempts{12};             // then a message is dead until replayed
     std::string webhook_ca_file;              // extra CAs trusted for receivers; empty: system
