@@ -91,6 +91,7 @@ user_row read_user(fields& f) {
     user.email_alerts = f.boolean();
     user.must_change_password = f.boolean();
     user.locked_until = f.optional_time();
+    user.two_factor_enrolled = f.boolean();
     return user;
 }
 

@@ -57,6 +57,8 @@ struct user_row {
     bool must_change_password{false};
     // Until when the account is locked after repeated failed log-ins (unset: never locked).
     std::optional<time_point> locked_until;
+    // Has confirmed a two-step sign-in enrolment: log-ins need a code from their app.
+    bool two_factor_enrolled{false};
 };
 
 struct team_row {

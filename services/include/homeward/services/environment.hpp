@@ -58,6 +58,10 @@ struct actor {
     // An admin reset the password: until the user changes it, their session may only do that
     // (GET /api/v1/session and /api/v1/me, PATCH /api/v1/me, DELETE /api/v1/session).
     bool password_change_required{false};
+    // HOMEWARD_TWO_FACTOR=required and the user has not enrolled: their session may only enrol
+    // (POST /api/v1/session/totp), see who they are (GET /api/v1/me, /api/v1/session) and sign
+    // out, until they have.
+    bool enrolment_required{false};
 };
 
 // The system clock, to the second.
