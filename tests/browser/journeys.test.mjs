@@ -16,6 +16,7 @@ import {
 import { adminJourneys, adminSetUp } from './admin.journeys.mjs';
 import { figuresJourneys, figuresSetUp } from './figures.journeys.mjs';
 import { partTwo, partTwoSetUp } from './oversight.journeys.mjs';
+import { twoFactorJourneys, twoFactorSetUp } from './two_factor.journeys.mjs';
 import { banner, clickEvent, fillDate, fillTime, open, parts, signIn, suite } from './suite.mjs';
 
 let server;
@@ -59,6 +60,7 @@ before(async () => {
   partTwoSetUp({ force, police });
   figuresSetUp({ police, otherCouncil: council });
   adminSetUp();
+  twoFactorSetUp();
 });
 
 after(async () => {
@@ -775,3 +777,4 @@ describe('sessions', () => {
 partTwo();
 figuresJourneys();
 adminJourneys();
+twoFactorJourneys();
