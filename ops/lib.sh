@@ -12,7 +12,7 @@ REQUIRED_PACKAGES=(
     libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
     libpqxx-dev libssl-dev libargon2-dev libgtest-dev libgmock-dev libcurl4-openssl-dev
     libvips-dev libimage-exiftool-perl libvips-tools
-    libcairo2-dev libpango1.0-dev fonts-dejavu-core libarchive-dev
+    libcairo2-dev libpango1.0-dev fonts-dejavu-core libarchive-dev libqrencode-dev
     postgresql-15 postgresql-contrib
 )
 

@@ -267,6 +267,7 @@ int serve() {
     const auto& cfg = rt.config;
     services::session_rules session_rules;
     session_rules.idle = cfg.session_idle;
+    session_rules.two_factor = cfg.two_factor;
     // Reads' audit entries share durable commits (one flush serves many reads).
     db::audit::batcher audit_reads{rt.pool};
     rt.env.audit_reads = &audit_reads;

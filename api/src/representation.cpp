@@ -237,6 +237,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const user_row& u
                        {"email_alerts", u.email_alerts},
                        {"active", u.active},
                        {"password_change_required", u.must_change_password},
+                       {"two_factor", u.two_factor_enrolled},
                        {"locked_until", time_json(u.locked_until)},
                        {"deployment_admin", u.deployment_admin}};
 }
@@ -542,6 +543,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const session_vie
     if (s.user.deployment_admin) {
         session["user"].as_object()["deployment_admin"] = true;
     }
+    // Until it is true no more: the session may only enrol in two-step sign-in.
+    session["enrolment_required"] = s.enrolment_required;
     // The token only where it was just made (a session answered to a script); never again.
     if (!s.token.empty()) {
         session["token"] = s.token;
@@ -597,6 +600,7 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const organisatio
 void tag_invoke(const json::value_from_tag&, json::value& out, const my_account_view& a) {
     auto user = json::value_from(a.user);
     user.as_object()["works_with"] = json::value_from(a.works_with);
+    user.as_object()["enrolment_required"] = a.enrolment_required;
     out = std::move(user);
 }
 

@@ -95,6 +95,8 @@ const std::vector<route>& route_table() {
 
 // Thrown for a session that must change its password before anything else.
 struct password_change_required {};
+// Thrown for a session that must enrol in two-step sign-in before anything else.
+struct enrolment_required {};
 
 bool is_placeholder(std::string_view part) { return part.starts_with("{"); }
 
@@ -136,6 +138,15 @@ void check_text(const route& r, const request_context& c) {
 bool allowed_before_password_change(const route& r) {
     const auto path = r.openapi_path;
     return path == "/api/v1/me" || (path == "/api/v1/session" && r.method != http::verb::post);
+}
+
+// What a session that must enrol in two-step sign-in (HOMEWARD_TWO_FACTOR=required) may do until
+// the user has: enrol and confirm, see who they are, sign out.
+bool allowed_before_enrolment(const route& r) {
+    const auto path = r.openapi_path;
+    return (path == "/api/v1/me" && r.method == http::verb::get) ||
+           path == "/api/v1/session/totp" ||
+           (path == "/api/v1/session" && r.method != http::verb::post);
 }
 
 } // namespace
@@ -259,8 +270,12 @@ routed_response router::handle_streaming(const http_request& request,
                     throw refusal{403, *why};
                 }
                 c.who = services::authenticate(env_, given.token, c.request_id, rules_);
-                if (c.who->password_change_required && !allowed_before_password_change(*found)) {
-                    throw password_change_required{};
+                if (c.who->password_change_required) {
+                    if (!allowed_before_password_change(*found)) {
+                        throw password_change_required{};
+                    }
+                } else if (c.who->enrolment_required && !allowed_before_enrolment(*found)) {
+                    throw enrolment_required{};
                 }
             }
             response = found->handle(c);
@@ -272,6 +287,11 @@ routed_response router::handle_streaming(const http_request& request,
                            "your password was reset: change it first (PATCH /api/v1/me with "
                            "current_password and password)");
         web::add_problem_member(response, "reason", "password_change_required");
+    } catch (const enrolment_required&) {
+        response = problem(request.version(), 403,
+                           "two-step sign-in is required: enrol first (POST /api/v1/session/totp "
+                           "with {\"action\": \"enrol\"}, then confirm with a code)");
+        web::add_problem_member(response, "reason", "enrolment_required");
     } catch (const services::session_ended& ended) {
         // The web application tells the user why they must sign in again.
         response = problem(request.version(), 401, ended.detail());

@@ -216,6 +216,14 @@ settings load_settings(const setting_source& source, bool serving) {
             result.session_idle = std::chrono::seconds{
                 static_cast<long>(parse_count(*idle, "HOMEWARD_SESSION_IDLE_SECONDS", 1, 86400))};
         }
+        if (const auto mode = get("HOMEWARD_TWO_FACTOR")) {
+            const auto parsed = services::parse_two_factor_mode(*mode);
+            if (!parsed) {
+                throw setting_error(
+                    "HOMEWARD_TWO_FACTOR: must be optional, required or off (got '" + *mode + "')");
+            }
+            result.two_factor = *parsed;
+        }
         result.public_url = get("HOMEWARD_PUBLIC_URL").value_or("https://" + listen);
         if (!result.public_url.starts_with("https://")) {
             throw setting_error("HOMEWARD_PUBLIC_URL: must start with https:// (got '" +

@@ -122,7 +122,9 @@ content_coding choose_coding(std::string_view accept_encoding, const asset& file
 }
 
 std::string_view content_security_policy() {
-    return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    // data: images: the two-step sign-in QR code, the server's own SVG shown as an <img> (an
+    // image runs no script and loads nothing).
+    return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
            "form-action 'self'; frame-ancestors 'none'";
 }

@@ -103,7 +103,9 @@ std::string cleared_session_cookie() {
     return std::string{cookie_name} + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0";
 }
 
-void add_problem_member(http_response& response, std::string_view name, std::string_view value) {
+namespace {
+
+void add_member(http_response& response, std::string_view name, boost::json::value value) {
     if (response[http::field::content_type] != "application/problem+json") {
         return;
     }
@@ -112,8 +114,18 @@ void add_problem_member(http_response& response, std::string_view name, std::str
     if (ec || !body.is_object()) {
         return;
     }
-    body.as_object()[name] = value;
+    body.as_object()[name] = std::move(value);
     response.body() = boost::json::serialize(body);
+}
+
+} // namespace
+
+void add_problem_member(http_response& response, std::string_view name, std::string_view value) {
+    add_member(response, name, boost::json::string(value));
+}
+
+void add_problem_flag(http_response& response, std::string_view name, bool value) {
+    add_member(response, name, value);
 }
 
 } // namespace homeward::api::web

@@ -53,6 +53,8 @@ std::string session_cookie(std::string_view token);
 std::string cleared_session_cookie();
 
 // Adds a member to a problem+json body (e.g. a 401's "reason"); other bodies are left alone.
+// add_problem_flag adds a boolean one (e.g. a log-in's "totp_required").
 void add_problem_member(http_response& response, std::string_view name, std::string_view value);
+void add_problem_flag(http_response& response, std::string_view name, bool value);
 
 } // namespace homeward::api::web

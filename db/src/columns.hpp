@@ -24,7 +24,8 @@
 #define USER_COLUMNS                                                                               \
     "u.id::text, u.username, u.role, u.organisation_id::text, o.code, u.active, u.team_id::text, " \
     "t.name, u.email, u.email_alerts, u.must_change_password, extract(epoch from "                 \
-    "u.locked_until)::bigint, u.deployment_admin"
+    "u.locked_until)::bigint, u.deployment_admin, exists (select from two_factor f where "         \
+    "f.user_id = u.id and f.secret is not null)"
 #define USER_FROM                                                                                  \
     "users u join organisations o on o.id = u.organisation_id left join teams t on t.id = "        \
     "u.team_id "

@@ -98,6 +98,7 @@ user_row read_user(fields& f) {
     user.must_change_password = f.boolean();
     user.locked_until = f.optional_time();
     user.deployment_admin = f.boolean();
+    user.two_factor_enrolled = f.boolean();
     return user;
 }
 

@@ -57,7 +57,8 @@ my_account_view my_account(const environment& env, const actor& who) {
             throw failure(failure_kind::not_found, "no such user");
         }
         return my_account_view{std::move(*user),
-                               db::organisations::works_with(uow, who.organisation_id)};
+                               db::organisations::works_with(uow, who.organisation_id),
+                               who.enrolment_required};
     });
 }
 

@@ -12,6 +12,7 @@
 #include "homeward/db/sessions.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
+#include "homeward/services/two_factor.hpp"
 
 #include <algorithm>
 
@@ -390,7 +391,10 @@ account_with_password reset_password(const environment& env, const actor& who,
         const auto password = temporary_password();
         db::users::set_password(uow, id, hash_password(password), true);
         const int ended = db::sessions::revoke_all_of(uow, id, env.now());
-        audit_success(uow, who, {"user.password_reset", "user", id}, {{"sessions_ended", ended}});
+        // Whoever lost their password may have lost the phone too: they enrol again after.
+        const bool two_factor_cleared = clear_two_factor(uow, id);
+        audit_success(uow, who, {"user.password_reset", "user", id},
+                      {{"sessions_ended", ended}, {"two_factor_cleared", two_factor_cleared}});
         return account_with_password{*db::users::by_id(uow, id), password};
     });
 }

@@ -18,19 +18,10 @@ constexpr std::uint32_t argon2_parallelism = 1;
 constexpr std::size_t argon2_salt_bytes = 16;
 constexpr std::size_t argon2_hash_bytes = 32;
 
-template <std::size_t N>
-std::array<unsigned char, N> random_bytes() {
-    std::array<unsigned char, N> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-        throw std::runtime_error("the system random number generator failed");
-    }
-    return bytes;
-}
-
 } // namespace
 
 std::string hash_password(std::string_view password) {
-    const auto salt = random_bytes<argon2_salt_bytes>();
+    const auto salt = random_bytes(argon2_salt_bytes);
     const std::size_t length =
         argon2_encodedlen(argon2_time_cost, argon2_memory_kib, argon2_parallelism,
                           static_cast<std::uint32_t>(salt.size()), argon2_hash_bytes, Argon2_id);
@@ -49,11 +40,20 @@ bool verify_password(std::string_view password, const std::string& encoded_hash)
     return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
+std::string random_bytes(std::size_t count) {
+    std::string bytes(count, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
+        throw std::runtime_error("the system random number generator failed");
+    }
+    return bytes;
+}
+
 std::string new_token() {
-    const auto bytes = random_bytes<32>();
+    const auto bytes = random_bytes(32);
     std::array<unsigned char, 64> encoded{};
     const int length =
-        EVP_EncodeBlock(encoded.data(), bytes.data(), static_cast<int>(bytes.size()));
+        EVP_EncodeBlock(encoded.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                        static_cast<int>(bytes.size()));
     std::string token;
     for (int i = 0; i < length; ++i) {
         const char c = static_cast<char>(encoded[static_cast<std::size_t>(i)]);

@@ -6,6 +6,7 @@
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
 #include "homeward/services/sessions.hpp"
+#include "homeward/services/two_factor.hpp"
 #include "homeward/workflow/time_text.hpp"
 
 #include <arpa/inet.h>
@@ -59,6 +60,28 @@ std::string network_of(std::string_view client_address) {
     return address;
 }
 
+std::optional<two_factor_mode> parse_two_factor_mode(std::string_view text) {
+    for (const auto mode :
+         {two_factor_mode::optional, two_factor_mode::required, two_factor_mode::off}) {
+        if (text == to_string(mode)) {
+            return mode;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(two_factor_mode mode) {
+    switch (mode) {
+    case two_factor_mode::required:
+        return "required";
+    case two_factor_mode::off:
+        return "off";
+    case two_factor_mode::optional:
+        break;
+    }
+    return "optional";
+}
+
 std::string_view to_string(session_end reason) {
     switch (reason) {
     case session_end::idle:
@@ -75,7 +98,7 @@ std::string_view to_string(session_end reason) {
 
 session_view log_in(const environment& env, std::string_view username, std::string_view password,
                     std::string_view client_address, std::string_view request_id,
-                    const session_rules& rules) {
+                    const session_rules& rules, std::string_view totp) {
     // Bounded before any work: no account has a longer name, and no password is longer; nothing
     // is hashed, stored or looked up for them.
     std::vector<field_error> errors;
@@ -115,7 +138,8 @@ session_view log_in(const environment& env, std::string_view username, std::stri
     const bool locked = account && account->locked_until && *account->locked_until > now;
     const bool verified =
         verify_password(password, account ? account->password_hash : decoy_hash());
-    if (!verified || !account || locked || !account->user.active) {
+    // A refusal counts towards the lockout whichever factor was wrong (the attempt stays failed).
+    const auto refuse = [&](bool password_was_right) {
         if (account && !locked && attempt.username_failures >= rules.failures_before_lock) {
             db::unit_of_work uow{env.pool};
             db::sessions::lock_account(uow, account->user.id, now + rules.lock_for);
@@ -123,7 +147,29 @@ session_view log_in(const environment& env, std::string_view username, std::stri
                           {"user.locked", "user", account->user.id});
             uow.commit();
         }
+        if (password_was_right) {
+            throw second_factor_needed(std::string{wrong_credentials});
+        }
         throw failure(failure_kind::unauthenticated, std::string{wrong_credentials});
+    };
+    if (!verified || !account || locked || !account->user.active) {
+        refuse(false);
+    }
+    // The second factor, for a user who enrolled (a code is used up here, whatever follows).
+    if (rules.two_factor != two_factor_mode::off && account->user.two_factor_enrolled) {
+        auto checked = second_factor::refused;
+        try {
+            db::unit_of_work uow{env.pool};
+            checked = check_second_factor(uow, account->user.id, totp, now);
+            uow.commit();
+        } catch (const db::unavailable& down) {
+            throw database_unavailable(down.what());
+        } catch (const pqxx::broken_connection& down) {
+            throw database_unavailable(down.what());
+        }
+        if (checked == second_factor::refused) {
+            refuse(true);
+        }
     }
     const std::string token = new_token();
     const auto expires = now + rules.absolute;
@@ -134,7 +180,9 @@ session_view log_in(const environment& env, std::string_view username, std::stri
                            db::sessions::insert(uow, sha256(token), account->user.id, now, expires);
                            audit_success(uow, who, {"session.create", "user", account->user.id},
                                          {{"client_network", network}});
-                           return session_view{token, expires, rules.idle.count(), account->user};
+                           return session_view{token, expires, rules.idle.count(), account->user,
+                                               rules.two_factor == two_factor_mode::required &&
+                                                   !account->user.two_factor_enrolled};
                        });
 }
 
@@ -163,6 +211,8 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
         uow.commit();
         auto who = actor_of(session->user, request_id);
         who.session_expires_at = session->expires_at;
+        who.enrolment_required =
+            rules.two_factor == two_factor_mode::required && !session->user.two_factor_enrolled;
         return who;
     } catch (const db::unavailable& down) {
         throw database_unavailable(down.what());
@@ -181,7 +231,7 @@ session_view describe_session(const actor& who, const session_rules& rules) {
     user.must_change_password = who.password_change_required;
     user.deployment_admin = who.deployment_admin;
     return {"", who.session_expires_at.value_or(workflow::time_point{}), rules.idle.count(),
-            std::move(user)};
+            std::move(user), who.enrolment_required};
 }
 
 void log_out(const environment& env, const actor& who, std::string_view token) {

@@ -347,6 +347,17 @@ TEST_F(serve_process, a_missing_certificate_setting_stops_start_up_with_exit_2) 
     EXPECT_EQ(read_file(log), "homeward: HOMEWARD_TLS_CERT: is not set\n");
 }
 
+TEST_F(serve_process, an_unknown_two_factor_mode_stops_start_up_with_exit_2) {
+    const std::string log = cert_dir() + "/serve-two-factor.log";
+    auto settings = standard_settings(free_port());
+    settings.emplace_back("HOMEWARD_TWO_FACTOR=sometimes");
+    const auto pid = spawn_server(settings, log);
+    EXPECT_EQ(wait_exit(pid), 2);
+    EXPECT_EQ(read_file(log),
+              "homeward: HOMEWARD_TWO_FACTOR: must be optional, required or off (got "
+              "'sometimes')\n");
+}
+
 TEST_F(serve_process, sighup_replaces_the_certificate_for_new_connections_and_keeps_open_ones) {
     const auto dir = std::filesystem::path{cert_dir()} / "rotation";
     std::filesystem::create_directories(dir);

@@ -253,5 +253,20 @@ TEST(settings, the_replica_is_off_by_default_and_its_url_and_lag_limit_are_read)
     }
 }
 
+TEST(settings, two_factor_is_optional_by_default_and_required_or_off_are_read) {
+    EXPECT_EQ(load_settings(from(serving_with({})), true).two_factor,
+              services::two_factor_mode::optional);
+    EXPECT_EQ(
+        load_settings(from(serving_with({{"HOMEWARD_TWO_FACTOR", "required"}})), true).two_factor,
+        services::two_factor_mode::required);
+    EXPECT_EQ(load_settings(from(serving_with({{"HOMEWARD_TWO_FACTOR", "off"}})), true).two_factor,
+              services::two_factor_mode::off);
+}
+
+TEST(settings, an_unknown_two_factor_mode_is_named) {
+    EXPECT_EQ(message_of(from(serving_with({{"HOMEWARD_TWO_FACTOR", "sometimes"}})), true),
+              "HOMEWARD_TWO_FACTOR: must be optional, required or off (got 'sometimes')");
+}
+
 } // namespace
 } // namespace homeward::api

@@ -17,6 +17,7 @@ import { adminJourneys, adminSetUp } from './admin.journeys.mjs';
 import { figuresJourneys, figuresSetUp } from './figures.journeys.mjs';
 import { partTwo, partTwoSetUp } from './oversight.journeys.mjs';
 import { privacyJourneys, privacySetUp } from './privacy.journeys.mjs';
+import { twoFactorJourneys, twoFactorSetUp } from './two_factor.journeys.mjs';
 import { banner, clickEvent, fillDate, fillTime, open, parts, signIn, suite } from './suite.mjs';
 
 let server;
@@ -61,6 +62,7 @@ before(async () => {
   figuresSetUp({ police, otherCouncil: council });
   adminSetUp();
   privacySetUp();
+  twoFactorSetUp();
 });
 
 after(async () => {
@@ -778,3 +780,4 @@ partTwo();
 figuresJourneys();
 adminJourneys();
 privacyJourneys();
+twoFactorJourneys();

@@ -24,6 +24,7 @@ import { Oversight } from './pages/oversight.js';
 import { AccessLog, DataProtection, LegalHold } from './pages/privacy.js';
 import { Report } from './pages/report.js';
 import { SignIn } from './pages/sign_in.js';
+import { EnrolFirst } from './pages/two_factor.js';
 import { TeamWork } from './pages/team.js';
 import { MyWork, PoliceWork } from './pages/work.js';
 
@@ -146,6 +147,13 @@ function Page({ path, session, setSession }) {
   if (session.password_change_required) {
     return html`<${ChangePassword} onChanged=${() => {
       setSession({ ...session, password_change_required: false });
+      navigate(homeFor(session), { replace: true });
+    }} />`;
+  }
+  // HOMEWARD_TWO_FACTOR=required and not yet enrolled: nothing else until two-step sign-in is on.
+  if (session.enrolment_required) {
+    return html`<${EnrolFirst} onEnrolled=${() => {
+      setSession({ ...session, enrolment_required: false });
       navigate(homeFor(session), { replace: true });
     }} />`;
   }

@@ -1,4 +1,5 @@
-// The user's own account: who they are, and their email alerts (an address, on or off).
+// The user's own account: who they are, their email alerts (an address, on or off), and two-step
+// sign-in (two_factor.js).
 // One API request to show it (GET /api/v1/me), one to change it (PATCH /api/v1/me).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, patch } from '../api.js';
@@ -6,6 +7,7 @@ import { Banner, Button, ErrorSummary, Heading, Loading, Radios, SummaryList, Te
 import { fieldMessages, summaryOf } from '../form.js';
 import { hasCaseWork, loadMe, state } from '../state.js';
 import { roleNames } from '../words.js';
+import { TwoStepSignIn } from './two_factor.js';
 
 export function Account() {
   const [me, setMe] = useState(null);
@@ -78,5 +80,6 @@ export function Account() {
           <${Button} disabled=${busy} id="save-account">Save<//>
         </form>`
       : html`<p class="govuk-body">Your role gets no notifications, so there are no email alerts to set.</p>`}
+    <${TwoStepSignIn} enrolled=${me.two_factor} />
   </div></div>`;
 }

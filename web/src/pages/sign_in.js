@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, post } from '../api.js';
 import { Button, ErrorSummary, Heading, TextInput, Banner, html } from '../components.js';
 import { summaryOf } from '../form.js';
@@ -33,6 +33,12 @@ function safeReturn(target) {
 export function SignIn({ onSignedIn }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Shown once the server says the password was right and a code is needed (totp_required).
+  const [needCode, setNeedCode] = useState(false);
+  const [code, setCode] = useState('');
+  useEffect(() => {
+    if (needCode) document.getElementById('totp')?.focus();
+  }, [needCode]);
   const [fields, setFields] = useState({});
   const [busy, setBusy] = useState(false);
   const reason = searchParam('reason');
@@ -43,19 +49,27 @@ export function SignIn({ onSignedIn }) {
     const missing = {};
     if (!username.trim()) missing.username = 'Enter your username';
     if (!password) missing.password = 'Enter your password';
+    if (needCode && !code.trim()) missing.totp = 'Enter the code from your authenticator app';
     if (Object.keys(missing).length) {
       setFields(missing);
       return;
     }
     setBusy(true);
     try {
-      const { data } = await post('/api/v1/session', { username: username.trim(), password }, { quiet401: true });
+      const body = { username: username.trim(), password };
+      if (needCode) body.totp = code.trim();
+      const { data } = await post('/api/v1/session', body, { quiet401: true });
       state.session = data;
       onSignedIn(data);
       navigate(safeReturn(searchParam('return')) ?? homeFor(data), { replace: true });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status === 401) {
+      if (error.status === 401 && error.problem.totp_required) {
+        // The password was right: the code was missing (first time) or wrong.
+        setFields(needCode ? { totp: 'Enter the current code from your app, or one of your recovery codes' } : {});
+        setNeedCode(true);
+        setCode('');
+      } else if (error.status === 401) {
         setFields({ username: 'Enter a correct username and password' });
       } else if (error.status === 429) {
         setFields({ username: error.problem.detail ?? 'Too many attempts: try again later' });
@@ -67,7 +81,7 @@ export function SignIn({ onSignedIn }) {
     }
   }
 
-  const errors = summaryOf(fields, { username: 'username', password: 'password' });
+  const errors = summaryOf(fields, { username: 'username', password: 'password', totp: 'totp' });
   return html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
     <${ErrorSummary} errors=${errors} />
     ${why && html`<${Banner} title="Signed out"><p class="govuk-notification-banner__heading">${why}</p><//>`}
@@ -77,6 +91,9 @@ export function SignIn({ onSignedIn }) {
         value=${username} onInput=${setUsername} error=${fields.username} width="20" />
       <${TextInput} id="password" label="Password" type="password" autocomplete="current-password"
         value=${password} onInput=${setPassword} error=${fields.password} width="20" />
+      ${needCode && html`<${TextInput} id="totp" label="Code from your authenticator app"
+        hint="You use two-step sign-in: enter the 6-digit code your app shows for Homeward. If you have lost your phone, enter one of your recovery codes."
+        autocomplete="one-time-code" spellcheck="false" value=${code} onInput=${setCode} error=${fields.totp} width="10" />`}
       <${Button} disabled=${busy}>Sign in<//>
     </form>
   </div></div>`;

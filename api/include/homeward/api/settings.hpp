@@ -2,6 +2,7 @@
 // Settings from the environment (a file named by HOMEWARD_CONFIG_FILE may add to them; the
 // environment wins). A missing or invalid setting is a setting_error naming it.
 
+#include "homeward/services/sessions.hpp"
 #include "homeward/workflow/indicators.hpp"
 #include "homeward/workflow/policy.hpp"
 
@@ -57,6 +58,8 @@ struct settings {
     std::string metrics_token;
     // A session ends after this long without a request (and after 12 hours in all).
     std::chrono::seconds session_idle{std::chrono::minutes{30}};
+    // HOMEWARD_TWO_FACTOR: optional (the default), required or off (services/sessions.hpp).
+    services::two_factor_mode two_factor{services::two_factor_mode::optional};
     // Where users reach the application: the links in email alerts.
     std::string public_url;
     // Email alerts: the SMTP relay (smtp:// with STARTTLS, or smtps://); empty: no email is sent

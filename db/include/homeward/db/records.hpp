@@ -59,6 +59,8 @@ struct user_row {
     std::optional<time_point> locked_until;
     // An admin of every organisation (made only from the command line).
     bool deployment_admin{false};
+    // Has confirmed a two-step sign-in enrolment: log-ins need a code from their app.
+    bool two_factor_enrolled{false};
 };
 
 struct team_row {

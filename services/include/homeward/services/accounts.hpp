@@ -18,6 +18,8 @@ namespace homeward::services {
 struct my_account_view {
     user_row user;
     std::vector<db::organisation_row> works_with;
+    // The session may only enrol in two-step sign-in until the user has (actor's).
+    bool enrolment_required{false};
 };
 my_account_view my_account(const environment& env, const actor& who);
 // body {email?, email_alerts?, password?, current_password?}: an address (null removes it),

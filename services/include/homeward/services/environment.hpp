@@ -60,6 +60,10 @@ struct actor {
     bool password_change_required{false};
     // An admin of every organisation's accounts, and of the organisations themselves.
     bool deployment_admin{false};
+    // HOMEWARD_TWO_FACTOR=required and the user has not enrolled: their session may only enrol
+    // (POST /api/v1/session/totp), see who they are (GET /api/v1/me, /api/v1/session) and sign
+    // out, until they have.
+    bool enrolment_required{false};
 };
 
 // The system clock, to the second.

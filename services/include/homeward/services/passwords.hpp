@@ -14,6 +14,8 @@ bool verify_password(std::string_view password, const std::string& encoded_hash)
 
 // 32 random bytes, base64url without padding (43 characters).
 std::string new_token();
+// `count` bytes from the system's random number generator (OpenSSL RAND_bytes).
+std::string random_bytes(std::size_t count);
 // SHA-256 of the text, raw bytes.
 std::string sha256(std::string_view text);
 // HMAC-SHA256 of the message under the key, lower-case hex (64 characters): webhook signatures.

@@ -9,10 +9,19 @@
 #include "homeward/services/views.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace homeward::services {
+
+// HOMEWARD_TWO_FACTOR: whether users may enrol in two-step sign-in (RFC 6238 codes), must, or may
+// not. optional: those who enrolled must give a code, the others sign in with a password alone.
+// required: a user who has not enrolled gets a session that may only enrol. off: no enrolment,
+// and codes are neither asked for nor checked.
+enum class two_factor_mode { optional, required, off };
+std::optional<two_factor_mode> parse_two_factor_mode(std::string_view text);
+std::string_view to_string(two_factor_mode mode);
 
 struct session_rules {
     std::chrono::seconds idle{std::chrono::minutes{30}};
@@ -21,14 +30,27 @@ struct session_rules {
     std::chrono::seconds failure_window{std::chrono::minutes{15}};
     std::chrono::seconds lock_for{std::chrono::minutes{15}};
     int failures_per_address{20}; // failed log-ins from one address within failure_window
+    two_factor_mode two_factor{two_factor_mode::optional};
+};
+
+// A log-in whose password was right for a user who enrolled in two-step sign-in, but whose code
+// was missing or wrong: failure(unauthenticated) with the same words as a wrong password (and
+// counted as a failed attempt alike), which the API marks "totp_required" so that the sign-in
+// page asks for the code. It tells nothing to one who does not know the password.
+class second_factor_needed : public failure {
+public:
+    explicit second_factor_needed(std::string detail)
+        : failure(failure_kind::unauthenticated, std::move(detail)) {}
 };
 
 // The new session. Wrong credentials, and a locked account alike, are failure(unauthenticated)
 // (the same words, after the same work); a throttled network failure(too_many_requests); a
 // username over 128 or a password over 1,024 characters failure(invalid_input), before any work.
+// `totp` is the code from the user's app, or one of their recovery codes, for a user who enrolled
+// in two-step sign-in (unless rules.two_factor is off): missing or wrong, second_factor_needed.
 session_view log_in(const environment& env, std::string_view username, std::string_view password,
                     std::string_view client_address, std::string_view request_id,
-                    const session_rules& rules = {});
+                    const session_rules& rules = {}, std::string_view totp = {});
 
 // Whom log-ins are throttled by: an IPv4 address, or an IPv6 address's /64 (one host's share).
 std::string network_of(std::string_view client_address);

@@ -85,6 +85,8 @@ struct session_view {
     time_point expires_at{};
     long long idle_timeout_seconds{0};
     user_row user;
+    // The session may only enrol in two-step sign-in (HOMEWARD_TWO_FACTOR=required).
+    bool enrolment_required{false};
 };
 
 } // namespace homeward::services

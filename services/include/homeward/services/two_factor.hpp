@@ -1,0 +1,54 @@
+#pragma once
+// Two-step sign-in: time-based one-time passwords (RFC 6238: HMAC-SHA-1 by OpenSSL, 6 digits, a
+// 30-second step, a code of the step before or after accepted too) and one-time recovery codes.
+// Every change is audited, without the secret or any code.
+
+#include "homeward/services/environment.hpp"
+#include "homeward/services/sessions.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace homeward::db {
+class unit_of_work;
+}
+
+namespace homeward::services {
+
+// RFC 6238's code for the time step `step` (seconds since the epoch / 30), `digits` long.
+std::string totp_code(std::string_view secret, std::int64_t step, int digits = 6);
+// The 30-second step `at` falls in.
+std::int64_t totp_step(workflow::time_point at);
+// RFC 4648 base32, upper case, without padding (as authenticator apps take a secret).
+std::string base32(std::string_view bytes);
+
+struct two_factor_offer {
+    std::string secret;      // base32, for typing into the app by hand
+    std::string otpauth_uri; // otpauth://totp/Homeward:USERNAME?secret=...&issuer=Homeward
+};
+// {"action": "enrol", "totp"?}: a new secret, pending until confirmed. A user already enrolled
+// gives a current code (their enrolment stays as it is until the new one is confirmed).
+two_factor_offer enrol_two_factor(const environment& env, const actor& who,
+                                  const session_rules& rules, std::string_view current_code);
+// {"action": "confirm", "totp"}: a code of the pending secret makes it the user's; answers their
+// 10 new recovery codes (shown this once; stored as SHA-256), which replace any earlier ones.
+std::vector<std::string> confirm_two_factor(const environment& env, const actor& who,
+                                            const session_rules& rules, std::string_view code);
+// {"action": "disable", "totp"}: with a current code (not under HOMEWARD_TWO_FACTOR=required).
+void disable_two_factor(const environment& env, const actor& who, const session_rules& rules,
+                        std::string_view code);
+
+// For log_in, in the unit of work that creates the session: whether `code` is a current code of
+// the user's confirmed secret not used before, or one of their unused recovery codes (either is
+// used up by this). True for a user who has not enrolled, whatever the code.
+enum class second_factor { not_enrolled, accepted, refused };
+second_factor check_second_factor(db::unit_of_work& uow, std::string_view user_id,
+                                  std::string_view code, workflow::time_point now);
+// Forgets the user's enrolment and recovery codes (an admin's password reset); whether they had
+// one.
+bool clear_two_factor(db::unit_of_work& uow, std::string_view user_id);
+
+} // namespace homeward::services

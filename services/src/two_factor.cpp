@@ -1,0 +1,255 @@
+// Two-step sign-in: enrolment, confirmation, turning it off, and the check a log-in makes.
+
+#include "use_case.hpp"
+
+#include "homeward/db/two_factor.hpp"
+#include "homeward/services/passwords.hpp"
+#include "homeward/services/two_factor.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+namespace homeward::services {
+namespace {
+
+constexpr std::int64_t step_seconds = 30;
+constexpr std::size_t secret_bytes = 20; // 160 bits, as RFC 4226 recommends for HMAC-SHA-1
+constexpr int recovery_code_count = 10;
+constexpr std::string_view base32_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+constexpr std::string_view turned_off =
+    "two-step sign-in is turned off in this deployment (HOMEWARD_TWO_FACTOR=off)";
+
+// A code as typed: spaces and hyphens dropped, letters in lower case.
+std::string normalised(std::string_view code) {
+    std::string text;
+    for (const char c : code) {
+        if (c != ' ' && c != '-') {
+            text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return text;
+}
+
+bool is_totp_code(std::string_view code) {
+    return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
+               return std::isdigit(static_cast<unsigned char>(c)) != 0;
+           });
+}
+
+// The step (the one before, now's, or the one after) whose code this is, if it is later than the
+// last step used: a code is accepted once.
+std::optional<std::int64_t> matching_step(std::string_view secret, std::string_view code,
+                                          workflow::time_point now,
+                                          std::optional<std::int64_t> last_step) {
+    const auto given = normalised(code);
+    if (!is_totp_code(given)) {
+        return std::nullopt;
+    }
+    const auto current = totp_step(now);
+    for (const auto step : {current - 1, current, current + 1}) {
+        if ((!last_step || step > *last_step) && totp_code(secret, step) == given) {
+            return step;
+        }
+    }
+    return std::nullopt;
+}
+
+// A recovery code: 60 random bits as 12 base32 letters and digits, in three groups of four.
+std::string new_recovery_code() {
+    const auto bytes = random_bytes(12);
+    std::string code;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 8) {
+            code += '-';
+        }
+        const auto letter = base32_alphabet[static_cast<unsigned char>(bytes[i]) % 32];
+        code += static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+    }
+    return code;
+}
+
+void require_enabled(const session_rules& rules) {
+    if (rules.two_factor == two_factor_mode::off) {
+        throw failure(failure_kind::forbidden, std::string{turned_off});
+    }
+}
+
+failure wrong_code() {
+    return failure(failure_kind::invalid_input, "totp is not a current code from your app",
+                   {{"totp", "is not a current code from your app"}});
+}
+
+// The user's confirmed secret must accept `code` (a current code not used before): the step is
+// used up.
+void use_current_code(db::unit_of_work& uow, const actor& who, const db::two_factor::enrolment& e,
+                      std::string_view code, workflow::time_point now) {
+    const auto step = matching_step(*e.secret, code, now, e.last_step);
+    if (!step || !db::two_factor::use_step(uow, who.user_id, *step, now)) {
+        throw wrong_code();
+    }
+}
+
+} // namespace
+
+std::string totp_code(std::string_view secret, std::int64_t step, int digits) {
+    std::array<unsigned char, 8> counter{};
+    auto value = static_cast<std::uint64_t>(step);
+    for (auto it = counter.rbegin(); it != counter.rend(); ++it) {
+        *it = static_cast<unsigned char>(value & 0xff);
+        value >>= 8;
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), counter.data(),
+             counter.size(), digest.data(), &length) == nullptr ||
+        length < 20) {
+        throw std::runtime_error("HMAC-SHA1 failed");
+    }
+    // RFC 4226 5.3: dynamic truncation.
+    const unsigned offset = digest[length - 1] & 0x0f;
+    const std::uint32_t binary = (static_cast<std::uint32_t>(digest[offset] & 0x7f) << 24) |
+                                 (static_cast<std::uint32_t>(digest[offset + 1]) << 16) |
+                                 (static_cast<std::uint32_t>(digest[offset + 2]) << 8) |
+                                 static_cast<std::uint32_t>(digest[offset + 3]);
+    std::uint32_t modulus = 1;
+    for (int i = 0; i < digits; ++i) {
+        modulus *= 10;
+    }
+    auto text = std::to_string(binary % modulus);
+    return std::string(static_cast<std::size_t>(digits) - text.size(), '0') + text;
+}
+
+std::int64_t totp_step(workflow::time_point at) {
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
+    return seconds / step_seconds;
+}
+
+std::string base32(std::string_view bytes) {
+    std::string text;
+    std::uint32_t buffer = 0;
+    int bits = 0;
+    for (const char c : bytes) {
+        buffer = (buffer << 8) | static_cast<unsigned char>(c);
+        bits += 8;
+        while (bits >= 5) {
+            text += base32_alphabet[(buffer >> (bits - 5)) & 0x1f];
+            bits -= 5;
+        }
+    }
+    if (bits > 0) {
+        text += base32_alphabet[(buffer << (5 - bits)) & 0x1f];
+    }
+    return text;
+}
+
+two_factor_offer enrol_two_factor(const environment& env, const actor& who,
+                                  const session_rules& rules, std::string_view current_code) {
+    return run_audited(
+        env, who, {"two_factor.enrol", "user", who.user_id}, [&](db::unit_of_work& uow) {
+            require_enabled(rules);
+            const auto now = env.now();
+            const auto existing = db::two_factor::of_user(uow, who.user_id);
+            const bool enrolled = existing && existing->secret;
+            if (enrolled) {
+                // Someone at an unlocked screen cannot move the account's codes
+                // to their own phone without a code from the user's.
+                use_current_code(uow, who, *existing, current_code, now);
+            }
+            const auto secret = random_bytes(secret_bytes);
+            db::two_factor::set_pending(uow, who.user_id, secret, now);
+            audit_success(uow, who, {"two_factor.enrol", "user", who.user_id},
+                          {{"replacing", enrolled}});
+            two_factor_offer offer;
+            offer.secret = base32(secret);
+            const auto label =
+                boost::urls::encode("Homeward:" + who.username, boost::urls::unreserved_chars);
+            offer.otpauth_uri =
+                "otpauth://totp/" + label + "?secret=" + offer.secret + "&issuer=Homeward";
+            return offer;
+        });
+}
+
+std::vector<std::string> confirm_two_factor(const environment& env, const actor& who,
+                                            const session_rules& rules, std::string_view code) {
+    return run_audited(
+        env, who, {"two_factor.confirm", "user", who.user_id}, [&](db::unit_of_work& uow) {
+            require_enabled(rules);
+            const auto now = env.now();
+            const auto existing = db::two_factor::of_user(uow, who.user_id);
+            if (!existing || !existing->pending_secret) {
+                throw failure(failure_kind::state_conflict,
+                              "nothing to confirm: enrol first ({\"action\": \"enrol\"})");
+            }
+            // The new secret's codes have never been used: no step before this one counts.
+            const auto step = matching_step(*existing->pending_secret, code, now, std::nullopt);
+            if (!step) {
+                throw wrong_code();
+            }
+            db::two_factor::confirm(uow, who.user_id, *step, now);
+            std::vector<std::string> codes;
+            std::vector<std::string> hashes;
+            for (int i = 0; i < recovery_code_count; ++i) {
+                codes.push_back(new_recovery_code());
+                hashes.push_back(sha256(normalised(codes.back())));
+            }
+            db::two_factor::replace_recovery_codes(uow, who.user_id, hashes);
+            audit_success(uow, who, {"two_factor.confirm", "user", who.user_id},
+                          {{"recovery_codes", recovery_code_count}});
+            return codes;
+        });
+}
+
+void disable_two_factor(const environment& env, const actor& who, const session_rules& rules,
+                        std::string_view code) {
+    run_audited(env, who, {"two_factor.disable", "user", who.user_id}, [&](db::unit_of_work& uow) {
+        require_enabled(rules);
+        if (rules.two_factor == two_factor_mode::required) {
+            throw failure(failure_kind::forbidden,
+                          "two-step sign-in is required in this deployment: it cannot be turned "
+                          "off (HOMEWARD_TWO_FACTOR=required)");
+        }
+        const auto now = env.now();
+        const auto existing = db::two_factor::of_user(uow, who.user_id);
+        if (!existing || !existing->secret) {
+            throw failure(failure_kind::state_conflict, "two-step sign-in is not turned on");
+        }
+        use_current_code(uow, who, *existing, code, now);
+        db::two_factor::clear(uow, who.user_id);
+        audit_success(uow, who, {"two_factor.disable", "user", who.user_id});
+    });
+}
+
+second_factor check_second_factor(db::unit_of_work& uow, std::string_view user_id,
+                                  std::string_view code, workflow::time_point now) {
+    const auto existing = db::two_factor::of_user(uow, user_id);
+    if (!existing || !existing->secret) {
+        return second_factor::not_enrolled;
+    }
+    if (code.empty() || code.size() > 64) {
+        return second_factor::refused;
+    }
+    if (const auto step = matching_step(*existing->secret, code, now, existing->last_step)) {
+        return db::two_factor::use_step(uow, user_id, *step, now) ? second_factor::accepted
+                                                                  : second_factor::refused;
+    }
+    const auto given = normalised(code);
+    if (given.size() == 12 && db::two_factor::use_recovery_code(uow, user_id, sha256(given), now)) {
+        return second_factor::accepted;
+    }
+    return second_factor::refused;
+}
+
+bool clear_two_factor(db::unit_of_work& uow, std::string_view user_id) {
+    return db::two_factor::clear(uow, user_id);
+}
+
+} // namespace homeward::services
