@@ -52,9 +52,11 @@ bool accepts(std::string_view header, std::string_view coding) {
 }
 
 // The application's own paths (its client-side routes): the page is answered for each.
-constexpr std::array<std::string_view, 12> page_roots{
-    "sign-in",   "my-work",       "police",  "report", "episodes", "team",
-    "oversight", "notifications", "account", "admin",  "children", "figures"};
+// The first segment of every path the web application renders (web/src/main.js): a page opened
+// directly or reloaded is the application, not a 404.
+constexpr std::array<std::string_view, 14> page_roots{
+    "sign-in",       "my-work", "police", "report",   "episodes", "team",     "oversight",
+    "notifications", "account", "admin",  "children", "figures",  "entities", "data-protection"};
 
 void set_page_security(http_response& response) {
     response.set("Content-Security-Policy", content_security_policy());
@@ -133,7 +135,8 @@ bool is_application_page(const std::vector<std::string>& segments) {
     if (segments.size() == 1 && segments[0].empty()) {
         return true; // "/"
     }
-    if (segments.empty() || segments.size() > 3) {
+    // The deepest page is /admin/organisations/{code}/details.
+    if (segments.empty() || segments.size() > 4) {
         return false;
     }
     return std::find(page_roots.begin(), page_roots.end(), segments[0]) != page_roots.end() &&

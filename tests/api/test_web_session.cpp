@@ -330,7 +330,12 @@ TEST_F(web_session_over_https, a_401_says_whether_the_session_was_idle_expired_o
 }
 
 TEST_F(web_session_over_https, the_page_is_never_cached_and_carries_a_strict_policy) {
-    for (const std::string path : {"/", "/sign-in", "/my-work", "/episodes/abc", "/report"}) {
+    // Every page the application renders, opened directly (a bookmark, a reload).
+    for (const std::string path :
+         {"/", "/sign-in", "/my-work", "/episodes/abc", "/report", "/data-protection?q=A&b=1",
+          "/entities", "/entities/abc", "/children/abc/access", "/children/abc/legal-hold",
+          "/admin/users", "/admin/organisations/ABC/details", "/figures", "/oversight", "/team",
+          "/police", "/notifications", "/account"}) {
         const auto reply = https_call(port_, "GET", path);
         ASSERT_EQ(reply.status, 200U) << path;
         EXPECT_EQ(reply.header("content-type"), "text/html; charset=utf-8");
