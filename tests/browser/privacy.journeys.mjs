@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { bearer, checkPage, makeOrganisation, makeUser, unique } from './harness.mjs';
-import { banner, open, signIn, suite } from './suite.mjs';
+import { open, signIn, suite } from './suite.mjs';
 
 const px = {};
 
@@ -140,7 +140,8 @@ export function privacyJourneys() {
       await page.fill('#reason', 'Civil claim about the placement');
       await page.click('#place-hold');
       await page.waitForSelector('#lift-hold');
-      assert.match(await banner(page), /The legal hold is placed/);
+      assert.match(await page.locator('#hold-notice').innerText(), /The legal hold is placed/);
+      assert.match(await page.locator('#hold-details').innerText(), new RegExp(`placed .* by ${px.dpo.username}`));
       assert.match(await page.locator('.govuk-summary-list').innerText(), /Civil claim about the placement/);
       await checkPage(page, 'dpo-legal-hold-placed');
 
@@ -150,7 +151,7 @@ export function privacyJourneys() {
       await page.waitForSelector('#lift-hold');
       await page.click('#lift-hold');
       await page.waitForSelector('#no-hold');
-      assert.match(await banner(page), /lifted/);
+      assert.match(await page.locator('#hold-notice').innerText(), /lifted/);
       const dpo = await bearer(suite.server.origin, px.dpo);
       const hold = await ok(dpo('GET', `/api/v1/children/${child.id}/legal-hold`), 'read the hold');
       assert.equal(hold.legal_hold, null);

@@ -324,9 +324,9 @@ export function LegalHold({ id }) {
     <${ErrorSummary} errors=${summaryOf(fields, { reason: 'reason' })} />
     ${notice && html`<${Banner} type="success" title="Done"><p class="govuk-notification-banner__heading" id="hold-notice">${notice}</p><//>`}
     <${Heading} caption=${caption}>Legal hold<//>
-    ${hold ? html`<${Banner} title="This child’s records are on hold">
-        <p class="govuk-body">Placed ${when(hold.placed_at)} by ${hold.placed_by.username}. The retention schedule will not anonymise them until the hold is lifted.</p>
-      <//>
+    ${hold ? html`<div class="govuk-inset-text" id="hold-details">
+        This child’s records are on hold: placed ${when(hold.placed_at)} by ${hold.placed_by.username}. The retention schedule will not anonymise them until the hold is lifted.
+      </div>
       <${SummaryList} rows=${[['Reason', hold.reason]]} />`
       : html`<p class="govuk-body" id="no-hold">There is no legal hold: the retention schedule applies to this child’s records.</p>`}
     <form novalidate onSubmit=${place} id="hold-form">
