@@ -135,8 +135,12 @@ bool is_application_page(const std::vector<std::string>& segments) {
     if (segments.size() == 1 && segments[0].empty()) {
         return true; // "/"
     }
-    // The deepest page is /admin/organisations/{code}/details.
     if (segments.empty() || segments.size() > 4) {
+        return false;
+    }
+    // Only one page is four segments deep: /admin/organisations/{code}/details.
+    if (segments.size() == 4 &&
+        (segments[0] != "admin" || segments[1] != "organisations" || segments[3] != "details")) {
         return false;
     }
     return std::find(page_roots.begin(), page_roots.end(), segments[0]) != page_roots.end() &&
