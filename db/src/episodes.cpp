@@ -77,10 +77,13 @@ const statement insert_sql{
     "insert into episode_history (episode_id, version, at, actor_id, actor_role, event, "
     "from_state, to_state, detail) select e.id, 1, to_timestamp($5), $6::uuid, $13, $14, null, "
     "'missing', '{}'::jsonb from e returning episode_id::text"};
+// FOR NO KEY UPDATE: events on one episode still go one at a time, but a row that merely refers
+// to the episode (the sweeper's notification about it) is not held up by the event's lock, which
+// would deadlock with the event waiting for the clock that sweeper has claimed.
 const statement lock_sql{"episodes_lock", "select " ROW_COLUMNS
                                           "from episodes e left join interviews i on "
                                           "i.episode_id = e.id where e.id = $1::uuid and " +
-                                              episode_scope("e", 2, 3) + " for update of e"};
+                                              episode_scope("e", 2, 3) + " for no key update of e"};
 const statement record_sql{"episodes_record",
                            "select " RECORD_COLUMNS RECORD_FROM "where e.id = $1::uuid"};
 const statement find_sql{"episodes_find", "select " RECORD_COLUMNS RECORD_FROM

@@ -5,6 +5,8 @@
 #include "fixture.hpp"
 
 #include "homeward/db/clocks.hpp"
+#include "homeward/db/episodes.hpp"
+#include "homeward/db/notifications.hpp"
 
 #include <gmock/gmock.h>
 
@@ -245,6 +247,37 @@ TEST_F(clocks_repository, a_clock_announced_due_soon_is_still_announced_when_ove
     EXPECT_EQ(ours(db::clocks::claim(uow, false, long_ago - 1h, 2h, 100)), 0);
     EXPECT_EQ(ours(db::clocks::claim(uow, true, long_ago + 1s, 2h, 100)), 1) << "overdue";
     EXPECT_EQ(ours(db::clocks::claim(uow, false, long_ago + 1s, 2h, 100)), 0);
+}
+
+// The sweeper and an event on the same episode at once. The event holds the episode (every use
+// case locks it first) and then saves the episode's clocks, waiting for a clock the sweeper has
+// claimed; the sweeper's notification about that episode must not wait for the event in turn.
+// When the event's lock blocked the notification's foreign-key check, PostgreSQL broke the
+// deadlock by failing the event: a return answered 500 while the sweeper announced a clock.
+TEST_F(clocks_repository, a_sweep_and_an_event_on_the_same_episode_do_not_wait_for_each_other) {
+    const auto long_ago = workflow::time_point{std::chrono::seconds{946684800}};
+    const auto ours = clock("interview_held", long_ago, w_.authority.id, w_.social_worker.user_id);
+    save({ours});
+    db::unit_of_work sweeper{shared_pool()};
+    const auto claimed = db::clocks::claim(sweeper, true, long_ago + 1s, 24h, 100);
+    ASSERT_EQ(std::count_if(claimed.begin(), claimed.end(),
+                            [&](const auto& c) { return c.episode_id == episode_; }),
+              1);
+    db::unit_of_work event{shared_pool()};
+    ASSERT_TRUE(db::episodes::lock(event, episode_, scope_of(w_.police)).has_value());
+    // Bounded, so that a wait shows as this test failing rather than hanging.
+    sweeper.tx().exec("set local lock_timeout = '3s'");
+    EXPECT_NO_THROW(db::notifications::raise(
+        sweeper, {w_.authority.id, std::nullopt, w_.social_worker.user_id, "clock_overdue",
+                  episode_, child_, "Overdue: interview_held", "{}", "deadlock-test:" + episode_}))
+        << "the sweeper's notification waited for the event's lock on the episode";
+    sweeper.commit();
+    auto met = ours;
+    met.met_at = long_ago - 1h;
+    event.tx().exec("set local lock_timeout = '3s'");
+    EXPECT_NO_THROW(db::clocks::save(event, episode_, child_, {met}));
+    event.commit();
+    EXPECT_EQ(stored().at(0).met_at, met.met_at);
 }
 
 } // namespace
