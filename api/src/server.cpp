@@ -3,6 +3,7 @@
 #include "homeward/api/log.hpp"
 #include "metrics.hpp"
 #include "request_target.hpp"
+#include "tls_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,14 +20,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -381,13 +380,12 @@ struct server::impl {
     // head has gone cannot change the status: it is logged and the connection closed without the
     // last chunk, which the client sees as a body cut short. Returns whether the connection may
     // carry on.
-    awaitable<bool> write_streamed(beast::ssl_stream<beast::tcp_stream>& stream,
-                                   http_response& response,
+    awaitable<bool> write_streamed(tls_stream& stream, http_response& response,
                                    std::function<std::optional<std::string>()>& rest) {
         http::response<http::empty_body> head{std::move(response.base())};
         head.chunked(true);
         http::response_serializer<http::empty_body> serializer{head};
-        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+        stream.expires_after(options.read_timeout);
         auto [head_error, head_bytes] =
             co_await http::async_write_header(stream, serializer, no_throw);
         (void)head_bytes;
@@ -411,7 +409,7 @@ struct server::impl {
             if (chunk->empty()) {
                 continue;
             }
-            beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+            stream.expires_after(options.read_timeout);
             auto [error, bytes] = co_await asio::async_write(
                 stream, http::make_chunk(asio::buffer(*chunk)), no_throw);
             (void)bytes;
@@ -419,18 +417,18 @@ struct server::impl {
                 co_return false;
             }
         }
-        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+        stream.expires_after(options.read_timeout);
         auto [last_error, last_bytes] =
             co_await asio::async_write(stream, http::make_chunk_last(), no_throw);
         (void)last_bytes;
         co_return !last_error && head.keep_alive();
     }
 
-    awaitable<void> serve_connection(beast::ssl_stream<beast::tcp_stream> stream,
-                                     std::shared_ptr<ssl::context> context, std::string client,
-                                     connection_slot slot) {
-        (void)context; // held so that the context outlives the connection, even after a reload
-        (void)slot;    // held until the connection ends
+    awaitable<void> serve_connection(tcp::socket socket, std::shared_ptr<ssl::context> context,
+                                     std::string client, connection_slot slot) {
+        (void)slot; // held until the connection ends
+        // The context is held so that it outlives the connection, even after a reload.
+        tls_stream stream{std::move(socket), context->native_handle()};
         handler.counters().connection_opened();
         // A connection is busy (drain waits for it) from accept until it idles between requests.
         struct busy_state {
@@ -449,9 +447,8 @@ struct server::impl {
             }
         } state{*this};
 
-        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
-        auto [handshake_error] =
-            co_await stream.async_handshake(ssl::stream_base::server, no_throw);
+        stream.expires_after(options.read_timeout);
+        auto [handshake_error] = co_await stream.async_handshake(no_throw);
         if (handshake_error) {
             co_return;
         }
@@ -464,8 +461,7 @@ struct server::impl {
             // Content-Length against the limit as the header ends).
             parser.body_limit(std::max(options.body_limit, options.photo_body_limit));
             // A kept-alive connection may idle; once a request starts it must arrive in time.
-            beast::get_lowest_layer(stream).expires_after(served == 0 ? options.read_timeout
-                                                                      : options.idle_timeout);
+            stream.expires_after(served == 0 ? options.read_timeout : options.idle_timeout);
             state.set(served == 0 || buffer.size() > 0);
             // The header first: how the body is framed is checked before any of it is read.
             auto [read_error, bytes] =
@@ -484,7 +480,7 @@ struct server::impl {
                     read_error = http::error::body_limit;
                 } else if (!parser.is_done()) {
                     parser.body_limit(limit);
-                    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+                    stream.expires_after(options.read_timeout);
                     std::tie(read_error, bytes) =
                         co_await http::async_read(stream, buffer, parser, no_throw);
                 }
@@ -518,7 +514,7 @@ struct server::impl {
                 break;
             }
             auto request = parser.release();
-            beast::get_lowest_layer(stream).expires_never();
+            stream.expires_never();
             auto routed = co_await respond(request, client);
             auto& response = routed.head;
             // The last response a connection may carry says so, instead of the client finding
@@ -532,24 +528,24 @@ struct server::impl {
                 }
                 continue;
             }
-            beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+            stream.expires_after(options.read_timeout);
             auto [write_error, written] = co_await http::async_write(stream, response, no_throw);
             (void)written;
             if (write_error || !response.keep_alive()) {
                 break;
             }
         }
-        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{2});
+        stream.expires_after(std::chrono::seconds{2});
         co_await stream.async_shutdown(no_throw);
     }
 
     // After refusing a request whose body is still arriving, read and drop what the client is
     // sending (bounded in bytes and time) so that closing does not reset the connection before the
     // client has read the refusal.
-    awaitable<void> linger(beast::ssl_stream<beast::tcp_stream>& stream) {
+    awaitable<void> linger(tls_stream& stream) {
         std::array<char, 16 * 1024> sink{};
         std::size_t dropped = 0;
-        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds{2});
+        stream.expires_after(std::chrono::seconds{2});
         while (dropped < 16 * 1024 * 1024) {
             auto [error, bytes] = co_await stream.async_read_some(asio::buffer(sink), no_throw);
             if (error) {
@@ -633,10 +629,8 @@ struct server::impl {
             socket.set_option(tcp::no_delay(true), ignored);
             auto executor = socket.get_executor();
             auto context = current_tls();
-            beast::ssl_stream<beast::tcp_stream> stream{beast::tcp_stream{std::move(socket)},
-                                                        *context};
             asio::co_spawn(executor,
-                           serve_connection(std::move(stream), std::move(context), client,
+                           serve_connection(std::move(socket), std::move(context), client,
                                             std::move(std::get<connection_slot>(admitted))),
                            asio::detached);
         }
@@ -750,6 +744,9 @@ std::uint16_t server::listen() {
 }
 
 void server::run(bool handle_signals) {
+    // OpenSSL writes a connection's socket with write(2): a client gone mid-response must be an
+    // EPIPE for that connection, not a signal that ends the process.
+    std::signal(SIGPIPE, SIG_IGN);
     auto& io = impl_->io;
     asio::signal_set signals{io};
     if (handle_signals) {

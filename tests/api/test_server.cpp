@@ -92,6 +92,15 @@ public:
                error == asio::error::connection_reset;
     }
 
+    // Gone at once, as a phone losing signal or a client killed mid-request: a TCP reset, no
+    // close_notify.
+    void reset() {
+        beast::error_code ignored;
+        auto& socket = beast::get_lowest_layer(stream_).socket();
+        socket.set_option(asio::socket_base::linger(true, 0), ignored);
+        socket.close(ignored);
+    }
+
     void close() {
         beast::error_code ignored;
         beast::get_lowest_layer(stream_).expires_after(5s);
@@ -369,6 +378,47 @@ TEST_F(server_over_https, the_last_response_a_connection_may_carry_says_connecti
         EXPECT_EQ(response.keep_alive(), i < 3) << "response " << i;
     }
     EXPECT_TRUE(connection.closed_by_server());
+}
+
+TEST_F(server_over_https, an_idle_kept_alive_connection_is_closed_at_the_idle_timeout) {
+    api::server_options options;
+    options.idle_timeout = 1s;
+    restart(test_rules(), options);
+    raw_connection idle{port_};
+    ASSERT_TRUE(idle.handshake());
+    EXPECT_EQ(idle.get("/healthz").result_int(), 200U);
+    const auto served = std::chrono::steady_clock::now();
+    EXPECT_TRUE(idle.closed_by_server());
+    const auto waited = std::chrono::steady_clock::now() - served;
+    EXPECT_GE(waited, 900ms) << "closed before the idle timeout";
+    EXPECT_LT(waited, 10s) << "kept long past the idle timeout";
+    // A connection that keeps talking is not cut off by the timeout of the idle one.
+    raw_connection busy{port_};
+    ASSERT_TRUE(busy.handshake());
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(busy.get("/healthz").result_int(), 200U) << "request " << i;
+        std::this_thread::sleep_for(400ms);
+    }
+}
+
+// A client that vanishes while its response is being written (a reset, no close_notify) costs
+// that connection only: the write fails for it, and no signal ends the server.
+TEST_F(server_over_https, a_client_gone_mid_response_costs_its_connection_only) {
+    for (int i = 0; i < 20; ++i) {
+        raw_connection gone{port_};
+        ASSERT_TRUE(gone.handshake()) << "connection " << i;
+        gone.send("GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n");
+        if (i % 2 == 1) {
+            std::this_thread::sleep_for(5ms); // some resets land mid-write, some before it
+        }
+        gone.reset();
+    }
+    const auto response = https_call(port_, "GET", "/api/v1/openapi.json");
+    EXPECT_EQ(response.status, 200U);
+    EXPECT_GT(response.body.size(), 16U * 1024U) << "the document should span several TLS records";
+    raw_connection after{port_};
+    ASSERT_TRUE(after.handshake());
+    EXPECT_EQ(after.get("/healthz").result_int(), 200U);
 }
 
 // ---- framing (RFC 9112) ---------------------------------------------------------------------
