@@ -101,18 +101,15 @@ db::organisation_row own_organisation(db::unit_of_work& uow, const actor& who) {
     return std::move(*organisation);
 }
 
-// The organisation an admin acts in: their own, or (a deployment-wide admin) the one named by
-// `code`; an organisation's own admin naming another is refused (403).
+// The organisation whose accounts an admin manages: their own, or (a deployment-wide admin) the
+// one named by `code`; an organisation's own admin naming another is refused (403).
 db::organisation_row organisation_to_manage(db::unit_of_work& uow, const actor& who,
                                             const std::optional<std::string>& code,
                                             std::string_view field) {
     if (!code || *code == who.organisation_code) {
         return own_organisation(uow, who);
     }
-    if (!who.deployment_admin) {
-        throw failure(failure_kind::forbidden,
-                      "only a deployment-wide admin manages another organisation");
-    }
+    require_manages(who, *code, "manage the accounts");
     auto organisation = db::organisations::by_code(uow, *code);
     if (!organisation) {
         invalid(std::string{field}, "no organisation has the code " + *code);
@@ -442,10 +439,7 @@ organisation_view update_organisation(const environment& env, const actor& who,
     return run_audited(
         env, who, {"organisation.update", "organisation", code}, [&](db::unit_of_work& uow) {
             require_admin(who, "change organisations");
-            if (code != who.organisation_code && !who.deployment_admin) {
-                throw failure(failure_kind::forbidden,
-                              "an organisation's admin changes only their own organisation");
-            }
+            require_manages(who, code, "change the details");
             const auto before = db::organisations::by_code(uow, code);
             if (!before) {
                 throw failure(failure_kind::not_found, "no organisation has the code " + code);

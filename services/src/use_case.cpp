@@ -266,4 +266,15 @@ void require_role(const actor& who, std::initializer_list<workflow::role> roles,
     }
 }
 
+bool manages(const actor& who, std::string_view organisation_code) {
+    return who.deployment_admin || organisation_code == who.organisation_code;
+}
+
+void require_manages(const actor& who, std::string_view organisation_code, std::string_view what) {
+    if (!manages(who, organisation_code)) {
+        throw failure(failure_kind::forbidden, "an organisation's admin may " + std::string{what} +
+                                                   " of their own organisation only");
+    }
+}
+
 } // namespace homeward::services

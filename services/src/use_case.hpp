@@ -96,4 +96,11 @@ auto run_read(const environment& env, const actor& who, const audit_target& targ
 void require_role(const actor& who, std::initializer_list<workflow::role> roles,
                   std::string_view what);
 
+// An admin manages their own organisation (its accounts, details, webhook and messages); a
+// deployment-wide admin manages every organisation.
+bool manages(const actor& who, std::string_view organisation_code);
+// Throws failure(forbidden) when the admin does not manage the organisation of this code; `what`
+// is what they would do, as "change the details".
+void require_manages(const actor& who, std::string_view organisation_code, std::string_view what);
+
 } // namespace homeward::services

@@ -39,10 +39,7 @@ db::organisation_row organisation_or_404(db::unit_of_work& uow, const std::strin
 db::organisation_row managed_organisation(db::unit_of_work& uow, const actor& who,
                                           const std::string& code) {
     auto organisation = organisation_or_404(uow, code);
-    if (organisation.id != who.organisation_id && !who.deployment_admin) {
-        throw failure(failure_kind::forbidden,
-                      "an organisation's admin manages only their own organisation's webhook");
-    }
+    require_manages(who, organisation.code, "manage the webhook");
     return organisation;
 }
 
@@ -186,12 +183,9 @@ page<delivery_item> list_deliveries(const environment& env, const actor& who,
                     organisation_in_query(uow, "organisation", *query.organisation);
             }
             // An organisation's admin sees their own organisation's messages only.
-            if (!who.deployment_admin) {
-                if (filter.organisation_id && *filter.organisation_id != who.organisation_id) {
-                    throw failure(failure_kind::forbidden,
-                                  "an organisation's admin sees only their own organisation's "
-                                  "webhook messages");
-                }
+            if (query.organisation) {
+                require_manages(who, *query.organisation, "see the webhook messages");
+            } else if (!who.deployment_admin) {
                 filter.organisation_id = who.organisation_id;
             }
             if (query.cursor) {
@@ -210,8 +204,7 @@ delivery_item replay_delivery(const environment& env, const actor& who,
             require_role(who, {role::admin}, "replay a webhook delivery");
             // Another organisation's message answers as one that does not exist.
             if (const auto message = db::delivery(uow, delivery_id);
-                message && message->organisation != who.organisation_code &&
-                !who.deployment_admin) {
+                message && !manages(who, message->organisation)) {
                 throw failure(failure_kind::not_found, "no webhook delivery has this id");
             }
             switch (db::replay_outbox(uow, delivery_id, env.now())) {
