@@ -137,12 +137,36 @@ class server:
             **(extra or {}),
         })
         self.process = None
+        self.listened = False
 
     def start(self):
-        log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen([BINARY, "serve"], env=self.env, stdout=log_file,
-                                        stderr=subprocess.STDOUT)
-        log_file.close()
+        """Starts serve. On its first start, should another process take the port chosen for it
+        before serve binds it (a busy machine running other tests), serve exits saying so: a new
+        port is chosen and serve started again. Restarts keep the port the clients know."""
+        for _ in range(5):
+            offset = os.path.getsize(self.log_path) if os.path.exists(self.log_path) else 0
+            log_file = open(self.log_path, "ab")
+            self.process = subprocess.Popen([BINARY, "serve"], env=self.env, stdout=log_file,
+                                            stderr=subprocess.STDOUT)
+            log_file.close()
+            if self.listened:
+                return
+            deadline = time.monotonic() + 60
+            while self.process.poll() is None and time.monotonic() < deadline:
+                if b'"event":"listening"' in self._log_since(offset):
+                    self.listened = True
+                    return
+                time.sleep(0.02)
+            if b"Address already in use" not in self._log_since(offset):
+                return  # running but slow, or failed otherwise: wait_until_ready says which
+            log(f"port {self.port} was taken before serve could listen on it; another port")
+            self.port = free_port()
+            self.env["HOMEWARD_LISTEN"] = f"127.0.0.1:{self.port}"
+
+    def _log_since(self, offset):
+        with open(self.log_path, "rb") as f:
+            f.seek(offset)
+            return f.read()
 
     def kill(self):
         """SIGKILL: no drain, no flush, nothing the process could still do."""
