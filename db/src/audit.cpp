@@ -205,8 +205,12 @@ std::vector<audit_item> list(unit_of_work& uow, const filter& f) {
 
 // ---- the read batcher ---------------------------------------------------------------------
 
+// Each waiter has its own condition: a batch's commit wakes the requests it carried and no
+// others, and a queued entry wakes only the writer (one shared condition woke every waiting
+// request at every append and every commit).
 struct batcher::waiter {
     audit_entry entry;
+    std::condition_variable written;
     bool done{false};
     std::int64_t id{0};
     std::exception_ptr error;
@@ -220,7 +224,7 @@ batcher::~batcher() {
         std::lock_guard lock{mutex_};
         stopping_ = true;
     }
-    wake_.notify_all();
+    work_.notify_one();
     thread_.join();
 }
 
@@ -229,8 +233,10 @@ std::int64_t batcher::append(const audit_entry& entry) {
     waiting->entry = entry;
     std::unique_lock lock{mutex_};
     queue_.push_back(waiting);
-    wake_.notify_all();
-    wake_.wait(lock, [&] { return waiting->done; });
+    if (queue_.size() == 1) {
+        work_.notify_one();
+    }
+    waiting->written.wait(lock, [&] { return waiting->done; });
     if (waiting->error) {
         std::rethrow_exception(waiting->error);
     }
@@ -247,7 +253,7 @@ batcher::stats batcher::counted() const {
 void batcher::run() {
     std::unique_lock lock{mutex_};
     while (true) {
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty() && stopping_) {
             return;
         }
@@ -282,7 +288,12 @@ void batcher::run() {
             stats_.entries += batch.size();
             ++stats_.batches;
         }
-        wake_.notify_all();
+        // Woken outside the lock, so that none wakes only to wait for it.
+        lock.unlock();
+        for (const auto& w : batch) {
+            w->written.notify_one();
+        }
+        lock.lock();
     }
 }
 

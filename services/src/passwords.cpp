@@ -6,8 +6,12 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
+#include <semaphore>
 #include <stdexcept>
+#include <thread>
 
 namespace homeward::services {
 namespace {
@@ -18,9 +22,36 @@ constexpr std::uint32_t argon2_parallelism = 1;
 constexpr std::size_t argon2_salt_bytes = 16;
 constexpr std::size_t argon2_hash_bytes = 32;
 
+const int hashing_limit =
+    static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2U, 64U));
+std::counting_semaphore<64> hashing_slots{hashing_limit};
+std::atomic<int> hashing_now{0};
+std::atomic<int> hashing_peak{0};
+
+// One of the slots for as long as it lives.
+class hashing_slot {
+public:
+    hashing_slot() {
+        hashing_slots.acquire();
+        const int now = hashing_now.fetch_add(1) + 1;
+        int peak = hashing_peak.load();
+        while (now > peak && !hashing_peak.compare_exchange_weak(peak, now)) {
+        }
+    }
+    ~hashing_slot() {
+        hashing_now.fetch_sub(1);
+        hashing_slots.release();
+    }
+    hashing_slot(const hashing_slot&) = delete;
+    hashing_slot& operator=(const hashing_slot&) = delete;
+};
+
 } // namespace
 
+password_hashing_load password_hashing() { return {hashing_limit, hashing_peak.load()}; }
+
 std::string hash_password(std::string_view password) {
+    const hashing_slot slot;
     const auto salt = random_bytes(argon2_salt_bytes);
     const std::size_t length =
         argon2_encodedlen(argon2_time_cost, argon2_memory_kib, argon2_parallelism,
@@ -37,6 +68,7 @@ std::string hash_password(std::string_view password) {
 }
 
 bool verify_password(std::string_view password, const std::string& encoded_hash) {
+    const hashing_slot slot;
     return argon2id_verify(encoded_hash.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 

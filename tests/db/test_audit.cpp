@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -291,6 +292,55 @@ TEST_F(audit_repository, sequencers_running_at_once_beside_appends_never_fork_th
     const auto check = verified();
     EXPECT_FALSE(check.first_broken.has_value()) << check.problem;
     EXPECT_EQ(check.unchained, 0);
+}
+
+// The read batcher: many requests appending at once share commits, each returns its own entry's
+// id only once that entry is committed (another connection sees it at once), and each is woken
+// by the commit of its own batch.
+TEST_F(audit_repository,
+       a_batcher_shares_commits_among_appenders_and_returns_each_its_committed_id) {
+    db::connection_pool pool{test_database_url(), 2};
+    db::audit::batcher batcher{pool};
+    constexpr int threads = 24;
+    constexpr int each = 10;
+    std::mutex mutex;
+    std::vector<std::int64_t> returned;
+    std::vector<std::string> errors;
+    std::vector<std::thread> running;
+    const auto subject = "batched-" + random_hex(8);
+    for (int t = 0; t < threads; ++t) {
+        running.emplace_back([&] {
+            try {
+                for (int i = 0; i < each; ++i) {
+                    const auto id = batcher.append(entry(w_.police, subject));
+                    // Committed when append returns: visible from another connection now.
+                    const auto seen = scalar(
+                        "select count(*) from audit_events where id = " + std::to_string(id) +
+                        " and entity_id = '" + subject + "'");
+                    std::lock_guard lock{mutex};
+                    if (seen != 1) {
+                        errors.push_back("entry " + std::to_string(id) + " not committed");
+                    }
+                    returned.push_back(id);
+                }
+            } catch (const std::exception& error) {
+                std::lock_guard lock{mutex};
+                errors.emplace_back(error.what());
+            }
+        });
+    }
+    for (auto& thread : running) {
+        thread.join();
+    }
+    EXPECT_THAT(errors, ::testing::IsEmpty());
+    ASSERT_EQ(returned.size(), static_cast<std::size_t>(threads * each));
+    std::sort(returned.begin(), returned.end());
+    EXPECT_EQ(std::adjacent_find(returned.begin(), returned.end()), returned.end())
+        << "two appenders were given one id";
+    EXPECT_EQ(count_where("audit_events", "entity_id = '" + subject + "'"), threads * each);
+    const auto stats = batcher.counted();
+    EXPECT_EQ(stats.entries, static_cast<std::uint64_t>(threads * each));
+    EXPECT_LT(stats.batches, stats.entries) << "no commit was shared";
 }
 
 // Issue 14: serve connects as homeward_app, which may append to the trail, read it and run the

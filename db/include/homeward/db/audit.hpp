@@ -95,7 +95,7 @@ private:
     connection_pool& pool_;
     std::size_t max_batch_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable work_; // the writer's: entries queued, or stopping
     std::deque<std::shared_ptr<waiter>> queue_;
     bool stopping_{false};
     stats stats_{};

@@ -12,6 +12,15 @@ namespace homeward::services {
 std::string hash_password(std::string_view password);
 bool verify_password(std::string_view password, const std::string& encoded_hash);
 
+// At most `limit` Argon2id computations run at once, one per core (at least two): each holds
+// 19 MiB and a core, so more at once would only add memory (a burst of log-ins on many workers),
+// never speed. The rest wait their turn. `peak`: the most that have run at once so far.
+struct password_hashing_load {
+    int limit;
+    int peak;
+};
+password_hashing_load password_hashing();
+
 // 32 random bytes, base64url without padding (43 characters).
 std::string new_token();
 // `count` bytes from the system's random number generator (OpenSSL RAND_bytes).
