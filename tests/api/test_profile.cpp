@@ -533,6 +533,10 @@ TEST_F(profile_over_https, police_see_the_photo_exactly_from_their_forces_first_
     ASSERT_EQ(put_photo(worker, make_image(120, 160, false)).status, 200U);
     EXPECT_EQ(put_photo(police, make_image(120, 160, false)).status, 403U);
     EXPECT_EQ(put_photo(outsider, make_image(120, 160, false)).status, 404U);
+    // Who may upload is judged before what was sent: not 415 for a body that is not an image.
+    EXPECT_EQ(put_photo(police, "just some text\n", "text/plain").status, 403U);
+    EXPECT_EQ(put_photo(champion, "just some text\n", "image/jpeg").status, 403U);
+    EXPECT_EQ(put_photo(outsider, "just some text\n", "text/plain").status, 404U);
     EXPECT_EQ(get(police, photo_path).status, 404U);
     EXPECT_EQ(get(police, photo_path + "?size=thumbnail").status, 404U);
     report(police, child);
