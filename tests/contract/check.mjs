@@ -72,7 +72,7 @@ try {
   await run.setup();
   const served = await http.call('GET', '/api/v1/openapi.json', { step: 'the served document' });
   document = served.json;
-  const table = fixtures({ ids: run.ids, users: accounts.users });
+  const table = fixtures({ ids: run.ids, users: accounts.users, user_ids: run.user_ids });
 
   say('portman: generating contract tests from the served document; newman: running them');
   newman_result = await portman_and_newman({ tools, work, base, ca_file, document, fixture_table: table, tokens: run.tokens, ledger: book });

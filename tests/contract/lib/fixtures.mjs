@@ -4,11 +4,27 @@
 // An operation of the document without a fixture here is reported, so that a new route is not
 // left out of the check silently.
 
+import { createHmac } from 'node:crypto';
+
 export const iso = (offset_minutes = 0) =>
   new Date(Date.now() + offset_minutes * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+// The code an authenticator app shows for a base32 secret at a time (RFC 6238: HMAC-SHA-1,
+// 6 digits, 30-second steps).
+export function totp(secret, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
 export function fixtures(run) {
-  const { ids, users } = run;
+  const { ids, users, user_ids } = run;
   const secret = 'whsec-' + 'c'.repeat(40);
   return {
     getHome: { role: null },
@@ -91,6 +107,69 @@ export function fixtures(run) {
     removeWebhook: { role: 'admin', path: { code: ids.south_code } },
     listWebhookDeliveries: { role: 'admin' },
     replayWebhookDelivery: { role: 'admin', path: { delivery_id: ids.delivered } },
+    createOrganisation: {
+      role: 'admin',
+      body: { code: 'CHECK-HARBOUR', name: 'CHECK-HARBOUR (contract check)', kind: 'police', works_with: [ids.east] },
+    },
+    updateOrganisation: {
+      role: 'admin', path: { code: ids.west_code },
+      body: { name: 'CHECK-WEST Police (contract check)', works_with: [ids.east] },
+    },
+    listWorkers: { role: 'manager' },
+    cancelAction: {
+      role: 'social_worker', path: { id: ids.episode_a, action_id: ids.action_cancel },
+      // As for completeAction: variations and probes use an action that stays open.
+      probe_path: { action_id: ids.action_spare },
+      body: { reason: 'The school has already arranged it' },
+    },
+    reassignAction: {
+      role: 'manager', path: { id: ids.episode_a, action_id: ids.action_reassign },
+      probe_path: { action_id: ids.action_spare },
+      body: { owner_id: user_ids.social_worker_2 },
+    },
+    getStats: { role: 'manager', query: { from: iso(-30 * 1440).slice(0, 10), to: iso(0).slice(0, 10) } },
+    getStatutoryReturn: { role: 'manager', query: { from: iso(-30 * 1440).slice(0, 10), to: iso(0).slice(0, 10) } },
+    listEpisodeEntities: { role: 'social_worker', path: { id: ids.episode_a } },
+    linkEntity: {
+      role: 'social_worker', path: { id: ids.episode_a },
+      body: {
+        kind: 'person', label: 'J., an older man', identifier: '07700 900123',
+        details: { aliases: ['Jay'], approximate_age: 30, description: 'Tall, shaved head' }, link: 'gave_gifts',
+      },
+    },
+    listEntities: { role: 'cse_champion', query: { kind: 'vehicle', min_children: 2 } },
+    getEntity: { role: 'cse_champion', path: { id: ids.entity } },
+    mergeEntity: {
+      role: 'cse_champion', path: { id: ids.entity_duplicate },
+      // Variations and probes use an entity that stays unmerged: the happy path merges this one.
+      probe_path: { id: ids.entity_spare },
+      body: { into: ids.entity },
+    },
+    getChildAccess: { role: 'cse_champion', path: { id: ids.child_main } },
+    exportChild: { role: 'data_protection_officer', path: { id: ids.child_main } },
+    readLegalHold: { role: 'data_protection_officer', path: { id: ids.child_plain } },
+    placeLegalHold: {
+      role: 'data_protection_officer', path: { id: ids.child_main },
+      body: { reason: 'An inquiry by the courts' },
+    },
+    // The scenario placed a hold on the second child: the happy path lifts it.
+    liftLegalHold: { role: 'data_protection_officer', path: { id: ids.child_plain } },
+    findChildForDataProtection: { role: 'data_protection_officer', query: { q: 'Checkley', date_of_birth: '2011-04-02' } },
+    listUsers: { role: 'admin', query: { organisation: ids.north } },
+    createUser: {
+      role: 'admin',
+      body: { username: 'check.new-manager', role: 'manager', team: 'Beta', email: 'new.manager@check.example', organisation: ids.north },
+    },
+    getUser: { role: 'admin', path: { id: user_ids.spare } },
+    updateUser: { role: 'admin', path: { id: user_ids.spare }, body: { team: 'Beta', active: true } },
+    unlockUser: { role: 'admin', path: { id: user_ids.locked } },
+    resetPassword: { role: 'admin', path: { id: user_ids.spare } },
+    getRetentionDue: { role: 'data_protection_officer', query: { days: 3650 } },
+    getRetentionPolicy: { role: 'data_protection_officer' },
+    setRetentionPolicy: { role: 'data_protection_officer', body: { keep_until_age: 25, years_after_last_closed: 6 } },
+    // The scenario's enrolling worker confirms their pending secret with the code of the next
+    // step (a code of the step before or after is accepted): valid for at least a minute from now.
+    twoFactor: { role: 'enrolling', body: { action: 'confirm', totp: totp(ids.enrolling_secret, Date.now() + 30000) } },
   };
 }
 

@@ -3,7 +3,20 @@
 // stale versions, idempotency, bounds, and the behaviours the contract promises. Every exchange
 // goes to the ledger; `expect` records a behaviour the contract promises beyond the schemas.
 
-import { iso } from './fixtures.mjs';
+import { iso, totp } from './fixtures.mjs';
+
+// A photograph for the main child: a 48 x 64 JPEG (grey), made once with libvips.
+const photo_jpeg = Buffer.from([
+  '/9j/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNywtQFdBRkxOUlNSMj5aYVpQYEpRUk//2wBD',
+  'AQ4ODhMREyYVFSZPNS01T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT0//wAARCABAADAD',
+  'ASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEG',
+  'E1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4',
+  'eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6',
+  '/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEI',
+  'FEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaH',
+  'iImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIR',
+  'AxEAPwD06iiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigAooooAKKKKAP//Z',
+].join(''), 'base64');
 
 export class scenario {
   constructor({ http, accounts, receiver_url, unreachable_url, log }) {
@@ -63,6 +76,25 @@ export class scenario {
     return session;
   }
 
+  // An account an admin adds through the API (POST /api/v1/users): its temporary password is
+  // changed at its first sign-in, as the user would, and the session of the new password kept
+  // as the token `as_role` (null: no session kept).
+  async add_user(key, username, role, as_role, extra = {}) {
+    const added = await this.must(`add ${key}`, 201, 'POST', '/api/v1/users',
+      { as: 'admin', json: { username, role, organisation: this.ids.north, email: `${key}@check.example`, ...extra } });
+    this.user_ids[key] = added.id;
+    if (as_role === null) return added;
+    const password = `${key} contract password ${added.id.slice(0, 8)}`;
+    this.accounts.users[key] = { username, password, role };
+    const first = await this.must(`${key} signs in with the temporary password`, 201, 'POST', '/api/v1/session',
+      { json: { username, password: added.temporary_password } });
+    const changed = await this.http.call('PATCH', '/api/v1/me', { token: first.token, step: `${key} changes the temporary password`,
+      json: { current_password: added.temporary_password, password } });
+    if (changed.status !== 200) throw new Error(`${key} changes the temporary password: answered ${changed.status}: ${changed.text.slice(0, 400)}`);
+    await this.log_in(key, as_role);
+    return added;
+  }
+
   event(step, as, episode, name, body, options = {}) {
     return this.must(step, options.status ?? 200, 'POST', `/api/v1/episodes/${episode}/${name}`,
       { as, json: body, headers: options.headers });
@@ -96,6 +128,17 @@ export class scenario {
       { as: 'social_worker', json: child('Ben', 'Checkfield', '2010-09-30') })).id;
     this.ids.child_repeat = (await this.must('police add a child', 201, 'POST', '/api/v1/children',
       { as: 'police', json: child('Cara', 'Checkston', '2012-01-15') })).id;
+
+    // The main child's profile and photograph, so that reading them finds them.
+    await this.must('record the main child\'s profile', 201, 'PUT', `/api/v1/children/${this.ids.child_main}/profile`, {
+      as: 'social_worker',
+      json: {
+        height: '150 cm', hair: 'brown', clothing: 'school uniform', medical_needs: 'asthma',
+        completed_by: 'Ann Carer', completed_on: iso(-2 * 1440).slice(0, 10),
+      },
+    });
+    await this.must('upload the main child\'s photograph', 200, 'PUT', `/api/v1/children/${this.ids.child_main}/photo`,
+      { as: 'social_worker', body: photo_jpeg, headers: { 'content-type': 'image/jpeg' } });
 
     const report = (child_id, minutes_ago, risk, reference) => ({
       child_id, last_seen_at: iso(-minutes_ago), last_seen_location: 'Bus station',
@@ -184,6 +227,64 @@ export class scenario {
     await this.event('return G', 'police', g.id, 'return',
       { returned_at: iso(-3 * day), found_location: 'Railway station', returned_to: 'Carer' });
     await this.event('assign G', 'manager', g.id, 'assign', { worker_id: this.user_ids.social_worker });
+
+    // Two more open actions of A: one its owner cancels, one a manager gives to another worker.
+    this.ids.action_cancel = (await this.event('action A4', 'social_worker', a.id, 'actions',
+      { type: 'education', description: 'Talk to the school about attendance', owner_id: this.user_ids.social_worker, due_at: iso(5 * day) },
+      { status: 201 })).id;
+    this.ids.action_reassign = (await this.event('action A5', 'social_worker', a.id, 'actions',
+      { type: 'multi_agency_meeting', description: 'Arrange a multi-agency meeting', owner_id: this.user_ids.social_worker, due_at: iso(6 * day) },
+      { status: 201 })).id;
+
+    // Entities: a car seen with the children of A and of C (two children, so it is listed), a
+    // second car of C that the champion merges into it, and a third that stays for the probes.
+    const vehicle = (label, identifier, colour) => ({ kind: 'vehicle', label, identifier, details: { make: 'Ford', colour }, link: 'seen_with' });
+    this.ids.entity = (await this.must('link a car to A', 201, 'POST', `/api/v1/episodes/${a.id}/entities`,
+      { as: 'social_worker', json: vehicle('Silver Ford Focus', 'AB12 CDE', 'silver') })).entity.id;
+    const same = await this.must('link the same car to C', 201, 'POST', `/api/v1/episodes/${c.id}/entities`,
+      { as: 'police', json: { ...vehicle('Silver Focus', 'ab12-cde', 'silver'), link: 'picked_up_by' } });
+    this.expect('a registration written another way links the same entity', same.entity.id === this.ids.entity && same.matched === 'existing',
+      `got ${same.entity.id} (${same.matched})`);
+    this.ids.entity_duplicate = (await this.must('link a second car to C', 201, 'POST', `/api/v1/episodes/${c.id}/entities`,
+      { as: 'police', json: vehicle('Grey Ford Fiesta', 'XY34 ZZZ', 'grey') })).entity.id;
+    this.ids.entity_spare = (await this.must('link a car to E', 201, 'POST', `/api/v1/episodes/${e.id}/entities`,
+      { as: 'police', json: vehicle('Blue Ford Ka', 'CD56 EFG', 'blue') })).entity.id;
+
+    // Accounts an admin adds through the API: North's data-protection officer, a worker whose
+    // account the admin changes and resets, and a worker who enrols in two-step sign-in.
+    await this.add_user('data_protection_officer', 'check.dpo', 'data_protection_officer', 'data_protection_officer');
+    await this.add_user('spare', 'check.spare', 'social_worker', null, { team: 'Alpha' });
+    await this.add_user('two_step', 'check.two-step', 'social_worker', 'two_step', { team: 'Alpha' });
+    const users = await this.must('North\'s users', 200, 'GET', `/api/v1/users?organisation=${this.ids.north}&limit=500`, { as: 'admin' });
+    this.user_ids.locked = users.items.find((u) => u.username === this.accounts.users.locked.username)?.id;
+    if (!this.user_ids.locked) throw new Error('the admin does not list the locked account');
+
+    // Two-step sign-in: enrol, confirm with the app's code, then sign in with a recovery code.
+    const offer = await this.must('enrol in two-step sign-in', 201, 'POST', '/api/v1/session/totp',
+      { as: 'two_step', json: { action: 'enrol' } });
+    const confirmed = await this.must('confirm two-step sign-in', 200, 'POST', '/api/v1/session/totp',
+      { as: 'two_step', json: { action: 'confirm', totp: totp(offer.secret) } });
+    const two_step = this.accounts.users.two_step;
+    const without = await this.call('sign in without the second step', 'POST', '/api/v1/session',
+      { json: { username: two_step.username, password: two_step.password } });
+    this.expect('a user enrolled in two-step sign-in who sends no code is refused (401)', without.status === 401, `got ${without.status}`);
+    const with_code = await this.call('sign in with a recovery code', 'POST', '/api/v1/session',
+      { json: { username: two_step.username, password: two_step.password, totp: confirmed.recovery_codes[0] } });
+    this.expect('a recovery code signs an enrolled user in (201)', with_code.status === 201, `got ${with_code.status}`);
+
+    // A worker who has enrolled but not confirmed yet: the fixture of POST /api/v1/session/totp
+    // confirms with the code of their secret.
+    await this.add_user('enrolling', 'check.enrolling', 'social_worker', 'enrolling', { team: 'Alpha' });
+    this.ids.enrolling_secret = (await this.must('enrol, not confirmed', 201, 'POST', '/api/v1/session/totp',
+      { as: 'enrolling', json: { action: 'enrol' } })).secret;
+
+    // Another police force, made through the API; the retention rule's legal hold on the second
+    // child, which the officer's fixture lifts.
+    await this.must('add a police force', 201, 'POST', '/api/v1/organisations',
+      { as: 'admin', json: { code: 'CHECK-WEST', name: 'CHECK-WEST (contract check)', kind: 'police' } });
+    this.ids.west_code = 'CHECK-WEST';
+    await this.must('legal hold on the second child', 200, 'PUT', `/api/v1/children/${this.ids.child_plain}/legal-hold`,
+      { as: 'data_protection_officer', json: { reason: 'A claim against the authority' } });
 
     // Notifications: the webhook change told North's managers.
     const notes = await this.must('manager notifications', 200, 'GET', '/api/v1/notifications', { as: 'manager' });
