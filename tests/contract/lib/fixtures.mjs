@@ -65,8 +65,8 @@ export function fixtures(run) {
     },
     getChildProfile: { role: 'social_worker', path: { id: ids.child_main } },
     listChildProfileVersions: { role: 'social_worker', path: { id: ids.child_main } },
-    // The photo's body is an image, which the JSON fixtures cannot carry: the check sees its
-    // refusals (415 without an image); tests/api/test_profile.cpp covers the images themselves.
+    // The photo's body is an image, which a JSON fixture cannot carry: lib/portman.mjs sends the
+    // scenario's JPEG; tests/api/test_profile.cpp covers the images themselves.
     putChildPhoto: { role: 'social_worker', path: { id: ids.child_main } },
     getChildPhoto: { role: 'social_worker', path: { id: ids.child_main } },
     reportEpisode: {

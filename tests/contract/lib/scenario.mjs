@@ -6,7 +6,7 @@
 import { iso, totp } from './fixtures.mjs';
 
 // A photograph for the main child: a 48 x 64 JPEG (grey), made once with libvips.
-const photo_jpeg = Buffer.from([
+export const photo_jpeg = Buffer.from([
   '/9j/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNywtQFdBRkxOUlNSMj5aYVpQYEpRUk//2wBD',
   'AQ4ODhMREyYVFSZPNS01T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT0//wAARCABAADAD',
   'ASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEG',
