@@ -138,7 +138,8 @@ void tag_invoke(const json::value_from_tag&, json::value& out, const child_recor
                        {"ethnicity", text_json(c.ethnicity)},
                        {"placement_type", text_json(c.placement_type)},
                        {"created_at", workflow::format_rfc3339(c.created_at)},
-                       {"version", c.version}};
+                       {"version", c.version},
+                       {"anonymised_at", time_json(c.anonymised_at)}};
 }
 
 void tag_invoke(const json::value_from_tag&, json::value& out, const episode_summary& e) {

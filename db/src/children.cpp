@@ -96,6 +96,7 @@ child_record read_child(fields& f) {
     child.placement_type = f.optional_text();
     child.created_at = f.time();
     child.version = f.integer();
+    child.anonymised_at = f.optional_time();
     return child;
 }
 

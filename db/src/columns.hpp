@@ -9,7 +9,7 @@
       "code from organisations o where o.id = " a ".responsible_authority_id), " a                 \
       ".host_authority_id::text, (select code from organisations o where o.id = " a                \
       ".host_authority_id), " a ".ethnicity, " a ".placement_type, extract(epoch from " a          \
-      ".created_at)::bigint, " a ".version"
+      ".created_at)::bigint, " a ".version, extract(epoch from " a ".anonymised_at)::bigint"
 
 // An episode's list line, as read_summary reads it: episode alias e, its child c.
 #define SUMMARY_COLUMNS(e, c)                                                                      \

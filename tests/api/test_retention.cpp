@@ -559,6 +559,9 @@ TEST_F(retention_over_https,
     }
     EXPECT_EQ(anonymised_entries(due), 0);
     EXPECT_EQ(count_where("child_photos", "child_id = " + literal(due)), 1);
+    const auto kept = get(worker, "/api/v1/children/" + due);
+    ASSERT_EQ(kept.status, 200U) << kept.body;
+    EXPECT_TRUE(kept.json().at("anonymised_at").is_null()) << kept.body;
 
     // The real run anonymises it, writes its one audit entry and leaves the others as they were.
     const auto real = homeward({"retention", "run", "--as-of", as_of});
@@ -580,6 +583,15 @@ TEST_F(retention_over_https,
                    "null) from children where id = " +
                    literal(due)),
               "Anonymised Anonymised true");
+    // The child's answer says when, for the social worker who opens it afterwards.
+    const auto anonymised = get(worker, "/api/v1/children/" + due);
+    ASSERT_EQ(anonymised.status, 200U) << anonymised.body;
+    const auto body = anonymised.json();
+    EXPECT_EQ(body.at("given_name").as_string(), "Anonymised");
+    EXPECT_EQ(std::string{body.at("anonymised_at").as_string()},
+              text("select to_char(anonymised_at at time zone 'UTC', "
+                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') from children where id = " +
+                   literal(due)));
     EXPECT_EQ(count_where("child_photos", "child_id = " + literal(due)), 0);
     EXPECT_EQ(count_where(
                   "episode_entities",

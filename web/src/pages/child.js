@@ -106,6 +106,7 @@ export function Child({ id }) {
       ['Placement', child.placement_type],
       ['Responsible council', child.responsible_authority],
       ['Host council', child.host_authority],
+      ...(child.anonymised_at ? [['Anonymised', when(child.anonymised_at)]] : []),
     ]} />
     ${role === 'cse_champion' && child.responsible_authority === state.session?.user.organisation &&
       html`<p class="govuk-body"><a class="govuk-link" id="access-link" href=${`/children/${encodeURIComponent(id)}/access`}>Who saw this child’s record</a></p>`}

@@ -99,6 +99,7 @@ struct child_record {
     std::optional<std::string> placement_type;
     time_point created_at{};
     int version{1};
+    std::optional<time_point> anonymised_at; // set once by the retention job
 };
 
 // ---- episodes -----------------------------------------------------------------------------
