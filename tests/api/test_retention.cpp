@@ -584,9 +584,9 @@ TEST_F(retention_over_https,
                    literal(due)),
               "Anonymised Anonymised true");
     // The child's answer says when, for the social worker who opens it afterwards.
-    const auto anonymised = get(worker, "/api/v1/children/" + due);
-    ASSERT_EQ(anonymised.status, 200U) << anonymised.body;
-    const auto body = anonymised.json();
+    const auto read_after = get(worker, "/api/v1/children/" + due);
+    ASSERT_EQ(read_after.status, 200U) << read_after.body;
+    const auto body = read_after.json();
     EXPECT_EQ(body.at("given_name").as_string(), "Anonymised");
     EXPECT_EQ(std::string{body.at("anonymised_at").as_string()},
               text("select to_char(anonymised_at at time zone 'UTC', "
