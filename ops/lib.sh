@@ -72,9 +72,14 @@ as_pg() {
 
 # free_port: a TCP port on 127.0.0.1 nobody listens on.
 free_port() {
-    local port
+    # Below the kernel's range for the local ports of outgoing connections: a port chosen there
+    # can be taken by any connection opened before the server binds it (a fresh-clone run once
+    # failed so, the replica's port in use).
+    local port low=32768
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    [ "$low" -gt 11000 ] || low=32768
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (low - 10000)))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return 0
