@@ -7,10 +7,10 @@
 // has not enrolled is taken straight to the set-up and works once it is on. Every state is checked
 // with axe-core at 375 and 1280 px (checkPage).
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { call, checkPage, makeOrganisation, makeUser, password, startServer } from './harness.mjs';
 import { open, signIn, suite } from './suite.mjs';
+import { fromBase32, stepAt, totp } from '../support/totp.mjs';
 
 const tf = {};
 
@@ -18,34 +18,6 @@ export function twoFactorSetUp() {
   tf.council = makeOrganisation('local_authority');
   tf.worker = makeUser('social_worker', tf.council);
   tf.newcomer = makeUser('social_worker', tf.council);
-}
-
-function fromBase32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const bytes = [];
-  let buffer = 0;
-  let bits = 0;
-  for (const c of text.replace(/\s/g, '')) {
-    buffer = (buffer << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((buffer >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-const stepNow = () => Math.floor(Date.now() / 1000 / 30);
-
-// RFC 6238 / RFC 4226: HMAC-SHA-1 of the step as 8 big-endian bytes, dynamically truncated.
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const digest = createHmac('sha1', secret).update(counter).digest();
-  const offset = digest[digest.length - 1] & 0x0f;
-  const value = (digest.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-  return String(value).padStart(6, '0');
 }
 
 // Sets two-step sign-in up on the page (the account page or the page a session that must enrol is
@@ -63,7 +35,7 @@ async function setUp(page, name) {
   await page.click('#confirm-two-step');
   await page.waitForSelector('.govuk-error-summary');
   await checkPage(page, `${name}-code-error`);
-  const step = stepNow();
+  const step = stepAt();
   await page.fill('#totp', totp(secret, step));
   await page.click('#confirm-two-step');
   await page.waitForSelector('#recovery-codes');

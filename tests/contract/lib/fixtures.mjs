@@ -4,24 +4,13 @@
 // An operation of the document without a fixture here is reported, so that a new route is not
 // left out of the check silently.
 
-import { createHmac } from 'node:crypto';
+import { fromBase32, stepAt, totp as totp_of_step } from '../../support/totp.mjs';
 
 export const iso = (offset_minutes = 0) =>
   new Date(Date.now() + offset_minutes * 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-// The code an authenticator app shows for a base32 secret at a time (RFC 6238: HMAC-SHA-1,
-// 6 digits, 30-second steps).
-export function totp(secret, at = Date.now()) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
+// The code an authenticator app shows for a base32 secret at a time (milliseconds).
+export const totp = (secret, at = Date.now()) => totp_of_step(fromBase32(secret), stepAt(at));
 
 export function fixtures(run) {
   const { ids, users, user_ids } = run;
