@@ -18,7 +18,9 @@
 #include "homeward/services/clocks.hpp"
 #include "homeward/services/emails.hpp"
 #include "homeward/services/errors.hpp"
+#include "homeward/services/passwords.hpp"
 #include "homeward/services/retention.hpp"
+#include "homeward/services/two_factor.hpp"
 #include "homeward/services/webhooks.hpp"
 #include "homeward/workflow/time_text.hpp"
 
@@ -66,6 +68,8 @@ Commands:
                                or if it does not hold what the last checkpoint in FILE signed
   audit keygen --out FILE      make an Ed25519 key for signing checkpoints (FILE, mode 0600) and
                                print its public key
+  two-factor keygen --out FILE make the key that seals two-step secrets at rest (32 random
+                               bytes in FILE, mode 0600) for HOMEWARD_TWO_FACTOR_KEY
   retention run [--dry-run] [--as-of YYYY-MM-DD]
                                anonymise the records of every child past the retention schedule
                                on that day (default today, UTC) and not under a legal hold, one
@@ -253,6 +257,27 @@ std::uint64_t raise_descriptor_limit() {
     return limit.rlim_cur;
 }
 
+// A new key file, readable and writable by its owner only before the key is written into it;
+// an existing file is never replaced.
+void write_key_file(const std::string& path, std::string_view key) {
+    if (std::filesystem::exists(path)) {
+        throw usage_error("--out: " + path + " exists; refusing to replace a key");
+    }
+    {
+        std::ofstream created{path, std::ios::binary};
+        if (!created) {
+            throw usage_error("--out: cannot write " + path);
+        }
+    }
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+    std::ofstream file{path, std::ios::binary | std::ios::trunc};
+    file.write(key.data(), static_cast<std::streamsize>(key.size()));
+    if (!file) {
+        throw usage_error("--out: cannot write " + path);
+    }
+}
+
 int serve() {
     auto config = load_settings(process_environment(), true);
     const int schema = db::current_schema_version(config.database_url);
@@ -268,6 +293,24 @@ int serve() {
     services::session_rules session_rules;
     session_rules.idle = cfg.session_idle;
     session_rules.two_factor = cfg.two_factor;
+    session_rules.two_factor_key = cfg.two_factor_key;
+    // Secrets stored before there was a key are sealed now; sealed ones the key cannot open (a
+    // restore without its key file) stop the start, saying so.
+    const auto sealing = services::seal_stored_secrets(rt.env, session_rules);
+    if (sealing.sealed > 0) {
+        process_log().info("two_factor_secrets_sealed", {{"users", sealing.sealed}});
+    }
+    if (sealing.unopened > 0) {
+        process_log().warn("two_factor_secrets_unopened",
+                           {{"secrets", sealing.unopened},
+                            {"hint", "their users cannot sign in until an admin resets their "
+                                     "password"}});
+    }
+    if (cfg.two_factor_key.empty() && cfg.two_factor != services::two_factor_mode::off) {
+        process_log().warn("two_factor_secrets_not_sealed",
+                           {{"hint", "set HOMEWARD_TWO_FACTOR_KEY to a key file (homeward "
+                                     "two-factor keygen --out FILE) to seal them at rest"}});
+    }
     // Reads' audit entries share durable commits (one flush serves many reads).
     db::audit::batcher audit_reads{rt.pool};
     rt.env.audit_reads = &audit_reads;
@@ -630,20 +673,17 @@ int dispatch(const std::vector<std::string>& args, std::istream& in, std::ostrea
     }
     if (command == "audit" && sub == "keygen") {
         const auto given = options(args, 2, {"--out"});
-        if (std::filesystem::exists(given.at("--out"))) {
-            throw usage_error("--out: " + given.at("--out") + " exists; refusing to replace a key");
-        }
         const auto key = services::new_signing_key();
-        {
-            std::ofstream file{given.at("--out")};
-            file << key.private_pem;
-            if (!file) {
-                throw usage_error("--out: cannot write " + given.at("--out"));
-            }
-        }
-        std::filesystem::permissions(given.at("--out"), std::filesystem::perms::owner_read |
-                                                            std::filesystem::perms::owner_write);
+        write_key_file(given.at("--out"), key.private_pem);
         out << key.public_pem;
+        return 0;
+    }
+    if (command == "two-factor" && sub == "keygen") {
+        const auto given = options(args, 2, {"--out"});
+        write_key_file(given.at("--out"), services::random_bytes(32));
+        out << "wrote a 32-byte key to " << given.at("--out")
+            << ": set HOMEWARD_TWO_FACTOR_KEY to it, and keep a copy apart from the database's "
+               "backups\n";
         return 0;
     }
     if (command == "retention" && sub == "run") {

@@ -224,6 +224,15 @@ settings load_settings(const setting_source& source, bool serving) {
             }
             result.two_factor = *parsed;
         }
+        if (const auto key_file = get("HOMEWARD_TWO_FACTOR_KEY")) {
+            result.two_factor_key = read_file(*key_file, "HOMEWARD_TWO_FACTOR_KEY");
+            if (result.two_factor_key.size() != 32) {
+                throw setting_error("HOMEWARD_TWO_FACTOR_KEY: " + *key_file + " holds " +
+                                    std::to_string(result.two_factor_key.size()) +
+                                    " bytes, not 32 (make one with: homeward two-factor keygen "
+                                    "--out FILE)");
+            }
+        }
         result.public_url = get("HOMEWARD_PUBLIC_URL").value_or("https://" + listen);
         if (!result.public_url.starts_with("https://")) {
             throw setting_error("HOMEWARD_PUBLIC_URL: must start with https:// (got '" +

@@ -8,6 +8,13 @@ namespace {
 const statement of_user_sql{"two_factor_of_user",
                             "select secret, pending_secret, last_step from two_factor where "
                             "user_id = $1::uuid for update"};
+const statement all_secrets_sql{"two_factor_all_secrets",
+                                "select user_id::text, secret, pending_secret from two_factor "
+                                "order by user_id for update"};
+const statement replace_secrets_sql{
+    "two_factor_replace_secrets",
+    "update two_factor set secret = case when $2 then $3::bytea end, pending_secret = case when "
+    "$4 then $5::bytea end where user_id = $1::uuid"};
 const statement set_pending_sql{
     "two_factor_set_pending",
     "insert into two_factor (user_id, pending_secret, updated_at) values ($1::uuid, $2, "
@@ -62,6 +69,20 @@ std::optional<enrolment> of_user(unit_of_work& uow, std::string_view user_id) {
         found.last_step = (*row)[2].as<std::int64_t>();
     }
     return found;
+}
+
+std::vector<stored_secrets> all_secrets(unit_of_work& uow) {
+    std::vector<stored_secrets> all;
+    for (const auto& row : run(uow, all_secrets_sql)) {
+        all.push_back({row[0].as<std::string>(), optional_bytes(row[1]), optional_bytes(row[2])});
+    }
+    return all;
+}
+
+void replace_secrets(unit_of_work& uow, const stored_secrets& sealed) {
+    run(uow, replace_secrets_sql, sealed.user_id, sealed.secret.has_value(),
+        bytes(sealed.secret.value_or("")), sealed.pending_secret.has_value(),
+        bytes(sealed.pending_secret.value_or("")));
 }
 
 void set_pending(unit_of_work& uow, std::string_view user_id, std::string_view secret,

@@ -160,7 +160,7 @@ session_view log_in(const environment& env, std::string_view username, std::stri
         auto checked = second_factor::refused;
         try {
             db::unit_of_work uow{env.pool};
-            checked = check_second_factor(uow, account->user.id, totp, now);
+            checked = check_second_factor(uow, rules, account->user.id, totp, now);
             uow.commit();
         } catch (const db::unavailable& down) {
             throw database_unavailable(down.what());

@@ -15,6 +15,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 namespace homeward::testing {
 namespace {
@@ -126,7 +127,17 @@ services::session_rules https_test::test_rules() {
     // Every test logs in from 127.0.0.1: the per-address limit has its own test.
     services::session_rules rules;
     rules.failures_per_address = 1000;
+    rules.two_factor_key = two_factor_key();
     return rules;
+}
+
+std::string https_test::two_factor_key_file() {
+    static const std::string path = [] {
+        const auto file = std::filesystem::path{cert_dir()} / "two-factor.key";
+        std::ofstream{file, std::ios::binary} << two_factor_key();
+        return file.string();
+    }();
+    return path;
 }
 
 void https_test::TearDown() {

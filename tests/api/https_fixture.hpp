@@ -70,6 +70,10 @@ protected:
     void advance(std::chrono::seconds by) { clock_.advance(by); }
 
     static services::session_rules test_rules();
+    // The key every test server seals two-step secrets with (test_rules, and serve processes'
+    // HOMEWARD_TWO_FACTOR_KEY through two_factor_key_file): one key for the shared database.
+    static std::string two_factor_key() { return "homeward tests' two-step key 32b"; }
+    static std::string two_factor_key_file();
     void clear_login_attempts();
     // Marks dead every webhook message other tests left queued: they would otherwise be sent
     // (to long-gone receivers) before this test's own.

@@ -265,6 +265,32 @@ TEST_F(command_line, audit_keygen_writes_an_owner_only_private_key_and_prints_it
     std::filesystem::remove_all(dir);
 }
 
+TEST_F(command_line, two_factor_keygen_writes_32_random_owner_only_bytes_and_never_replaces_them) {
+    const auto dir = std::filesystem::temp_directory_path() / unique_code("keys-");
+    std::filesystem::create_directories(dir);
+    const auto read = [](const std::filesystem::path& path) {
+        std::ifstream file{path, std::ios::binary};
+        return std::string{std::istreambuf_iterator<char>{file}, std::istreambuf_iterator<char>{}};
+    };
+    const auto key = dir / "two-factor.key";
+    const auto made = run({"two-factor", "keygen", "--out", key.string()});
+    ASSERT_EQ(made.code, 0) << made.err;
+    EXPECT_THAT(made.out, HasSubstr("HOMEWARD_TWO_FACTOR_KEY"));
+    const auto bytes = read(key);
+    EXPECT_EQ(bytes.size(), 32U);
+    EXPECT_EQ(std::filesystem::status(key).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const auto second = dir / "second.key";
+    ASSERT_EQ(run({"two-factor", "keygen", "--out", second.string()}).code, 0);
+    EXPECT_NE(read(second), bytes) << "two keys alike";
+
+    const auto again = run({"two-factor", "keygen", "--out", key.string()});
+    EXPECT_EQ(again.code, 2);
+    EXPECT_THAT(again.err, HasSubstr("refusing to replace a key"));
+    EXPECT_EQ(read(key), bytes);
+    std::filesystem::remove_all(dir);
+}
+
 TEST_F(command_line, audit_verify_takes_a_checkpoint_only_with_a_public_key) {
     const auto alone = run({"audit", "verify", "--checkpoint", "/nonexistent/witness"});
     EXPECT_EQ(alone.code, 2);

@@ -128,7 +128,8 @@ protected:
                 "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
                 "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
                 "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
-                std::string{"HOMEWARD_DATA_DIR="} + HOMEWARD_SOURCE_DATA_DIR};
+                std::string{"HOMEWARD_DATA_DIR="} + HOMEWARD_SOURCE_DATA_DIR,
+                "HOMEWARD_TWO_FACTOR_KEY=" + two_factor_key_file()};
     }
 
     static bool wait_until_ready(std::uint16_t port) {
@@ -265,12 +266,7 @@ TEST_F(serve_process, sigterm_lets_the_request_in_flight_finish_then_exits_0) {
     clear_login_attempts();
     const auto port = free_port();
     const std::string log = cert_dir() + "/serve.log";
-    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + app_database_url(),
-                                   "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
-                                   "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
-                                   "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
-                                   std::string{"HOMEWARD_DATA_DIR="} + HOMEWARD_SOURCE_DATA_DIR},
-                                  log);
+    const auto pid = spawn_server(standard_settings(port), log);
     bool ready = false;
     for (int i = 0; i < 200 && !ready; ++i) {
         try {
@@ -316,15 +312,11 @@ TEST_F(serve_process, serve_sends_notifications_to_a_registered_webhook) {
 
     const auto port = free_port();
     const std::string log = cert_dir() + "/serve-webhooks.log";
-    const auto pid = spawn_server({"HOMEWARD_DATABASE_URL=" + app_database_url(),
-                                   "HOMEWARD_LISTEN=127.0.0.1:" + std::to_string(port),
-                                   "HOMEWARD_TLS_CERT=" + cert_dir() + "/cert.pem",
-                                   "HOMEWARD_TLS_KEY=" + cert_dir() + "/key.pem",
-                                   "HOMEWARD_WEBHOOK_CA_FILE=" + cert_dir() + "/cert.pem",
-                                   "HOMEWARD_WEBHOOK_ALLOW_PRIVATE=true", // the receiver: loopback
-                                   "HOMEWARD_WEBHOOK_SECONDS=1",
-                                   std::string{"HOMEWARD_DATA_DIR="} + HOMEWARD_SOURCE_DATA_DIR},
-                                  log);
+    auto settings = standard_settings(port);
+    settings.push_back("HOMEWARD_WEBHOOK_CA_FILE=" + cert_dir() + "/cert.pem");
+    settings.emplace_back("HOMEWARD_WEBHOOK_ALLOW_PRIVATE=true"); // the receiver: loopback
+    settings.emplace_back("HOMEWARD_WEBHOOK_SECONDS=1");
+    const auto pid = spawn_server(settings, log);
     report(police, make_child(worker, authority));
     for (int i = 0; i < 200 && organisation_system.requests().empty(); ++i) {
         std::this_thread::sleep_for(50ms);
@@ -356,6 +348,39 @@ TEST_F(serve_process, an_unknown_two_factor_mode_stops_start_up_with_exit_2) {
     EXPECT_EQ(read_file(log),
               "homeward: HOMEWARD_TWO_FACTOR: must be optional, required or off (got "
               "'sometimes')\n");
+}
+
+// serve seals, before it listens, a two-step secret stored before the deployment had a key; with
+// another key than the one the secrets were sealed with (a restore without its key file) it
+// does not start at all, saying why, rather than refusing every enrolled user's codes.
+TEST_F(serve_process, serve_seals_secrets_stored_before_its_key_and_will_not_start_with_another) {
+    const auto user =
+        make_user(workflow::role::manager, make_org(workflow::organisation_kind::local_authority));
+    execute("insert into two_factor (user_id, secret, confirmed_at, updated_at) values (" +
+            literal(user.id) + ", convert_to('0123456789abcdefghij', 'UTF8'), now(), now())");
+    const auto row = "two_factor where user_id = " + literal(user.id);
+    const auto port = free_port();
+    const std::string log = cert_dir() + "/serve-two-factor-" + unique_code() + ".log";
+    const auto pid = spawn_server(standard_settings(port), log);
+    ASSERT_TRUE(wait_until_ready(port)) << read_file(log);
+    EXPECT_EQ(scalar("select octet_length(secret) from " + row), 49) << read_file(log);
+    kill(pid, SIGTERM);
+    EXPECT_EQ(wait_exit(pid), 0) << read_file(log);
+
+    const auto other_key = cert_dir() + "/other-two-factor-" + unique_code() + ".key";
+    std::ofstream{other_key, std::ios::binary} << std::string(32, 'z');
+    auto settings = standard_settings(free_port());
+    for (auto& setting : settings) {
+        if (setting.starts_with("HOMEWARD_TWO_FACTOR_KEY=")) {
+            setting = "HOMEWARD_TWO_FACTOR_KEY=" + other_key;
+        }
+    }
+    const std::string refused_log = cert_dir() + "/serve-other-key-" + unique_code() + ".log";
+    const auto sealed = text("select encode(secret, 'hex') from " + row);
+    EXPECT_EQ(wait_exit(spawn_server(settings, refused_log)), 1);
+    EXPECT_THAT(read_file(refused_log),
+                ::testing::HasSubstr("do not open with HOMEWARD_TWO_FACTOR_KEY"));
+    EXPECT_EQ(text("select encode(secret, 'hex') from " + row), sealed);
 }
 
 TEST_F(serve_process, sighup_replaces_the_certificate_for_new_connections_and_keeps_open_ones) {

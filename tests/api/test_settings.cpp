@@ -235,6 +235,22 @@ TEST(settings, statement_timeout_private_webhooks_and_audit_intervals_default_an
                 HasSubstr("HOMEWARD_AUDIT_SIGNING_KEY: " + not_a_key + " holds no private key"));
 }
 
+// The key that seals two-step secrets: unset by default; a file of exactly 32 bytes.
+TEST(settings, the_two_factor_key_is_a_file_of_32_bytes) {
+    EXPECT_TRUE(load_settings(from(serving_with({})), true).two_factor_key.empty());
+    const std::string key(32, '\x07');
+    const auto good = temp_file("hw_two_factor.key", key);
+    EXPECT_EQ(
+        load_settings(from(serving_with({{"HOMEWARD_TWO_FACTOR_KEY", good}})), true).two_factor_key,
+        key);
+    const auto short_key = temp_file("hw_short_two_factor.key", std::string(31, 'k'));
+    EXPECT_THAT(message_of(from(serving_with({{"HOMEWARD_TWO_FACTOR_KEY", short_key}})), true),
+                HasSubstr("HOMEWARD_TWO_FACTOR_KEY: " + short_key + " holds 31 bytes, not 32"));
+    EXPECT_THAT(
+        message_of(from(serving_with({{"HOMEWARD_TWO_FACTOR_KEY", "/nonexistent/key"}})), true),
+        HasSubstr("HOMEWARD_TWO_FACTOR_KEY: cannot read /nonexistent/key"));
+}
+
 // Issue 15: the read replica for the figures is off unless named; its lag limit defaults to 30 s.
 TEST(settings, the_replica_is_off_by_default_and_its_url_and_lag_limit_are_read) {
     const auto defaults = load_settings(from(serving_with({})), true);

@@ -313,5 +313,75 @@ TEST_F(two_factor_over_https, an_admins_password_reset_clears_the_enrolment) {
     EXPECT_EQ(session.status, 201U) << "the temporary password alone signs in: they enrol again";
 }
 
+// With HOMEWARD_TWO_FACTOR_KEY (every test server has one) a copy of the database holds no
+// secret that makes codes: each is sealed (AES-256-GCM, 49 bytes), bound to its own user, so a
+// sealed secret copied into another user's row opens for no one and signs no one in.
+TEST_F(two_factor_over_https, the_secret_is_sealed_at_rest_and_opens_only_in_its_own_users_row) {
+    enrol(worker);
+    const auto workers_secret = secret;
+    const auto row = "two_factor where user_id = " + literal(worker.id);
+    EXPECT_EQ(scalar("select octet_length(secret) from " + row), 49);
+    std::string hex;
+    for (const char c : workers_secret) {
+        constexpr std::string_view digits = "0123456789abcdef";
+        hex += digits[static_cast<unsigned char>(c) >> 4];
+        hex += digits[static_cast<unsigned char>(c) & 0x0f];
+    }
+    EXPECT_EQ(scalar("select position(decode(" + literal(hex) + ", 'hex') in secret) from " + row),
+              0)
+        << "the secret is in the row as it is";
+    advance(std::chrono::seconds{30});
+    EXPECT_EQ(sign_in(worker.username, code_at(step())).status, 201U);
+
+    const auto other = make_user(role::social_worker, authority);
+    enrol(other);
+    execute("update two_factor set secret = (select secret from " + row +
+            "), last_step = null where user_id = " + literal(other.id));
+    advance(std::chrono::seconds{30});
+    secret = workers_secret;
+    const auto moved = sign_in(other.username, code_at(step()));
+    EXPECT_EQ(moved.status, 401U) << "a secret moved to another user's row signed them in";
+    EXPECT_EQ(sign_in(worker.username, code_at(step())).status, 201U);
+}
+
+// A secret stored before the deployment had a key still signs in, and serve's start seals it
+// (services::seal_stored_secrets, which serve runs before it listens); without the key, a sealed
+// secret stops that start rather than locking everyone out in silence.
+TEST_F(two_factor_over_https, a_secret_stored_before_the_key_is_sealed_at_start_and_still_works) {
+    secret = "0123456789abcdefghij";
+    execute("insert into two_factor (user_id, secret, confirmed_at, updated_at) values (" +
+            literal(worker.id) + ", convert_to(" + literal(secret) + ", 'UTF8'), now(), now())");
+    const auto row = "two_factor where user_id = " + literal(worker.id);
+    EXPECT_EQ(sign_in(worker.username, code_at(step())).status, 201U);
+
+    // (A serve process another test starts meanwhile may seal it first: the row is what counts.)
+    services::seal_stored_secrets(*env_, test_rules());
+    EXPECT_EQ(scalar("select octet_length(secret) from " + row), 49);
+    const auto again = text("select encode(secret, 'hex') from " + row);
+    services::seal_stored_secrets(*env_, test_rules());
+    EXPECT_EQ(text("select encode(secret, 'hex') from " + row), again) << "sealed twice";
+    advance(std::chrono::seconds{30});
+    EXPECT_EQ(sign_in(worker.username, code_at(step())).status, 201U);
+
+    auto keyless = test_rules();
+    keyless.two_factor_key.clear();
+    const auto before = text("select encode(secret, 'hex') from " + row);
+    try {
+        services::seal_stored_secrets(*env_, keyless);
+        ADD_FAILURE() << "a start without the key went ahead";
+    } catch (const std::runtime_error& refused) {
+        EXPECT_THAT(refused.what(), HasSubstr("HOMEWARD_TWO_FACTOR_KEY is not set"));
+    }
+    auto other_key = test_rules();
+    other_key.two_factor_key = std::string(32, 'k');
+    try {
+        services::seal_stored_secrets(*env_, other_key);
+        ADD_FAILURE() << "a start with another key went ahead";
+    } catch (const std::runtime_error& refused) {
+        EXPECT_THAT(refused.what(), HasSubstr("do not open with HOMEWARD_TWO_FACTOR_KEY"));
+    }
+    EXPECT_EQ(text("select encode(secret, 'hex') from " + row), before) << "a refusal changed it";
+}
+
 } // namespace
 } // namespace homeward::testing

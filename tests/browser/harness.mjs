@@ -64,12 +64,18 @@ writeFileSync(join(tls, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhos
 execFileSync('openssl', ['x509', '-req', '-in', join(tls, 'server.csr'), '-CA', tlsFiles.ca, '-CAkey', join(tls, 'ca-key.pem'),
   '-CAcreateserial', '-days', '2', '-extfile', join(tls, 'server.ext'), '-out', tlsFiles.cert], { stdio: 'ignore' });
 
+// The key that seals two-step secrets at rest, as ops/run makes one: the enrolment pages run
+// against sealed secrets.
+const twoFactorKey = join(tls, 'two-factor.key');
+execFileSync(binary, ['two-factor', 'keygen', '--out', twoFactorKey], { stdio: 'ignore' });
+
 function commandEnv(extra = {}) {
   return {
     ...process.env,
     HOMEWARD_DATABASE_URL: databaseUrl,
     HOMEWARD_TLS_CERT: tlsFiles.cert,
     HOMEWARD_TLS_KEY: tlsFiles.key,
+    HOMEWARD_TWO_FACTOR_KEY: twoFactorKey,
     ...extra,
   };
 }

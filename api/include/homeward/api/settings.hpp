@@ -60,6 +60,9 @@ struct settings {
     std::chrono::seconds session_idle{std::chrono::minutes{30}};
     // HOMEWARD_TWO_FACTOR: optional (the default), required or off (services/sessions.hpp).
     services::two_factor_mode two_factor{services::two_factor_mode::optional};
+    // HOMEWARD_TWO_FACTOR_KEY: a file of 32 random bytes that seals the two-step secrets at rest
+    // (services/two_factor.hpp); empty when unset.
+    std::string two_factor_key;
     // Where users reach the application: the links in email alerts.
     std::string public_url;
     // Email alerts: the SMTP relay (smtp:// with STARTTLS, or smtps://); empty: no email is sent

@@ -21,6 +21,16 @@ struct enrolment {
 // The user's row, read for update (one log-in or enrolment at a time), or nullopt.
 std::optional<enrolment> of_user(unit_of_work& uow, std::string_view user_id);
 
+// Every enrolment's secrets as stored, for sealing those kept as they were (services/two_factor).
+struct stored_secrets {
+    std::string user_id;
+    std::optional<std::string> secret;
+    std::optional<std::string> pending_secret;
+};
+std::vector<stored_secrets> all_secrets(unit_of_work& uow);
+// Replaces the user's stored secrets (the same secrets, sealed); nothing else changes.
+void replace_secrets(unit_of_work& uow, const stored_secrets& sealed);
+
 // Offers a new secret; the confirmed one (if any) stays until it is confirmed.
 void set_pending(unit_of_work& uow, std::string_view user_id, std::string_view secret,
                  time_point at);

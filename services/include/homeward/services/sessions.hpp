@@ -31,6 +31,9 @@ struct session_rules {
     std::chrono::seconds lock_for{std::chrono::minutes{15}};
     int failures_per_address{20}; // failed log-ins from one address within failure_window
     two_factor_mode two_factor{two_factor_mode::optional};
+    // HOMEWARD_TWO_FACTOR_KEY: 32 bytes that seal each two-step secret at rest (AES-256-GCM,
+    // bound to its user). Empty: new secrets are stored as they are.
+    std::string two_factor_key{};
 };
 
 // A log-in whose password was right for a user who enrolled in two-step sign-in, but whose code

@@ -45,8 +45,31 @@ void disable_two_factor(const environment& env, const actor& who, const session_
 // the user's confirmed secret not used before, or one of their unused recovery codes (either is
 // used up by this). True for a user who has not enrolled, whatever the code.
 enum class second_factor { not_enrolled, accepted, refused };
-second_factor check_second_factor(db::unit_of_work& uow, std::string_view user_id,
-                                  std::string_view code, workflow::time_point now);
+second_factor check_second_factor(db::unit_of_work& uow, const session_rules& rules,
+                                  std::string_view user_id, std::string_view code,
+                                  workflow::time_point now);
+
+// A secret as it is kept: sealed with rules.two_factor_key (AES-256-GCM; its user's id is the
+// associated data, so a sealed secret copied to another user's row does not open), or as it is
+// when there is no key. Opening a secret stored before there was a key gives it back as it is;
+// one that does not open with this key for this user (another key, another user's row, altered)
+// gives nullopt, and no code matches it. Throws std::runtime_error for a sealed secret when
+// there is no key.
+std::string seal_secret(const session_rules& rules, std::string_view user_id,
+                        std::string_view secret);
+std::optional<std::string> open_secret(const session_rules& rules, std::string_view user_id,
+                                       std::string_view stored);
+
+// At serve's start: with a key, seals every secret still stored as it is, and counts the sealed
+// ones it does not open (altered, or moved to another user's row: their users cannot sign in
+// until an admin resets their password). Throws std::runtime_error, saying what to do, when
+// secrets are sealed and there is no key, or when the key opens none of them (not the key they
+// were sealed with: a restore without its key file); nothing is changed then.
+struct sealing {
+    int sealed{0};   // users whose secrets were sealed now
+    int unopened{0}; // sealed secrets this key does not open
+};
+sealing seal_stored_secrets(const environment& env, const session_rules& rules);
 // Forgets the user's enrolment and recovery codes (an admin's password reset); whether they had
 // one.
 bool clear_two_factor(db::unit_of_work& uow, std::string_view user_id);
