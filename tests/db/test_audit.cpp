@@ -328,9 +328,10 @@ TEST_F(audit_repository, a_sequencer_pass_reads_the_entries_waiting_not_the_trai
     tx.exec0("set local enable_nestloop = off");
     const auto chained = tx.exec1("select audit_sequence(1000)")[0].as<long long>();
     // Rows read by scans of the table and entries returned by its primary key.
-    const auto read = tx.exec1("select pg_stat_get_xact_tuples_returned('audit_events'::regclass) "
-                               "+ pg_stat_get_xact_tuples_returned('audit_events_pkey'::regclass)")[0]
-                          .as<long long>();
+    const auto read =
+        tx.exec1("select pg_stat_get_xact_tuples_returned('audit_events'::regclass) "
+                 "+ pg_stat_get_xact_tuples_returned('audit_events_pkey'::regclass)")[0]
+            .as<long long>();
     tx.commit();
     EXPECT_GE(chained, 20);
     // Each entry once, and once more for the chain's reference to it; room for entries other
