@@ -26,6 +26,18 @@ const std::string& decoy_hash() {
     return hash;
 }
 
+// At the limit of failures in the window, the account is locked (and that is audited).
+void lock_at_the_limit(const environment& env, const actor& who, int failures,
+                       const session_rules& rules, workflow::time_point now) {
+    if (failures < rules.failures_before_lock) {
+        return;
+    }
+    db::unit_of_work uow{env.pool};
+    db::sessions::lock_account(uow, who.user_id, now + rules.lock_for);
+    audit_success(uow, who, {"user.locked", "user", who.user_id});
+    uow.commit();
+}
+
 actor actor_of(const db::user_row& user, std::string_view request_id) {
     actor who{user.id,
               user.username,
@@ -140,12 +152,9 @@ session_view log_in(const environment& env, std::string_view username, std::stri
         verify_password(password, account ? account->password_hash : decoy_hash());
     // A refusal counts towards the lockout whichever factor was wrong (the attempt stays failed).
     const auto refuse = [&](bool password_was_right) {
-        if (account && !locked && attempt.username_failures >= rules.failures_before_lock) {
-            db::unit_of_work uow{env.pool};
-            db::sessions::lock_account(uow, account->user.id, now + rules.lock_for);
-            audit_success(uow, actor_of(account->user, request_id),
-                          {"user.locked", "user", account->user.id});
-            uow.commit();
+        if (account && !locked) {
+            lock_at_the_limit(env, actor_of(account->user, request_id), attempt.username_failures,
+                              rules, now);
         }
         if (password_was_right) {
             throw second_factor_needed(std::string{wrong_credentials});
@@ -239,6 +248,35 @@ void log_out(const environment& env, const actor& who, std::string_view token) {
         db::sessions::revoke(uow, sha256(token), env.now());
         audit_success(uow, who, {"session.delete", "user", who.user_id});
     });
+}
+
+void count_wrong_code(const environment& env, const actor& who, std::string_view client_address,
+                      const session_rules& rules) {
+    const auto now = env.now();
+    db::sessions::attempt attempt;
+    {
+        db::unit_of_work uow{env.pool};
+        attempt = db::sessions::begin_attempt(uow, who.username, client_address,
+                                              network_of(client_address), now,
+                                              now - rules.failure_window);
+        uow.commit();
+    }
+    lock_at_the_limit(env, who, attempt.username_failures, rules, now);
+}
+
+void refuse_while_locked(const environment& env, const actor& who) {
+    std::optional<workflow::time_point> until;
+    {
+        db::unit_of_work uow{env.pool, db::unit_of_work::isolation::single_statement};
+        if (const auto account = db::sessions::account(uow, who.username)) {
+            until = account->locked_until;
+        }
+    }
+    if (until && *until > env.now()) {
+        throw failure(failure_kind::too_many_requests,
+                      "too many wrong codes or passwords: this account is locked until " +
+                          workflow::format_rfc3339(*until) + "; try again then");
+    }
 }
 
 } // namespace homeward::services

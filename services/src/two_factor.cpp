@@ -143,9 +143,28 @@ void require_enabled(const session_rules& rules) {
     }
 }
 
-failure wrong_code() {
-    return failure(failure_kind::invalid_input, "totp is not a current code from your app",
-                   {{"totp", "is not a current code from your app"}});
+// A wrong code given while signed in: counted towards the lockout (with_codes_counted).
+class wrong_totp : public failure {
+public:
+    wrong_totp()
+        : failure(failure_kind::invalid_input, "totp is not a current code from your app",
+                  {{"totp", "is not a current code from your app"}}) {}
+};
+wrong_totp wrong_code() { return {}; }
+
+// The lockout rules apply to the codes a signed-in user gives too: refused while their account is
+// locked, and each wrong code counted with their failed log-ins (after the use case's own
+// transaction has rolled back).
+template <typename Work>
+auto with_codes_counted(const environment& env, const actor& who, std::string_view client_address,
+                        const session_rules& rules, Work&& work) {
+    refuse_while_locked(env, who);
+    try {
+        return work();
+    } catch (const wrong_totp&) {
+        count_wrong_code(env, who, client_address, rules);
+        throw;
+    }
 }
 
 // The user's confirmed secret must accept `code` (a current code not used before): the step is
@@ -215,82 +234,93 @@ std::string base32(std::string_view bytes) {
 }
 
 two_factor_offer enrol_two_factor(const environment& env, const actor& who,
-                                  const session_rules& rules, std::string_view current_code) {
-    return run_audited(
-        env, who, {"two_factor.enrol", "user", who.user_id}, [&](db::unit_of_work& uow) {
-            require_enabled(rules);
-            const auto now = env.now();
-            const auto existing = db::two_factor::of_user(uow, who.user_id);
-            const bool enrolled = existing && existing->secret;
-            if (enrolled) {
-                // Someone at an unlocked screen cannot move the account's codes
-                // to their own phone without a code from the user's.
-                use_current_code(uow, rules, who, *existing, current_code, now);
-            }
-            const auto secret = random_bytes(secret_bytes);
-            db::two_factor::set_pending(uow, who.user_id, seal_secret(rules, who.user_id, secret),
-                                        now);
-            audit_success(uow, who, {"two_factor.enrol", "user", who.user_id},
-                          {{"replacing", enrolled}});
-            two_factor_offer offer;
-            offer.secret = base32(secret);
-            const auto label =
-                boost::urls::encode("Homeward:" + who.username, boost::urls::unreserved_chars);
-            offer.otpauth_uri =
-                "otpauth://totp/" + label + "?secret=" + offer.secret + "&issuer=Homeward";
-            return offer;
-        });
+                                  const session_rules& rules, std::string_view current_code,
+                                  std::string_view client_address) {
+    return with_codes_counted(env, who, client_address, rules, [&] {
+        return run_audited(
+            env, who, {"two_factor.enrol", "user", who.user_id}, [&](db::unit_of_work& uow) {
+                require_enabled(rules);
+                const auto now = env.now();
+                const auto existing = db::two_factor::of_user(uow, who.user_id);
+                const bool enrolled = existing && existing->secret;
+                if (enrolled) {
+                    // Someone at an unlocked screen cannot move the account's codes
+                    // to their own phone without a code from the user's.
+                    use_current_code(uow, rules, who, *existing, current_code, now);
+                }
+                const auto secret = random_bytes(secret_bytes);
+                db::two_factor::set_pending(uow, who.user_id,
+                                            seal_secret(rules, who.user_id, secret), now);
+                audit_success(uow, who, {"two_factor.enrol", "user", who.user_id},
+                              {{"replacing", enrolled}});
+                two_factor_offer offer;
+                offer.secret = base32(secret);
+                const auto label =
+                    boost::urls::encode("Homeward:" + who.username, boost::urls::unreserved_chars);
+                offer.otpauth_uri =
+                    "otpauth://totp/" + label + "?secret=" + offer.secret + "&issuer=Homeward";
+                return offer;
+            });
+    });
 }
 
 std::vector<std::string> confirm_two_factor(const environment& env, const actor& who,
-                                            const session_rules& rules, std::string_view code) {
-    return run_audited(
-        env, who, {"two_factor.confirm", "user", who.user_id}, [&](db::unit_of_work& uow) {
-            require_enabled(rules);
-            const auto now = env.now();
-            const auto existing = db::two_factor::of_user(uow, who.user_id);
-            if (!existing || !existing->pending_secret) {
-                throw failure(failure_kind::state_conflict,
-                              "nothing to confirm: enrol first ({\"action\": \"enrol\"})");
-            }
-            // The new secret's codes have never been used: no step before this one counts.
-            const auto step =
-                matching_step(open_secret(rules, who.user_id, *existing->pending_secret), code, now,
-                              std::nullopt);
-            if (!step) {
-                throw wrong_code();
-            }
-            db::two_factor::confirm(uow, who.user_id, *step, now);
-            std::vector<std::string> codes;
-            std::vector<std::string> hashes;
-            for (int i = 0; i < recovery_code_count; ++i) {
-                codes.push_back(new_recovery_code());
-                hashes.push_back(sha256(normalised(codes.back())));
-            }
-            db::two_factor::replace_recovery_codes(uow, who.user_id, hashes);
-            audit_success(uow, who, {"two_factor.confirm", "user", who.user_id},
-                          {{"recovery_codes", recovery_code_count}});
-            return codes;
-        });
+                                            const session_rules& rules, std::string_view code,
+                                            std::string_view client_address) {
+    return with_codes_counted(env, who, client_address, rules, [&] {
+        return run_audited(
+            env, who, {"two_factor.confirm", "user", who.user_id}, [&](db::unit_of_work& uow) {
+                require_enabled(rules);
+                const auto now = env.now();
+                const auto existing = db::two_factor::of_user(uow, who.user_id);
+                if (!existing || !existing->pending_secret) {
+                    throw failure(failure_kind::state_conflict,
+                                  "nothing to confirm: enrol first ({\"action\": \"enrol\"})");
+                }
+                // The new secret's codes have never been used: no step before this one counts.
+                const auto step =
+                    matching_step(open_secret(rules, who.user_id, *existing->pending_secret), code,
+                                  now, std::nullopt);
+                if (!step) {
+                    throw wrong_code();
+                }
+                db::two_factor::confirm(uow, who.user_id, *step, now);
+                std::vector<std::string> codes;
+                std::vector<std::string> hashes;
+                for (int i = 0; i < recovery_code_count; ++i) {
+                    codes.push_back(new_recovery_code());
+                    hashes.push_back(sha256(normalised(codes.back())));
+                }
+                db::two_factor::replace_recovery_codes(uow, who.user_id, hashes);
+                audit_success(uow, who, {"two_factor.confirm", "user", who.user_id},
+                              {{"recovery_codes", recovery_code_count}});
+                return codes;
+            });
+    });
 }
 
 void disable_two_factor(const environment& env, const actor& who, const session_rules& rules,
-                        std::string_view code) {
-    run_audited(env, who, {"two_factor.disable", "user", who.user_id}, [&](db::unit_of_work& uow) {
-        require_enabled(rules);
-        if (rules.two_factor == two_factor_mode::required) {
-            throw failure(failure_kind::forbidden,
-                          "two-step sign-in is required in this deployment: it cannot be turned "
-                          "off (HOMEWARD_TWO_FACTOR=required)");
-        }
-        const auto now = env.now();
-        const auto existing = db::two_factor::of_user(uow, who.user_id);
-        if (!existing || !existing->secret) {
-            throw failure(failure_kind::state_conflict, "two-step sign-in is not turned on");
-        }
-        use_current_code(uow, rules, who, *existing, code, now);
-        db::two_factor::clear(uow, who.user_id);
-        audit_success(uow, who, {"two_factor.disable", "user", who.user_id});
+                        std::string_view code, std::string_view client_address) {
+    with_codes_counted(env, who, client_address, rules, [&] {
+        run_audited(
+            env, who, {"two_factor.disable", "user", who.user_id}, [&](db::unit_of_work& uow) {
+                require_enabled(rules);
+                if (rules.two_factor == two_factor_mode::required) {
+                    throw failure(
+                        failure_kind::forbidden,
+                        "two-step sign-in is required in this deployment: it cannot be turned "
+                        "off (HOMEWARD_TWO_FACTOR=required)");
+                }
+                const auto now = env.now();
+                const auto existing = db::two_factor::of_user(uow, who.user_id);
+                if (!existing || !existing->secret) {
+                    throw failure(failure_kind::state_conflict,
+                                  "two-step sign-in is not turned on");
+                }
+                use_current_code(uow, rules, who, *existing, code, now);
+                db::two_factor::clear(uow, who.user_id);
+                audit_success(uow, who, {"two_factor.disable", "user", who.user_id});
+            });
     });
 }
 

@@ -236,6 +236,40 @@ TEST_F(two_factor_over_https, wrong_codes_lock_the_account_even_with_the_right_p
         1);
 }
 
+// The lockout rules apply to the codes a signed-in user gives as well: someone holding a session
+// but not the phone cannot try codes without end to turn two-step sign-in off, or to move it to
+// their own phone. Wrong codes to confirm, re-enrol or turn off count with failed log-ins; at the
+// limit the account is locked, and while it is, these answer 429 and change nothing.
+TEST_F(two_factor_over_https, wrong_codes_from_a_signed_in_user_count_towards_the_lockout) {
+    enrol(worker);
+    advance(std::chrono::minutes{5});
+    clear_login_attempts();
+    const auto limit = test_rules().failures_before_lock;
+    const std::string wrong = code_at(step() + 9);
+    for (int i = 0; i < limit; ++i) {
+        const auto action = i % 2 == 0 ? "disable" : "enrol";
+        const auto refused = totp_action(worker, action, wrong);
+        EXPECT_EQ(refused.status, 422U) << action << ": " << refused.body;
+    }
+    EXPECT_EQ(
+        count_where("audit_events", "action = 'user.locked' and entity_id = " + literal(worker.id)),
+        1);
+    const auto locked = totp_action(worker, "disable", code_at(step()));
+    EXPECT_EQ(locked.status, 429U) << "the right code, while the account is locked";
+    EXPECT_THAT(locked.body, HasSubstr("locked until"));
+    EXPECT_TRUE(get(worker, "/api/v1/me").json().at("two_factor").as_bool()) << "turned off";
+    EXPECT_EQ(sign_in(worker.username, code_at(step())).status, 401U) << "log-ins are locked too";
+
+    // After the lock, a wrong code to confirm a new enrolment counts as well.
+    advance(test_rules().lock_for + std::chrono::seconds{1});
+    clear_login_attempts();
+    EXPECT_EQ(totp_action(worker, "enrol", code_at(step())).status, 201U);
+    EXPECT_EQ(totp_action(worker, "confirm", wrong).status, 422U);
+    EXPECT_EQ(count_where("login_attempts",
+                          "username = " + literal(worker.username) + " and not succeeded"),
+              1);
+}
+
 TEST_F(two_factor_over_https, re_enrolment_and_turning_off_need_a_current_code) {
     enrol(worker);
     const auto old_secret = secret;

@@ -70,21 +70,23 @@ http_response two_factor(request_context& c) {
     const auto action = text("action");
     const auto code = text("totp");
     if (action == "enrol") {
-        const auto offer = services::enrol_two_factor(c.env, c.caller(), c.rules, code);
+        const auto offer =
+            services::enrol_two_factor(c.env, c.caller(), c.rules, code, c.client_address);
         return json_response(c, 201,
                              boost::json::object{{"secret", offer.secret},
                                                  {"otpauth_uri", offer.otpauth_uri},
                                                  {"qr_svg", qr_svg(offer.otpauth_uri)}});
     }
     if (action == "confirm") {
-        const auto codes = services::confirm_two_factor(c.env, c.caller(), c.rules, code);
+        const auto codes =
+            services::confirm_two_factor(c.env, c.caller(), c.rules, code, c.client_address);
         return json_response(
             c, 200,
             boost::json::object{{"two_factor", true},
                                 {"recovery_codes", boost::json::value_from(codes)}});
     }
     if (action == "disable") {
-        services::disable_two_factor(c.env, c.caller(), c.rules, code);
+        services::disable_two_factor(c.env, c.caller(), c.rules, code, c.client_address);
         return no_content(c);
     }
     throw services::failure(services::failure_kind::invalid_input,

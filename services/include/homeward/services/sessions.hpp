@@ -58,6 +58,15 @@ session_view log_in(const environment& env, std::string_view username, std::stri
 // Whom log-ins are throttled by: an IPv4 address, or an IPv6 address's /64 (one host's share).
 std::string network_of(std::string_view client_address);
 
+// A wrong code from a signed-in user changing their two-step sign-in: counted with their
+// username's failed log-ins (in a transaction of its own), and at rules.failures_before_lock within
+// the window their account is locked, as a wrong password would lock it. A session cannot try
+// codes without end.
+void count_wrong_code(const environment& env, const actor& who, std::string_view client_address,
+                      const session_rules& rules);
+// failure(too_many_requests), saying until when, while the caller's account is locked.
+void refuse_while_locked(const environment& env, const actor& who);
+
 // Why a session is no longer valid, for the sign-in page to say so.
 enum class session_end { none, idle, expired, signed_out };
 std::string_view to_string(session_end reason);

@@ -29,17 +29,23 @@ struct two_factor_offer {
     std::string secret;      // base32, for typing into the app by hand
     std::string otpauth_uri; // otpauth://totp/Homeward:USERNAME?secret=...&issuer=Homeward
 };
+// The lockout rules apply to these codes as to log-ins: a wrong code (from `client_address`)
+// counts with the user's failed log-ins and can lock the account; while it is locked, each of
+// these is failure(too_many_requests).
+//
 // {"action": "enrol", "totp"?}: a new secret, pending until confirmed. A user already enrolled
 // gives a current code (their enrolment stays as it is until the new one is confirmed).
 two_factor_offer enrol_two_factor(const environment& env, const actor& who,
-                                  const session_rules& rules, std::string_view current_code);
+                                  const session_rules& rules, std::string_view current_code,
+                                  std::string_view client_address);
 // {"action": "confirm", "totp"}: a code of the pending secret makes it the user's; answers their
 // 10 new recovery codes (shown this once; stored as SHA-256), which replace any earlier ones.
 std::vector<std::string> confirm_two_factor(const environment& env, const actor& who,
-                                            const session_rules& rules, std::string_view code);
+                                            const session_rules& rules, std::string_view code,
+                                            std::string_view client_address);
 // {"action": "disable", "totp"}: with a current code (not under HOMEWARD_TWO_FACTOR=required).
 void disable_two_factor(const environment& env, const actor& who, const session_rules& rules,
-                        std::string_view code);
+                        std::string_view code, std::string_view client_address);
 
 // For log_in, in the unit of work that creates the session: whether `code` is a current code of
 // the user's confirmed secret not used before, or one of their unused recovery codes (either is
