@@ -25,13 +25,16 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
+#include <memory>
 #include <spawn.h>
 #include <sstream>
+#include <stdexcept>
 #include <sys/wait.h>
 
 extern char** environ;
@@ -42,10 +45,18 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
+// A TCP port on 127.0.0.1 nobody listens on: ops/lib.sh's free_port, which picks it below the
+// kernel's range for outgoing connections' local ports (a port the kernel hands out for port 0
+// can be taken by any connection opened before serve binds it).
 std::uint16_t free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::address_v4::loopback(), 0}};
-    return acceptor.local_endpoint().port();
+    const std::string command = std::string{"bash -c 'source \"$0\" && free_port' "} +
+                                HOMEWARD_SOURCE_DATA_DIR + "/../ops/lib.sh";
+    std::unique_ptr<FILE, decltype(&pclose)> pipe{popen(command.c_str(), "r"), &pclose};
+    std::array<char, 16> digits{};
+    if (!pipe || std::fgets(digits.data(), digits.size(), pipe.get()) == nullptr) {
+        throw std::runtime_error("ops/lib.sh's free_port found no port");
+    }
+    return static_cast<std::uint16_t>(std::stoi(digits.data()));
 }
 
 class serve_process : public https_test {

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, request } from 'node:https';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,16 +103,12 @@ export function makeUser(role, org, { team, email, deploymentWide = false } = {}
   return { username, role, org, team, email };
 }
 
-// A TCP port on 127.0.0.1 that nothing listens on now.
+// A TCP port on 127.0.0.1 that nothing listens on now: ops/lib.sh's free_port, which picks it
+// below the kernel's range for outgoing connections' local ports (a port the kernel hands out,
+// as listen(0) does, can be taken by any connection opened before the server binds it).
 export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+  return Promise.resolve(Number(execFileSync('bash', ['-c', 'source "$0" && free_port', 'ops/lib.sh'],
+    { encoding: 'utf8' }).trim()));
 }
 
 // `homeward serve` on a free port (or `port`) until stop(); resolves once it says it listens.
