@@ -11,6 +11,7 @@ import { createConnection } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -107,7 +108,8 @@ export function makeUser(role, org, { team, email, deploymentWide = false } = {}
 // below the kernel's range for outgoing connections' local ports (a port the kernel hands out,
 // as listen(0) does, can be taken by any connection opened before the server binds it).
 export function freePort() {
-  return Promise.resolve(Number(execFileSync('bash', ['-c', 'source "$0" && free_port', 'ops/lib.sh'],
+  const lib = fileURLToPath(new URL('../../ops/lib.sh', import.meta.url));
+  return Promise.resolve(Number(execFileSync('bash', ['-c', 'source "$0" && free_port', lib],
     { encoding: 'utf8' }).trim()));
 }
 
