@@ -424,11 +424,10 @@ sealing seal_stored_secrets(const environment& env, const session_rules& rules) 
     }
     if (result.unopened > 0 && opened == 0) {
         throw std::runtime_error(
-            "none of the " + std::to_string(result.unopened) +
-            " sealed two-step secret(s) open with HOMEWARD_TWO_FACTOR_KEY (the first is user " +
+            "the " + std::to_string(result.unopened) + " sealed two-step secret(s) (the first " +
             first_unopened +
-            "'s): do not open with HOMEWARD_TWO_FACTOR_KEY: it is not the key they were sealed "
-            "with (restore the key file with the backup)");
+            "'s) do not open with HOMEWARD_TWO_FACTOR_KEY, not one: it is not "
+            "the key they were sealed with (restore the key file with the backup)");
     }
     uow.commit();
     return result;
