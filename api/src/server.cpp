@@ -1,13 +1,16 @@
 #include "homeward/api/server.hpp"
 
 #include "homeward/api/log.hpp"
+#include "homeward/services/read_audit.hpp"
 #include "metrics.hpp"
 #include "request_target.hpp"
 #include "tls_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -353,6 +356,34 @@ struct server::impl {
         return refused;
     }
 
+    struct handled_request {
+        routed_response routed;
+        services::deferred_read_audit audit;
+    };
+
+    // Completes, on the awaiting coroutine's executor, once the reads' entries are durable (null)
+    // or could not be written (what failed).
+    template <typename Token>
+    static auto async_make_durable(services::deferred_read_audit audit, Token&& token) {
+        return asio::async_initiate<Token, void(std::exception_ptr)>(
+            [](auto handler, services::deferred_read_audit pending) {
+                using handler_type = decltype(handler);
+                auto executor = asio::get_associated_executor(handler);
+                // The handler is move-only and the callback a std::function: it is shared. The
+                // work guard keeps the I/O context running until it has been called.
+                auto held = std::make_shared<handler_type>(std::move(handler));
+                auto work = std::make_shared<asio::executor_work_guard<decltype(executor)>>(
+                    asio::make_work_guard(executor));
+                pending.make_durable([held, work](std::exception_ptr error) {
+                    asio::post(work->get_executor(), [held, work, error]() mutable {
+                        (*held)(error);
+                        work->reset();
+                    });
+                });
+            },
+            token, std::move(audit));
+    }
+
     awaitable<routed_response> respond(const http_request& request, const std::string& client) {
         if (auto refused = guard_metrics(request, client)) {
             co_return routed_response{std::move(*refused)};
@@ -366,12 +397,47 @@ struct server::impl {
         // I/O thread, to write the response. (co_await asio::post(workers, use_awaitable) would
         // not do: an awaitable always resumes on the coroutine's own executor, so the handler
         // would run on the I/O thread after all.)
-        co_return co_await asio::co_spawn(
+        // The audit entries of the handler's reads are left for this coroutine to make durable:
+        // the worker is free for the next request while their commit is flushed.
+        auto handled = co_await asio::co_spawn(
             workers,
-            [this, &request, &client]() -> awaitable<routed_response> {
-                co_return handle(request, client);
+            [this, &request, &client]() -> awaitable<handled_request> {
+                handled_request done;
+                done.audit = services::deferred_read_audit{handler.environment()};
+                done.routed = handle(request, client);
+                done.audit.stop();
+                co_return done;
             },
             use_awaitable);
+        if (handled.audit.pending()) {
+            // The answer shows what was read: it leaves only once the reads' entries are durable.
+            auto [failed] = co_await async_make_durable(std::move(handled.audit),
+                                                        asio::as_tuple(use_awaitable));
+            if (failed) {
+                co_return routed_response{unrecorded(request, client, handled.routed, failed)};
+            }
+        }
+        co_return std::move(handled.routed);
+    }
+
+    // A read whose audit entry could not be made durable: its answer must not leave, so the
+    // client gets 503 (under the request's own id) and the log says why.
+    http_response unrecorded(const http_request& request, const std::string& client,
+                             const routed_response& withheld, const std::exception_ptr& failed) {
+        std::string cause = "unknown";
+        try {
+            std::rethrow_exception(failed);
+        } catch (const std::exception& error) {
+            cause = error.what();
+        } catch (...) {
+        }
+        const std::string request_id{withheld.head["X-Request-Id"]};
+        process_log().error("read_audit_failed", {{"request_id", request_id},
+                                                  {"status_withheld", withheld.head.result_int()},
+                                                  {"cause", cause}});
+        auto response = refuse(request, client, 503, "the database is unavailable");
+        response.set("X-Request-Id", request_id);
+        return response;
     }
 
     // A streamed body (an export): the head, then each chunk as a worker fetches it (the

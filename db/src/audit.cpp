@@ -2,6 +2,8 @@
 
 #include "sql.hpp"
 
+#include <future>
+
 namespace homeward::db::audit {
 namespace {
 
@@ -205,17 +207,6 @@ std::vector<audit_item> list(unit_of_work& uow, const filter& f) {
 
 // ---- the read batcher ---------------------------------------------------------------------
 
-// Each waiter has its own condition: a batch's commit wakes the requests it carried and no
-// others, and a queued entry wakes only the writer (one shared condition woke every waiting
-// request at every append and every commit).
-struct batcher::waiter {
-    audit_entry entry;
-    std::condition_variable written;
-    bool done{false};
-    std::int64_t id{0};
-    std::exception_ptr error;
-};
-
 batcher::batcher(connection_pool& pool, std::size_t max_batch)
     : pool_(pool), max_batch_(max_batch), thread_([this] { run(); }) {}
 
@@ -228,19 +219,28 @@ batcher::~batcher() {
     thread_.join();
 }
 
+void batcher::submit(std::vector<audit_entry> entries, written done) {
+    {
+        std::lock_guard lock{mutex_};
+        queue_.push_back({std::move(entries), std::move(done)});
+        if (queue_.size() > 1) {
+            return; // the writer has been told already
+        }
+    }
+    work_.notify_one();
+}
+
 std::int64_t batcher::append(const audit_entry& entry) {
-    auto waiting = std::make_shared<waiter>();
-    waiting->entry = entry;
-    std::unique_lock lock{mutex_};
-    queue_.push_back(waiting);
-    if (queue_.size() == 1) {
-        work_.notify_one();
-    }
-    waiting->written.wait(lock, [&] { return waiting->done; });
-    if (waiting->error) {
-        std::rethrow_exception(waiting->error);
-    }
-    return waiting->id;
+    std::promise<std::int64_t> committed;
+    auto id = committed.get_future();
+    submit({entry}, [&committed](std::exception_ptr error, const std::vector<std::int64_t>& ids) {
+        if (error) {
+            committed.set_exception(error);
+        } else {
+            committed.set_value(ids.at(0));
+        }
+    });
+    return id.get();
 }
 
 batcher::stats batcher::counted() const {
@@ -257,17 +257,18 @@ void batcher::run() {
         if (queue_.empty() && stopping_) {
             return;
         }
-        std::vector<std::shared_ptr<waiter>> batch;
-        while (!queue_.empty() && batch.size() < max_batch_) {
+        std::vector<request> batch;
+        std::vector<audit_entry> entries;
+        // Whole requests, up to max_batch_ entries (a larger request goes alone).
+        while (!queue_.empty() &&
+               (batch.empty() || entries.size() + queue_.front().entries.size() <= max_batch_)) {
+            for (auto& entry : queue_.front().entries) {
+                entries.push_back(std::move(entry));
+            }
             batch.push_back(std::move(queue_.front()));
             queue_.pop_front();
         }
         lock.unlock();
-        std::vector<audit_entry> entries;
-        entries.reserve(batch.size());
-        for (const auto& w : batch) {
-            entries.push_back(w->entry);
-        }
         std::vector<std::int64_t> ids;
         std::exception_ptr error;
         try {
@@ -279,19 +280,26 @@ void batcher::run() {
             error = std::current_exception();
         }
         lock.lock();
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            batch[i]->done = true;
-            batch[i]->error = error;
-            batch[i]->id = error ? 0 : ids.at(i);
-        }
         if (!error) {
-            stats_.entries += batch.size();
+            stats_.entries += entries.size();
             ++stats_.batches;
         }
-        // Woken outside the lock, so that none wakes only to wait for it.
+        // Told outside the lock, so that no caller's callback waits for it.
         lock.unlock();
-        for (const auto& w : batch) {
-            w->written.notify_one();
+        std::size_t next = 0;
+        for (auto& r : batch) {
+            const auto count = r.entries.size();
+            std::vector<std::int64_t> mine;
+            if (!error) {
+                mine.assign(ids.begin() + static_cast<std::ptrdiff_t>(next),
+                            ids.begin() + static_cast<std::ptrdiff_t>(next + count));
+            }
+            next += count;
+            try {
+                r.done(error, mine);
+            } catch (...) {
+                // A callback must not throw; the writer goes on for the others.
+            }
         }
         lock.lock();
     }

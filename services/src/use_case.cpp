@@ -1,5 +1,7 @@
 #include "use_case.hpp"
 
+#include "homeward/services/read_audit.hpp"
+
 #include "homeward/db/audit.hpp"
 #include "homeward/db/replica.hpp"
 
@@ -207,6 +209,84 @@ void run_in_transaction(const environment& env, const actor& who, const audit_ta
     run_in_transaction_on(env, env.pool, false, who, target, body, level);
 }
 
+// ---- reads' audit entries, deferred ----------------------------------------------------------
+
+struct deferred_read_audit::state {
+    db::audit::batcher* batcher{nullptr};
+    std::vector<db::audit_entry> entries;
+};
+
+namespace {
+
+// The deferral active on this thread, if any.
+thread_local deferred_read_audit::state* deferred_here = nullptr;
+
+// Hands a read's entries to the deferral active on this thread, when it writes to the same
+// batcher as the read's environment would; returns whether it did.
+bool defer_read_audit(const environment& env, std::vector<db::audit_entry>& entries) {
+    auto* deferred = deferred_here;
+    if (deferred == nullptr || env.audit_reads == nullptr || deferred->batcher != env.audit_reads) {
+        return false;
+    }
+    for (auto& entry : entries) {
+        deferred->entries.push_back(std::move(entry));
+    }
+    return true;
+}
+
+} // namespace
+
+deferred_read_audit::deferred_read_audit() = default;
+
+deferred_read_audit::deferred_read_audit(const environment& env) {
+    if (env.audit_reads != nullptr) {
+        state_ = std::make_unique<state>();
+        state_->batcher = env.audit_reads;
+        deferred_here = state_.get();
+    }
+}
+
+// Entries never handed over (the caller failed before it could) are still written: the reads
+// were made, though no one waits for their record.
+deferred_read_audit::~deferred_read_audit() {
+    if (pending()) {
+        make_durable([](std::exception_ptr) {});
+    }
+    stop();
+}
+
+deferred_read_audit::deferred_read_audit(deferred_read_audit&&) noexcept = default;
+
+deferred_read_audit& deferred_read_audit::operator=(deferred_read_audit&& other) noexcept {
+    if (this != &other) {
+        stop();
+        state_ = std::move(other.state_);
+    }
+    return *this;
+}
+
+void deferred_read_audit::stop() {
+    if (state_ && deferred_here == state_.get()) {
+        deferred_here = nullptr;
+    }
+}
+
+bool deferred_read_audit::pending() const { return state_ && !state_->entries.empty(); }
+
+void deferred_read_audit::make_durable(std::function<void(std::exception_ptr)> done) {
+    stop();
+    if (!pending()) {
+        done(nullptr);
+        return;
+    }
+    state_->batcher->submit(
+        std::move(state_->entries),
+        [done = std::move(done)](std::exception_ptr error, const std::vector<std::int64_t>&) {
+            done(error);
+        });
+    state_.reset();
+}
+
 void read_audit::read(const audit_target& target, const boost::json::object& detail) {
     entries_.push_back(entry_for(who_, target, "success", detail));
 }
@@ -238,6 +318,9 @@ void run_read_in_transaction(const environment& env, const actor& who, const aud
     // Durable before the answer leaves: a crash of the server or the database never loses the
     // entry of a read someone saw.
     if (audit.entries().empty()) {
+        return;
+    }
+    if (defer_read_audit(env, audit.entries())) {
         return;
     }
     if (env.audit_reads == nullptr) {

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -394,6 +395,52 @@ TEST_F(audit_repository,
     const auto stats = batcher.counted();
     EXPECT_EQ(stats.entries, static_cast<std::uint64_t>(threads * each));
     EXPECT_LT(stats.batches, stats.entries) << "no commit was shared";
+}
+
+// The HTTPS server's way in: a request's entries go in one batch, submit returns at once, and
+// the callback comes only once they are committed (another connection sees them), with their ids
+// in order; a batch that cannot be written calls back with the failure.
+TEST_F(audit_repository, a_submitted_request_is_written_whole_and_called_back_after_its_commit) {
+    db::connection_pool pool{test_database_url(), 1};
+    db::audit::batcher batcher{pool};
+    const auto subject = "submitted-" + random_hex(8);
+    std::promise<std::pair<long long, std::vector<std::int64_t>>> called;
+    batcher.submit(
+        {entry(w_.police, subject), entry(w_.police, subject), entry(w_.police, subject)},
+        [&](std::exception_ptr error, const std::vector<std::int64_t>& ids) {
+            if (error) {
+                called.set_exception(error);
+                return;
+            }
+            called.set_value({scalar("select count(*) from audit_events where "
+                                     "entity_id = " +
+                                     literal(subject)),
+                              ids});
+        });
+    auto answer = called.get_future();
+    ASSERT_EQ(answer.wait_for(std::chrono::seconds{20}), std::future_status::ready);
+    const auto [visible, ids] = answer.get();
+    EXPECT_EQ(visible, 3) << "called back before the entries were committed";
+    ASSERT_EQ(ids.size(), 3U);
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+    EXPECT_EQ(scalar("select count(*) from audit_events where id in (" + std::to_string(ids[0]) +
+                     ", " + std::to_string(ids[1]) + ", " + std::to_string(ids[2]) +
+                     ") and entity_id = " + literal(subject)),
+              3);
+    EXPECT_EQ(batcher.counted().batches, 1U);
+
+    db::connection_pool unreachable{"postgresql://postgres@127.0.0.1:1/none", 1,
+                                    std::chrono::milliseconds{200}};
+    db::audit::batcher broken{unreachable};
+    std::promise<bool> failed;
+    broken.submit({entry(w_.police, subject)},
+                  [&](std::exception_ptr error, const std::vector<std::int64_t>& none) {
+                      failed.set_value(error != nullptr && none.empty());
+                  });
+    auto refused = failed.get_future();
+    ASSERT_EQ(refused.wait_for(std::chrono::seconds{20}), std::future_status::ready);
+    EXPECT_TRUE(refused.get());
+    EXPECT_EQ(broken.counted().batches, 0U);
 }
 
 // Issue 14: serve connects as homeward_app, which may append to the trail, read it and run the

@@ -56,6 +56,9 @@ public:
     // For the server: a request was refused before it could be routed (413, 400, ...).
     http_response refuse(const http_request& request, unsigned status, const std::string& detail);
     metrics& counters();
+    // For the server: what the handlers run with (their reads' audit entries are made durable
+    // through it).
+    const services::environment& environment() const { return env_; }
     // Pings the database and keeps the answer, which /readyz then gives without waiting for the
     // database. Blocks: the server calls it on a worker, periodically.
     void probe_readiness();

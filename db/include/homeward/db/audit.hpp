@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,16 +70,24 @@ struct filter {
 // Newest first.
 std::vector<audit_item> list(unit_of_work& uow, const filter& f);
 
-// Group commit for the audit entries of reads: append() queues an entry and returns once the
-// transaction that wrote it, shared with whatever other entries were queued meanwhile, has
-// committed (so a response that shows case content leaves only after its entry is durable).
+// Group commit for the audit entries of reads: entries queued by submit() or append() are written
+// by one thread, in one transaction shared with whatever other entries were queued meanwhile, and
+// each caller learns once that transaction has committed (so a response that shows case content
+// leaves only after its entry is durable).
 class batcher {
 public:
     explicit batcher(connection_pool& pool, std::size_t max_batch = 1000);
-    ~batcher();
+    ~batcher(); // writes what is queued, then stops
     batcher(const batcher&) = delete;
     batcher& operator=(const batcher&) = delete;
 
+    // Called once, on the batcher's thread, when the entries' batch has committed (error null,
+    // `ids` the entries' ids in order) or failed (error what writing it threw: db::unavailable,
+    // ...). It must not block: it runs before the next batch is written.
+    using written =
+        std::function<void(std::exception_ptr error, const std::vector<std::int64_t>& ids)>;
+    // Queues the entries (all in one batch) and returns at once.
+    void submit(std::vector<audit_entry> entries, written done);
     // Durable when it returns; throws what writing the batch threw (db::unavailable, ...).
     std::int64_t append(const audit_entry& entry);
 
@@ -89,14 +98,17 @@ public:
     stats counted() const;
 
 private:
-    struct waiter;
+    struct request {
+        std::vector<audit_entry> entries;
+        written done;
+    };
     void run();
 
     connection_pool& pool_;
     std::size_t max_batch_;
     mutable std::mutex mutex_;
     std::condition_variable work_; // the writer's: entries queued, or stopping
-    std::deque<std::shared_ptr<waiter>> queue_;
+    std::deque<request> queue_;
     bool stopping_{false};
     stats stats_{};
     std::thread thread_;
