@@ -9,6 +9,7 @@
 #include "homeward/api/settings.hpp"
 #include "homeward/api/webhook_client.hpp"
 #include "homeward/db/audit.hpp"
+#include "homeward/db/identity.hpp"
 #include "homeward/db/migrations.hpp"
 #include "homeward/db/pool.hpp"
 #include "homeward/db/replica.hpp"
@@ -20,6 +21,7 @@
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
 #include "homeward/services/retention.hpp"
+#include "homeward/services/sessions.hpp"
 #include "homeward/services/two_factor.hpp"
 #include "homeward/services/webhooks.hpp"
 #include "homeward/workflow/time_text.hpp"
@@ -314,6 +316,11 @@ int serve() {
     // Reads' audit entries share durable commits (one flush serves many reads).
     db::audit::batcher audit_reads{rt.pool};
     rt.env.audit_reads = &audit_reads;
+    // A session checked in the last few seconds is not read again, while this process hears every
+    // change to sessions and accounts (its own writes, and others' through PostgreSQL's NOTIFY).
+    db::identity::watch identity_watch{cfg.database_url};
+    services::session_cache sessions{[&identity_watch] { return identity_watch.listening(); }};
+    rt.env.sessions = &sessions;
     // The figures and exports read from the replica while it is current enough.
     std::unique_ptr<db::replica> replica;
     if (!cfg.replica_url.empty()) {

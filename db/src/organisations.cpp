@@ -44,19 +44,24 @@ const statement users_of_organisation_sql{
     "is null or (lower(u.username), u.id) > (select lower(x.username), x.id from users x where "
     "x.id = $2::uuid)) order by lower(u.username), u.id limit $3"};
 const statement change_user_sql{
-    "users_change", "update users set role = $3, team_id = $4::uuid, active = $5 where id = "
-                    "$1::uuid and organisation_id = $2::uuid"};
+    "users_change",
+    "update users set role = $3, team_id = $4::uuid, active = $5 where id = "
+    "$1::uuid and organisation_id = $2::uuid",
+    effect::identity};
 const statement make_deployment_admin_sql{
     "users_make_deployment_admin",
-    "update users set deployment_admin = true where id = $1::uuid and role = 'admin'"};
+    "update users set deployment_admin = true where id = $1::uuid and role = 'admin'",
+    effect::identity};
 const statement set_password_sql{
     "users_set_password",
-    "update users set password_hash = $2, must_change_password = $3 where id = $1::uuid"};
+    "update users set password_hash = $2, must_change_password = $3 where id = $1::uuid",
+    effect::identity};
 const statement password_hash_sql{"users_password_hash",
                                   "select password_hash from users where id = $1::uuid"};
 const statement unlock_sql{
     "users_unlock",
-    "update users set locked_until = null, unlocked_at = to_timestamp($2) where id = $1::uuid"};
+    "update users set locked_until = null, unlocked_at = to_timestamp($2) where id = $1::uuid",
+    effect::identity};
 const statement insert_user_sql{
     "users_insert", "insert into users (username, password_hash, role, organisation_id, team_id, "
                     "email) values ($1, $2, $3, $4::uuid, $5::uuid, $6) returning id::text"};

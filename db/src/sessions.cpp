@@ -29,7 +29,8 @@ const statement failures_of_sql{"sessions_failures_of",
                                 "lower($1) and not succeeded and at > to_timestamp($2)"};
 const statement lock_sql{"sessions_lock_account",
                          "update users set locked_until = to_timestamp($2), failed_logins = 0 "
-                         "where id = $1::uuid"};
+                         "where id = $1::uuid",
+                         effect::identity};
 const statement insert_sql{"sessions_insert",
                            "insert into sessions (token_hash, user_id, created_at, last_seen_at, "
                            "expires_at) values ($1, $2::uuid, to_timestamp($3), to_timestamp($3), "
@@ -50,11 +51,13 @@ const statement find_and_touch_sql{
     "found.user_id"};
 const statement revoke_sql{"sessions_revoke",
                            "update sessions set revoked_at = to_timestamp($2) where token_hash = "
-                           "$1 and revoked_at is null"};
+                           "$1 and revoked_at is null",
+                           effect::identity};
 
 const statement revoke_all_sql{"sessions_revoke_all",
                                "update sessions set revoked_at = to_timestamp($2) where user_id = "
-                               "$1::uuid and revoked_at is null"};
+                               "$1::uuid and revoked_at is null",
+                               effect::identity};
 
 pqxx::binarystring bytes(std::string_view text) { return {text.data(), text.size()}; }
 

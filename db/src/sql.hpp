@@ -3,6 +3,7 @@
 // runs them), running one (a unique violation becomes db::duplicate, a malformed value
 // db::bad_value), and converting times, enumerations and nullable fields.
 
+#include "homeward/db/identity.hpp"
 #include "homeward/db/records.hpp"
 #include "homeward/db/unit_of_work.hpp"
 #include "homeward/workflow/input.hpp"
@@ -19,10 +20,15 @@
 
 namespace homeward::db {
 
+// What a statement changes beyond its rows that others must learn of: identity, a session or an
+// account as authentication reads it (identity.hpp: cached sessions are dropped once it commits).
+enum class effect { none, identity };
+
 // A named SQL statement, defined beside the functions that run it.
 struct statement {
     const char* name;
     std::string sql;
+    effect changes{effect::none};
 };
 
 template <typename... Args>
@@ -31,7 +37,11 @@ pqxx::result run(unit_of_work& uow, const statement& s, Args&&... args) {
         uow.lease().connection().prepare(s.name, s.sql);
     }
     try {
-        return uow.tx().exec_prepared(s.name, std::forward<Args>(args)...);
+        auto result = uow.tx().exec_prepared(s.name, std::forward<Args>(args)...);
+        if (s.changes == effect::identity) {
+            identity::changed(uow);
+        }
+        return result;
     } catch (const pqxx::unique_violation& error) {
         throw duplicate(error.what());
     } catch (const pqxx::data_exception& error) {

@@ -14,7 +14,8 @@ const statement all_secrets_sql{"two_factor_all_secrets",
 const statement replace_secrets_sql{
     "two_factor_replace_secrets",
     "update two_factor set secret = case when $2 then $3::bytea end, pending_secret = case when "
-    "$4 then $5::bytea end where user_id = $1::uuid"};
+    "$4 then $5::bytea end where user_id = $1::uuid",
+    effect::identity};
 const statement set_pending_sql{
     "two_factor_set_pending",
     "insert into two_factor (user_id, pending_secret, updated_at) values ($1::uuid, $2, "
@@ -25,14 +26,16 @@ const statement confirm_sql{
     "two_factor_confirm",
     "update two_factor set secret = pending_secret, pending_secret = null, last_step = $2, "
     "confirmed_at = to_timestamp($3), updated_at = to_timestamp($3) where user_id = $1::uuid and "
-    "pending_secret is not null"};
+    "pending_secret is not null",
+    effect::identity};
 const statement use_step_sql{
     "two_factor_use_step",
     "update two_factor set last_step = $2, updated_at = to_timestamp($3) where user_id = $1::uuid "
     "and (last_step is null or last_step < $2)"};
 const statement clear_sql{"two_factor_clear",
                           "with codes as (delete from recovery_codes where user_id = $1::uuid) "
-                          "delete from two_factor where user_id = $1::uuid"};
+                          "delete from two_factor where user_id = $1::uuid",
+                          effect::identity};
 const statement delete_codes_sql{"two_factor_delete_codes",
                                  "delete from recovery_codes where user_id = $1::uuid"};
 const statement insert_code_sql{

@@ -2,6 +2,7 @@
 
 #include "use_case.hpp"
 
+#include "homeward/db/identity.hpp"
 #include "homeward/db/sessions.hpp"
 #include "homeward/services/errors.hpp"
 #include "homeward/services/passwords.hpp"
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
+#include <unordered_map>
 
 namespace homeward::services {
 namespace {
@@ -195,13 +198,100 @@ session_view log_in(const environment& env, std::string_view username, std::stri
                        });
 }
 
+// ---- sessions checked lately ------------------------------------------------------------------
+
+namespace {
+
+struct kept_session {
+    actor who;
+    workflow::time_point last_seen_at;
+    std::uint64_t generation{0};
+    workflow::time_point kept_at;
+};
+
+// How long a kept session is used before the database is asked again: short enough that the idle
+// clock is still moved in time (the database moves it when it is older than min(60 s, idle / 2)),
+// and a bound on how long a change another process made could go unheard should a notification be
+// lost with its connection.
+std::chrono::seconds keep_for(const session_rules& rules) {
+    return std::min<std::chrono::seconds>(std::chrono::seconds{5}, rules.idle / 4);
+}
+
+} // namespace
+
+struct session_cache::state {
+    std::function<bool()> listening;
+    std::size_t capacity;
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, kept_session> kept;
+    stats counted;
+};
+
+session_cache::session_cache(std::function<bool()> listening, std::size_t capacity)
+    : state_(std::make_unique<state>()) {
+    state_->listening = std::move(listening);
+    state_->capacity = capacity;
+}
+
+session_cache::~session_cache() = default;
+
+session_cache::stats session_cache::counted() const {
+    const std::lock_guard lock{state_->mutex};
+    return state_->counted;
+}
+
+std::optional<actor> session_cache::find(const std::string& token_hash, workflow::time_point now,
+                                         const session_rules& rules) {
+    if (!state_->listening()) {
+        return std::nullopt;
+    }
+    const auto generation = db::identity::generation();
+    const std::lock_guard lock{state_->mutex};
+    const auto found = state_->kept.find(token_hash);
+    if (found == state_->kept.end()) {
+        return std::nullopt;
+    }
+    const auto& k = found->second;
+    const bool good = k.generation == generation && now >= k.kept_at &&
+                      now < k.kept_at + keep_for(rules) && k.who.session_expires_at &&
+                      now < *k.who.session_expires_at && now < k.last_seen_at + rules.idle;
+    if (!good) {
+        state_->kept.erase(found);
+        return std::nullopt;
+    }
+    ++state_->counted.used;
+    return k.who;
+}
+
+void session_cache::keep(const std::string& token_hash, const actor& who,
+                         workflow::time_point last_seen_at, std::uint64_t generation,
+                         workflow::time_point now) {
+    const std::lock_guard lock{state_->mutex};
+    if (state_->kept.size() >= state_->capacity) {
+        state_->kept.clear();
+    }
+    kept_session k{who, last_seen_at, generation, now};
+    k.who.request_id.clear();
+    state_->kept.insert_or_assign(token_hash, std::move(k));
+    ++state_->counted.kept;
+}
+
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
                    const session_rules& rules) {
     const auto now = env.now();
+    const auto token_hash = sha256(token);
+    if (env.sessions != nullptr) {
+        if (auto who = env.sessions->find(token_hash, now, rules)) {
+            who->request_id = std::string{request_id};
+            return std::move(*who);
+        }
+    }
+    // Read before the session is: a change that commits after this makes what is read stale.
+    const auto generation = db::identity::generation();
     try {
         // One statement finds the session and marks it seen: it commits on its own.
         db::unit_of_work uow{env.pool, db::unit_of_work::isolation::single_statement};
-        const auto session = db::sessions::find_and_touch(uow, sha256(token), now, rules.idle);
+        const auto session = db::sessions::find_and_touch(uow, token_hash, now, rules.idle);
         if (!session || !session->user.active) {
             throw session_ended(session_end::none, "no valid session: log in again");
         }
@@ -222,6 +312,9 @@ actor authenticate(const environment& env, std::string_view token, std::string_v
         who.session_expires_at = session->expires_at;
         who.enrolment_required =
             rules.two_factor == two_factor_mode::required && !session->user.two_factor_enrolled;
+        if (env.sessions != nullptr) {
+            env.sessions->keep(token_hash, who, session->last_seen_at, generation, now);
+        }
         return who;
     } catch (const db::unavailable& down) {
         throw database_unavailable(down.what());

@@ -194,6 +194,38 @@ protected:
         return result;
     }
 
+    // Several serve processes on the test database, each on its own port and log under `dir`.
+    struct serves {
+        std::vector<std::uint16_t> ports;
+        std::vector<pid_t> pids;
+        std::vector<std::string> logs;
+    };
+    serves start_serves(const std::filesystem::path& dir, std::size_t count,
+                        const std::vector<std::string>& extra = {}) {
+        std::filesystem::create_directories(dir);
+        serves started;
+        for (std::size_t i = 0; i < count; ++i) {
+            started.ports.push_back(free_port());
+            started.logs.push_back((dir / ("serve-" + std::to_string(i) + ".log")).string());
+            auto settings = standard_settings(started.ports.back());
+            settings.insert(settings.end(), extra.begin(), extra.end());
+            started.pids.push_back(spawn_server(settings, started.logs.back()));
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            EXPECT_TRUE(wait_until_ready(started.ports[i])) << read_file(started.logs[i]);
+        }
+        return started;
+    }
+    // Stops them (SIGTERM) and expects each to exit cleanly.
+    static void stop_serves(const serves& running) {
+        for (const auto pid : running.pids) {
+            kill(pid, SIGTERM);
+        }
+        for (std::size_t i = 0; i < running.pids.size(); ++i) {
+            EXPECT_EQ(wait_exit(running.pids[i]), 0) << read_file(running.logs[i]);
+        }
+    }
+
     // Polls until the condition holds, up to `bound`; true when it held.
     static bool within(std::chrono::milliseconds bound, const std::function<bool()>& condition) {
         const auto until = std::chrono::steady_clock::now() + bound;
@@ -581,21 +613,9 @@ TEST_F(serve_process, two_serve_processes_on_one_database_chain_the_trail_as_one
     const auto episode =
         std::string{report(police, make_child(worker, authority)).at("id").as_string()};
     const auto dir = std::filesystem::path{cert_dir()} / ("two-" + unique_code());
-    std::filesystem::create_directories(dir);
-    std::vector<std::uint16_t> ports;
-    std::vector<pid_t> pids;
-    std::vector<std::string> logs;
-    for (int i = 0; i < 2; ++i) {
-        ports.push_back(free_port());
-        logs.push_back((dir / ("serve-" + std::to_string(i) + ".log")).string());
-        auto settings = standard_settings(ports.back());
-        settings.emplace_back("HOMEWARD_AUDIT_SEQUENCE_MS=10");
-        pids.push_back(spawn_server(settings, logs.back()));
-    }
-    for (int i = 0; i < 2; ++i) {
-        ASSERT_TRUE(wait_until_ready(ports[static_cast<std::size_t>(i)]))
-            << read_file(logs[static_cast<std::size_t>(i)]);
-    }
+    const auto running = start_serves(dir, 2, {"HOMEWARD_AUDIT_SEQUENCE_MS=10"});
+    ASSERT_FALSE(HasFailure());
+    const auto& ports = running.ports;
     request_options as_worker;
     as_worker.token = worker.token;
     std::atomic<int> answered{0};
@@ -634,12 +654,9 @@ TEST_F(serve_process, two_serve_processes_on_one_database_chain_the_trail_as_one
                      "bigint from audit_events e join audit_chain c on c.event_id = e.id where e." +
                      reads),
               1000);
-    for (std::size_t i = 0; i < 2; ++i) {
-        kill(pids[i], SIGTERM);
-    }
-    for (std::size_t i = 0; i < 2; ++i) {
-        EXPECT_EQ(wait_exit(pids[i]), 0) << read_file(logs[i]);
-        EXPECT_THAT(read_file(logs[i]),
+    stop_serves(running);
+    for (const auto& log : running.logs) {
+        EXPECT_THAT(read_file(log),
                     ::testing::Not(::testing::HasSubstr("audit_sequencing_failed")));
     }
     EXPECT_EQ(scalar("select count(*) from audit_events e join audit_chain c on c.event_id = e.id "
@@ -653,6 +670,32 @@ TEST_F(serve_process, two_serve_processes_on_one_database_chain_the_trail_as_one
               0);
     const auto verified = run_homeward({"audit", "verify"}, app_database_url());
     EXPECT_EQ(verified.code, 0) << verified.output;
+    std::filesystem::remove_all(dir);
+}
+
+// Each serve keeps a session it has checked for a few seconds; a sign-out at one serve reaches
+// the other through PostgreSQL's NOTIFY (migration 0022), so the token is refused there too.
+TEST_F(serve_process, a_session_signed_out_at_one_serve_is_refused_by_the_other_in_moments) {
+    const auto authority = make_org(workflow::organisation_kind::local_authority);
+    const auto worker = make_user(workflow::role::social_worker, authority);
+    const auto dir = std::filesystem::path{cert_dir()} / ("out-" + unique_code());
+    const auto running = start_serves(dir, 2);
+    ASSERT_FALSE(HasFailure());
+    const auto& ports = running.ports;
+    request_options as_worker;
+    as_worker.token = worker.token;
+    const auto me = [&](std::size_t at) {
+        return https_call(ports[at], "GET", "/api/v1/me", "", as_worker).status;
+    };
+    ASSERT_EQ(me(1), 200U);
+    ASSERT_EQ(me(1), 200U); // kept by the second serve
+    ASSERT_EQ(https_call(ports[0], "DELETE", "/api/v1/session", "", as_worker).status, 204U);
+    EXPECT_EQ(me(0), 401U);
+    // The notification comes within milliseconds; a kept session would be used for up to 5 s, so
+    // 2 s tells the two apart with room to spare.
+    EXPECT_TRUE(within(2s, [&] { return me(1) == 401U; }));
+    EXPECT_EQ(me(1), 401U);
+    stop_serves(running);
     std::filesystem::remove_all(dir);
 }
 

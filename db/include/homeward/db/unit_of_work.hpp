@@ -4,8 +4,10 @@
 
 #include "homeward/db/pool.hpp"
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace pqxx {
 class transaction_base;
@@ -40,10 +42,15 @@ public:
     pqxx::transaction_base& tx() { return *tx_; }
     const connection_pool::lease& lease() const { return lease_; }
     void commit();
+    // Called once the transaction has committed (at once in a single_statement unit, whose
+    // statements commit as they run); never if it rolls back.
+    void after_commit(std::function<void()> done);
 
 private:
     connection_pool::lease lease_;
     std::unique_ptr<pqxx::transaction_base> tx_;
+    bool single_statement_{false};
+    std::vector<std::function<void()>> after_commit_;
 };
 
 // Runs a trivial query: true when the database answers.

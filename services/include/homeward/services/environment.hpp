@@ -21,6 +21,8 @@ class batcher;
 
 namespace homeward::services {
 
+class session_cache;
+
 // Which database answered a read that may be served by the replica.
 enum class read_source { primary, replica };
 
@@ -36,6 +38,9 @@ struct environment {
     // Where reads' audit entries go: a batcher shares one durable commit among many reads (serve
     // has one). Unset, each read's entry commits in a transaction of its own.
     db::audit::batcher* audit_reads{nullptr};
+    // Sessions checked lately (serve has one): most requests then cost no statement for their
+    // session. Unset, every request's session is read from the database.
+    session_cache* sessions{nullptr};
     // The streaming replica (serve, with HOMEWARD_REPLICA_URL). Unset: every read is the primary's.
     db::replica* replica{nullptr};
     // Set, on a copy of the environment, for the reads that may be a little behind (the figures

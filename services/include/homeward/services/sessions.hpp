@@ -9,6 +9,9 @@
 #include "homeward/services/views.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,7 +85,43 @@ private:
     session_end reason_;
 };
 
-// The caller behind a session token, or session_ended. Refreshes the idle clock.
+// Sessions checked in the last few seconds (serve has one), so that a request whose session was
+// checked lately costs no statement for it. What it keeps is used only while this process hears
+// every change to sessions and accounts (db::identity: its own writes once they commit, other
+// processes' through a watch), while none has committed since it was read, for at most
+// min(5 s, idle / 4) by the environment's clock, and while the session's own limits still hold;
+// otherwise authenticate asks the database, as it does without a cache.
+class session_cache {
+public:
+    // listening: whether other processes' changes reach db::identity now (a watch's listening());
+    // while it answers false, nothing kept is used.
+    explicit session_cache(std::function<bool()> listening, std::size_t capacity = 10000);
+    ~session_cache();
+    session_cache(const session_cache&) = delete;
+    session_cache& operator=(const session_cache&) = delete;
+
+    struct stats {
+        std::uint64_t used{0}; // checks answered from the cache
+        std::uint64_t kept{0}; // sessions read from the database and kept
+    };
+    stats counted() const;
+
+    // For authenticate: the caller of a session kept and still good at `now`, if any (its
+    // request_id left empty); and a session just read from the database, with the generation read
+    // before it was.
+    std::optional<actor> find(const std::string& token_hash, workflow::time_point now,
+                              const session_rules& rules);
+    void keep(const std::string& token_hash, const actor& who, workflow::time_point last_seen_at,
+              std::uint64_t generation, workflow::time_point now);
+
+    struct state;
+
+private:
+    std::unique_ptr<state> state_;
+};
+
+// The caller behind a session token, or session_ended. Refreshes the idle clock. With a cache in
+// the environment, a session checked in the last few seconds is not read again (session_cache).
 actor authenticate(const environment& env, std::string_view token, std::string_view request_id,
                    const session_rules& rules = {});
 
