@@ -8,8 +8,9 @@ usage: replay_statements.py LOG MARK_START MARK_END EXCLUDE OUT [--transaction] 
 The prepared statements logged between the two marks are kept in order, except those whose name
 matches the regular expression EXCLUDE (the server's background work: the audit sequencer, the
 webhook and email senders, readiness pings; and whatever the reference leaves out on purpose).
-With --transaction, every statement after the first (the session check, which commits on its
-own) runs in one BEGIN ... COMMIT, as the request's transaction does. --version-of ID replaces
+With --transaction, every statement but the session check (which commits on its own, and which
+serve skips for a session it checked in the last few seconds) runs in one BEGIN ... COMMIT, as the
+request's transaction does. --version-of ID replaces
 the episode's version in the optimistic update with a subquery reading it, so that a replayed
 update moves the row every time, as the real request does."""
 import re
@@ -59,6 +60,7 @@ def main():
     if pending:
         statements.append(pending)
     script = []
+    alone = []  # the session check, committed on its own
     for s in statements:
         if exclude.search(s["name"]):
             continue
@@ -68,11 +70,16 @@ def main():
             if episode and s["name"] == "episodes_move" and k == 2:
                 value = "(select version from episodes where id = '%s')" % episode
             sql = re.sub(r"\$%d(?!\d)" % k, lambda _: value, sql)
-        script.append(sql.replace("\n", " ") + ";")
-    if not script:
+        line = sql.replace("\n", " ") + ";"
+        if transaction and s["name"] == "sessions_find_and_touch":
+            alone.append(line)
+        else:
+            script.append(line)
+    if not script and not alone:
         sys.exit("no statements found between the marks")
     if transaction and len(script) > 1:
-        script = script[:1] + ["BEGIN;"] + script[1:] + ["COMMIT;"]
+        script = ["BEGIN;"] + script + ["COMMIT;"]
+    script = alone + script
     open(out, "w").write("\n".join(script) + "\n")
     print("%s: %d statements" % (out, len([s for s in script if s not in ("BEGIN;", "COMMIT;")])))
 
