@@ -230,18 +230,21 @@ void batcher::submit(std::vector<audit_entry> entries, written done) {
     work_.notify_one();
 }
 
-std::int64_t batcher::append(const audit_entry& entry) {
-    std::promise<std::int64_t> committed;
-    auto id = committed.get_future();
-    submit({entry}, [&committed](std::exception_ptr error, const std::vector<std::int64_t>& ids) {
-        if (error) {
-            committed.set_exception(error);
-        } else {
-            committed.set_value(ids.at(0));
-        }
-    });
-    return id.get();
+std::vector<std::int64_t> batcher::write(std::vector<audit_entry> entries) {
+    std::promise<std::vector<std::int64_t>> committed;
+    auto ids = committed.get_future();
+    submit(std::move(entries),
+           [&committed](std::exception_ptr error, const std::vector<std::int64_t>& ids_written) {
+               if (error) {
+                   committed.set_exception(error);
+               } else {
+                   committed.set_value(ids_written);
+               }
+           });
+    return ids.get();
 }
+
+std::int64_t batcher::append(const audit_entry& entry) { return write({entry}).at(0); }
 
 batcher::stats batcher::counted() const {
     std::lock_guard lock{mutex_};

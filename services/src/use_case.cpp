@@ -330,9 +330,8 @@ void run_read_in_transaction(const environment& env, const actor& who, const aud
         return;
     }
     try {
-        for (const auto& entry : audit.entries()) {
-            env.audit_reads->append(entry);
-        }
+        // All of the read's entries in one batch: one commit to wait for, not one per entry.
+        env.audit_reads->write(std::move(audit.entries()));
     } catch (const db::unavailable& down) {
         throw database_unavailable(down.what());
     } catch (const pqxx::broken_connection& down) {

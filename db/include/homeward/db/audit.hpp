@@ -88,7 +88,10 @@ public:
         std::function<void(std::exception_ptr error, const std::vector<std::int64_t>& ids)>;
     // Queues the entries (all in one batch) and returns at once.
     void submit(std::vector<audit_entry> entries, written done);
-    // Durable when it returns; throws what writing the batch threw (db::unavailable, ...).
+    // Queues the entries (all in one batch) and returns their ids, in order, once they are
+    // durable; throws what writing the batch threw (db::unavailable, ...).
+    std::vector<std::int64_t> write(std::vector<audit_entry> entries);
+    // write() of one entry.
     std::int64_t append(const audit_entry& entry);
 
     struct stats {
