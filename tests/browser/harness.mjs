@@ -229,6 +229,28 @@ function watch(page, problems) {
     else if (message.type() === 'error' && !/status of 4\d\d/.test(text)) problems.errors.push(text);
   });
   page.on('pageerror', (error) => problems.errors.push(String(error)));
+  // The requests still in flight, so that a page that never settles says which request held it.
+  const inflight = new Map();
+  pending.set(page, inflight);
+  page.on('request', (r) => inflight.set(r, Date.now()));
+  page.on('requestfinished', (r) => inflight.delete(r));
+  page.on('requestfailed', (r) => inflight.delete(r));
+}
+
+const pending = new WeakMap();
+
+// Waits until the page has made no request for 500 ms; if it never does, the error names each
+// request still in flight, its method, path and age.
+export async function settled(page) {
+  try {
+    await page.waitForLoadState('networkidle');
+  } catch (error) {
+    const now = Date.now();
+    const held = [...(pending.get(page) ?? new Map()).entries()].map(([r, since]) =>
+      `${r.method()} ${new URL(r.url()).pathname} (${r.resourceType()}, in flight ${now - since} ms)`);
+    error.message += `\nrequests in flight: ${held.length ? held.join('; ') : 'none seen'}`;
+    throw error;
+  }
 }
 
 export async function cspViolations(page) {
@@ -245,9 +267,27 @@ export async function axe(page) {
 const seen = [];
 let shot = 0;
 
+// A full-page screenshot, the evidence of each page state. Headless Chromium on a loaded machine
+// has been seen to produce no frame for one (a timeout after "fonts loaded", with the page
+// otherwise fine); it is asked once more after the page is asked for a frame, and a second timeout
+// fails the test.
+async function screenshot(page, path) {
+  try {
+    await page.screenshot({ path, fullPage: true, timeout: 20000 });
+  } catch (error) {
+    if (error.name !== 'TimeoutError') throw error;
+    console.log(`# screenshot ${path}: no frame in 20 s, asked again`);
+    await Promise.race([
+      page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done()))),
+      new Promise((done) => setTimeout(done, 5000)),
+    ]);
+    await page.screenshot({ path, fullPage: true, timeout: 30000 });
+  }
+}
+
 // Every page in every state: axe at 375 and 1280 px (zero violations), a screenshot at each.
 export async function checkPage(page, name) {
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   const size = page.viewportSize();
   const results = {};
   shot += 1;
@@ -256,7 +296,7 @@ export async function checkPage(page, name) {
     await page.setViewportSize({ width, height: width === 375 ? 800 : 900 });
     await page.waitForTimeout(50);
     results[width] = await axe(page);
-    await page.screenshot({ path: join(artifacts, `${stem}-${width}.png`), fullPage: true });
+    await screenshot(page, join(artifacts, `${stem}-${width}.png`));
   }
   await page.setViewportSize(size);
   seen.push({ page: name, url: new URL(page.url()).pathname, testOnly: name.startsWith('test-only'),

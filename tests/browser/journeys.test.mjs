@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import {
   artifacts, axe, bearer, checkPage, cleanup, cspViolations, launch, makeOrganisation, makeUser, openContext,
-  password, startServer, startSmtp, tabTo, tlsFiles, unique, writeReport, freePort,
+  password, settled, startServer, startSmtp, tabTo, tlsFiles, unique, writeReport, freePort,
 } from './harness.mjs';
 import { adminJourneys, adminSetUp } from './admin.journeys.mjs';
 import { figuresJourneys, figuresSetUp } from './figures.journeys.mjs';
@@ -116,7 +116,7 @@ describe('the checks catch what they must', () => {
     await assert.rejects(checkPage(page, 'test-only-csp'), /CSP violations/);
 
     await page.goto(`${server.origin}/__test__/host`);
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     assert.deepEqual(problems.foreign, ['https://fonts.example.invalid/x.png']);
     await context.close();
   });
@@ -686,7 +686,7 @@ describe('figures', () => {
     });
     await page.goto(`${server.origin}/sign-in`);
     await page.waitForSelector('h1:has-text("Sign in to Homeward")');
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await page.waitForTimeout(200);
     figures.first_load_bytes = bytes.total;
     figures.first_load_bytes_by_type = { ...bytes.byType };
@@ -709,7 +709,7 @@ describe('figures', () => {
     coldPage.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) calls.push(new URL(r.url()).pathname); });
     await coldPage.goto(`${server.origin}/episodes/${episodeId}`);
     await coldPage.waitForSelector('#timeline');
-    await coldPage.waitForLoadState('networkidle');
+    await settled(coldPage);
     figures.episode_page_api_requests_direct = calls.length;
     figures.episode_page_api_requests_direct_paths = [...calls];
     calls.length = 0;
@@ -721,7 +721,7 @@ describe('figures', () => {
     await first.click();
     await coldPage.waitForSelector('#timeline');
     await coldPage.waitForSelector('#photo-thumbnail, #no-photo');
-    await coldPage.waitForLoadState('networkidle');
+    await settled(coldPage);
     figures.episode_page_api_requests_in_app = calls.length;
     figures.episode_page_api_requests_in_app_paths = [...calls];
     // The episode and its history, the child's profile and the episode's entities, each once. The photograph's

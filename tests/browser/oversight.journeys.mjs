@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { bearer, checkPage, eventually, makeOrganisation, makeUser, startReceiver, unique } from './harness.mjs';
+import { bearer, checkPage, eventually, makeOrganisation, makeUser, settled, startReceiver, unique } from './harness.mjs';
 import { apiCallsOf, banner, clickEvent, fillTime, open, signIn, suite } from './suite.mjs';
 
 // A family name of letters only, new each run: "Brackenburyfbdaec".
@@ -527,7 +527,7 @@ export function partTwo() {
         const { page, context } = await open();
         await signIn(page, user);
         await page.waitForSelector(homes[user.role]);
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         const direct = await apiCallsOf(page, async () => {
           await page.goto(`${suite.server.origin}${path}`);
           await page.waitForSelector(ready);

@@ -1,7 +1,7 @@
 // What the journeys of part one (journeys.test.mjs) and part two (oversight.journeys.mjs) share:
 // the server, the browser, the SMTP relay and the contexts opened (checked at the end), and the
 // small helpers that drive the pages.
-import { openContext, password } from './harness.mjs';
+import { openContext, password, settled } from './harness.mjs';
 
 export const suite = { server: null, browser: null, smtp: null, contexts: [], figures: {} };
 
@@ -53,7 +53,7 @@ export async function apiCallsOf(page, action) {
   };
   page.on('request', listener);
   await action();
-  await page.waitForLoadState('networkidle');
+  await settled(page);
   page.off('request', listener);
   return calls;
 }
