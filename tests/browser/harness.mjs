@@ -239,11 +239,11 @@ function watch(page, problems) {
 
 const pending = new WeakMap();
 
-// Waits until the page has made no request for 500 ms; if it never does, the error names each
-// request still in flight, its method, path and age.
-export async function settled(page) {
+// Waits until the page has made no request for 500 ms (by default for up to 30 s); if it never
+// does, the error names each request still in flight, its method, path and age.
+export async function settled(page, timeout = undefined) {
   try {
-    await page.waitForLoadState('networkidle');
+    await page.waitForLoadState('networkidle', { timeout });
   } catch (error) {
     const now = Date.now();
     const held = [...(pending.get(page) ?? new Map()).entries()].map(([r, since]) =>

@@ -84,7 +84,7 @@ after(async () => {
 });
 
 describe('the checks catch what they must', () => {
-  test('axe finds a known violation, the CSP watch an inline script, the guard a foreign host', async () => {
+  test('axe finds a known violation, the CSP watch an inline script, the guard a foreign host, the wait a held request', async () => {
     const { context, page, problems } = await openContext(browser, server.origin);
     const policy = (await page.request.get(`${server.origin}/`)).headers()['content-security-policy'];
     assert.match(policy, /default-src 'self'/);
@@ -92,6 +92,7 @@ describe('the checks catch what they must', () => {
     const pages = {
       '/__test__/axe': '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><img src="/nothing.png"><button></button></main></body></html>',
       '/__test__/csp': '<!DOCTYPE html><html lang="en"><head><title>before</title></head><body><main><script>document.title = "ran"</script></main></body></html>',
+      '/__test__/held': '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><img alt="x" src="/__test__/held.png"></main></body></html>',
       '/__test__/host': '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><img alt="x" src="https://fonts.example.invalid/x.png"></main></body></html>',
     };
     // The host page goes without the policy: with it the browser would not even ask (img-src
@@ -118,6 +119,12 @@ describe('the checks catch what they must', () => {
     await page.goto(`${server.origin}/__test__/host`);
     await settled(page);
     assert.deepEqual(problems.foreign, ['https://fonts.example.invalid/x.png']);
+
+    // A request that is never answered: the page never settles, and the wait names the request.
+    await context.route(`${server.origin}/__test__/held.png`, () => {});
+    await page.goto(`${server.origin}/__test__/held`, { waitUntil: 'domcontentloaded' });
+    await assert.rejects(settled(page, 2000),
+      /requests in flight: GET \/__test__\/held\.png \(image, in flight \d+ ms\)/);
     await context.close();
   });
 });
