@@ -3,7 +3,8 @@
 #include "homeward/api/log.hpp"
 #include "homeward/services/read_audit.hpp"
 #include "metrics.hpp"
-#include "request_target.hpp"
+#include "request_rules.hpp"
+#include "tls_context.hpp"
 #include "tls_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -27,14 +28,8 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
-#include <openssl/bio.h>
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <algorithm>
 #include <array>
@@ -59,166 +54,6 @@ using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto no_throw = asio::as_tuple(use_awaitable);
-
-// Mozilla's intermediate profile: TLS 1.2 and 1.3, ECDHE with AES-GCM or ChaCha20, no
-// renegotiation. The server's order of ciphers decides (testssl.sh rates a server without one
-// high): every cipher offered is an AEAD with forward secrecy, so the order only prefers AES-GCM
-// and lets a client that puts ChaCha20 first (a phone without AES instructions) have it.
-std::shared_ptr<ssl::context> make_tls_context(const server_options& options) {
-    auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
-    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                         ssl::context::no_tlsv1_1 | ssl::context::no_compression |
-                         ssl::context::single_dh_use);
-    SSL_CTX* native = context->native_handle();
-    SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_PRIORITIZE_CHACHA |
-                                    SSL_OP_NO_RENEGOTIATION);
-    SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-    SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION);
-    if (SSL_CTX_set_cipher_list(native,
-                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1 ||
-        SSL_CTX_set_ciphersuites(native, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
-                                         "TLS_CHACHA20_POLY1305_SHA256") != 1) {
-        throw std::runtime_error("the TLS cipher configuration was refused by OpenSSL");
-    }
-    SSL_CTX_set1_groups_list(native, "X25519:prime256v1:secp384r1");
-    // An idle keep-alive connection gives its read and write record buffers back (about 34 KiB
-    // each connection): a thousand idle browsers cost what they hold, not what they once sent.
-    SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
-    context->use_certificate_chain_file(options.tls_cert);
-    context->use_private_key_file(options.tls_key, ssl::context::pem);
-    // A renewed certificate with the old key (or the reverse) must not replace a working pair.
-    if (SSL_CTX_check_private_key(native) != 1) {
-        throw std::runtime_error("the private key does not match the certificate");
-    }
-    return context;
-}
-
-// "CN=example.org" and "Mar  1 12:00:00 2027 GMT": enough for an operator to see which
-// certificate is in use.
-std::pair<std::string, std::string> describe_certificate(ssl::context& context) {
-    X509* certificate = SSL_CTX_get0_certificate(context.native_handle());
-    if (certificate == nullptr) {
-        return {"", ""};
-    }
-    std::array<char, 256> subject{};
-    X509_NAME_oneline(X509_get_subject_name(certificate), subject.data(),
-                      static_cast<int>(subject.size()));
-    std::string not_after;
-    if (BIO* text = BIO_new(BIO_s_mem()); text != nullptr) {
-        if (ASN1_TIME_print(text, X509_get0_notAfter(certificate)) == 1) {
-            char* data = nullptr;
-            const long size = BIO_get_mem_data(text, &data);
-            not_after.assign(data, static_cast<std::size_t>(size));
-        }
-        BIO_free(text);
-    }
-    return {subject.data(), not_after};
-}
-
-// The decoded path when the target is one segment ("/healthz" → "healthz"), parsed as the router
-// parses it, so that "/%6detrics" is recognised as "/metrics" here exactly as it is there.
-std::optional<std::string> single_segment(std::string_view target) {
-    const auto parsed = boost::urls::parse_origin_form(target);
-    if (!parsed || parsed->segments().size() != 1) {
-        return std::nullopt;
-    }
-    return std::string{parsed->segments().front()};
-}
-
-// Compares the presented token with the configured one in constant time: both are hashed first,
-// so that neither the content nor the length of the secret leaks through timing.
-bool same_secret(std::string_view presented, std::string_view expected) {
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> a{};
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> b{};
-    SHA256(reinterpret_cast<const unsigned char*>(presented.data()), presented.size(), a.data());
-    SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b.data());
-    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::optional<std::string_view> bearer_token(const http_request& request) {
-    const auto header = request[http::field::authorization];
-    if (header.size() <= 7 || !beast::iequals(header.substr(0, 7), "Bearer ")) {
-        return std::nullopt;
-    }
-    return std::string_view{header.data() + 7, header.size() - 7};
-}
-
-struct framing_refusal {
-    unsigned status;
-    std::string detail;
-};
-
-// A photograph's upload may carry photo_body_limit; every other request body_limit.
-bool is_photo_upload(const http::request_header<>& header) {
-    if (header.method() != http::verb::put) {
-        return false;
-    }
-    const auto target = parse_request_target(header.target());
-    return target && target->segments.size() == 5 && target->segments[0] == "api" &&
-           target->segments[1] == "v1" && target->segments[2] == "children" &&
-           target->segments[4] == "photo";
-}
-
-std::string mebibytes(std::uint64_t bytes) {
-    return std::to_string(bytes / (1024 * 1024)) + " MiB";
-}
-
-// What a request's header must satisfy before its body is read (RFC 9112): a body framed one way
-// only, and exactly one Host. Anything else is answered and the connection closed, because a
-// proxy in front may have framed the same bytes differently (request smuggling).
-std::optional<framing_refusal> framing_problem(const http::request_header<>& header) {
-    if (method_label(header.method_string()) == "other") {
-        return framing_refusal{501, "the method " + std::string{header.method_string()} +
-                                        " is not implemented"};
-    }
-    const bool has_length = header.find(http::field::content_length) != header.end();
-    std::vector<std::string> codings;
-    bool has_coding_field = false;
-    const auto [first, last] = header.equal_range(http::field::transfer_encoding);
-    for (auto field = first; field != last; ++field) {
-        has_coding_field = true;
-        for (const auto coding : http::token_list{field->value()}) {
-            codings.emplace_back(coding);
-        }
-    }
-    if (has_coding_field && has_length) {
-        // RFC 9112 6.1: Transfer-Encoding overrides Content-Length, and a request with both is a
-        // smuggling attempt or a broken client; either way it is refused.
-        return framing_refusal{400, "a request must not have both Transfer-Encoding and "
-                                    "Content-Length"};
-    }
-    if (has_coding_field && (codings.empty() || !beast::iequals(codings.back(), "chunked"))) {
-        // RFC 9112 6.3: without chunked as the final coding the body's length is unknowable.
-        return framing_refusal{400, "Transfer-Encoding must end with chunked"};
-    }
-    if (codings.size() > 1) {
-        return framing_refusal{501, "only the chunked transfer coding is implemented"};
-    }
-    const auto hosts = header.count(http::field::host);
-    if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
-        // RFC 9112 3.2.
-        return framing_refusal{400, "an HTTP/1.1 request must have exactly one Host header"};
-    }
-    return std::nullopt;
-}
-
-// The key connections are counted under for the per-address cap: the IPv4 address, or the /64 of
-// an IPv6 address (one subscriber is typically given a whole /64).
-std::string address_key(const asio::ip::address& address) {
-    if (address.is_v6()) {
-        const auto v6 = address.to_v6();
-        if (v6.is_v4_mapped()) {
-            return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
-        }
-        auto bytes = v6.to_bytes();
-        std::fill(bytes.begin() + 8, bytes.end(), 0);
-        return asio::ip::address_v6{bytes}.to_string() + "/64";
-    }
-    return address.to_string();
-}
 
 } // namespace
 
