@@ -10,8 +10,10 @@ namespace {
     "extract(epoch from met_at)::bigint, extract(epoch from stopped_at)::bigint, "                 \
     "holder_organisation_id::text, holder_user_id::text"
 
-// The episode's clocks replaced in one statement: each given clock inserted or updated (what the
-// sweeper noted of it kept while its due time stays), every other clock of the episode removed.
+// The episode's clocks replaced in one statement: each given clock inserted, or updated where it
+// differs from the one stored (what the sweeper noted of it kept while its due time stays; a clock
+// an event leaves as it was is not written again, with its ten indexes), every other clock of the
+// episode removed.
 const statement save_sql{
     "clocks_save",
     "with incoming as (select * from unnest($3::text[], $4::text[], $5::bigint[], $6::bigint[], "
@@ -26,7 +28,11 @@ const statement save_sql{
     "holder_organisation_id = excluded.holder_organisation_id, holder_user_id = "
     "excluded.holder_user_id, due_soon_notified_at = case when clocks.due_at = excluded.due_at "
     "then clocks.due_soon_notified_at end, overdue_notified_at = case when clocks.due_at = "
-    "excluded.due_at then clocks.overdue_notified_at end returning id) delete from clocks c where "
+    "excluded.due_at then clocks.overdue_notified_at end where (clocks.starts_at, clocks.due_at, "
+    "clocks.met_at, clocks.stopped_at, clocks.holder_organisation_id, clocks.holder_user_id) is "
+    "distinct from (excluded.starts_at, excluded.due_at, excluded.met_at, excluded.stopped_at, "
+    "excluded.holder_organisation_id, excluded.holder_user_id) returning id) delete from clocks c "
+    "where "
     "c.episode_id = $1::uuid and not exists (select 1 from incoming i where i.kind = c.kind and "
     "i.subject = c.subject)"};
 const statement of_episode_sql{"clocks_of_episode",

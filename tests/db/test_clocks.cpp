@@ -117,6 +117,27 @@ TEST_F(clocks_repository, a_save_keeps_the_sweepers_marks_while_the_due_time_sta
     EXPECT_EQ(marks_of("long_missing"), "- -") << "a new due time is announced again";
 }
 
+TEST_F(clocks_repository, a_save_writes_only_the_clocks_that_changed) {
+    save({clock("safe_and_well", now_ + 24h, w_.force.id),
+          clock("long_missing", now_ + 24h, w_.force.id)});
+    const auto version_of = [&](std::string_view kind) {
+        return text("select xmin::text from clocks where episode_id = " + literal(episode_) +
+                    " and kind = " + literal(kind));
+    };
+    const auto unchanged = version_of("safe_and_well");
+    const auto moved = version_of("long_missing");
+    save({clock("safe_and_well", now_ + 24h, w_.force.id),
+          clock("long_missing", now_ + 48h, w_.force.id)});
+    EXPECT_EQ(version_of("safe_and_well"), unchanged) << "the same clock is not written again";
+    EXPECT_NE(version_of("long_missing"), moved) << "a new due time is written";
+    EXPECT_EQ(stored().size(), 2U);
+    const auto held = version_of("long_missing");
+    save({clock("safe_and_well", now_ + 24h, w_.force.id, w_.police.user_id),
+          clock("long_missing", now_ + 48h, w_.force.id)});
+    EXPECT_NE(version_of("safe_and_well"), unchanged) << "a new holder is written";
+    EXPECT_EQ(version_of("long_missing"), held);
+}
+
 TEST_F(clocks_repository, a_childs_own_clock_is_raised_once_per_start_and_met_by_a_review) {
     const auto review = [&](workflow::time_point starts) {
         return db::clock_row{"repeat_missing_review", "",           starts,
