@@ -1,15 +1,20 @@
 #pragma once
 // Select lists read by more than one repository file, each matched by one reader in sql.hpp.
 
+// An organisation's code, by a sub-query on its primary key: cheaper than a join in a read whose
+// cost is mostly its executor's start-up.
+#define ORGANISATION_CODE(id) "(select code from organisations o where o.id = " id ")"
+
 // A child's columns, as read_child reads them: the child in table alias a.
+// clang-format off
 #define CHILD_COLUMNS(a)                                                                           \
     a ".id::text, " a ".given_name, " a ".family_name, (" a ".date_of_birth - date "               \
-      "'1970-01-01'), " a ".sex, " a ".looked_after, " a                                           \
-      ".responsible_authority_id::text, (select "                                                  \
-      "code from organisations o where o.id = " a ".responsible_authority_id), " a                 \
-      ".host_authority_id::text, (select code from organisations o where o.id = " a                \
-      ".host_authority_id), " a ".ethnicity, " a ".placement_type, extract(epoch from " a          \
-      ".created_at)::bigint, " a ".version, extract(epoch from " a ".anonymised_at)::bigint"
+    "'1970-01-01'), " a ".sex, " a ".looked_after, "                                               \
+    a ".responsible_authority_id::text, " ORGANISATION_CODE(a ".responsible_authority_id") ", "    \
+    a ".host_authority_id::text, " ORGANISATION_CODE(a ".host_authority_id") ", "                  \
+    a ".ethnicity, " a ".placement_type, extract(epoch from " a ".created_at)::bigint, "           \
+    a ".version, extract(epoch from " a ".anonymised_at)::bigint"
+// clang-format on
 
 // An episode's list line, as read_summary reads it: episode alias e, its child c.
 #define SUMMARY_COLUMNS(e, c)                                                                      \

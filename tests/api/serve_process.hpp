@@ -128,35 +128,27 @@ protected:
                 "HOMEWARD_TWO_FACTOR_KEY=" + two_factor_key_file()};
     }
 
-    static bool wait_until_ready(std::uint16_t port) {
+    // Whether GET `path` answers 200 within 10 s, asked every 50 ms (a refused or failed
+    // connection is asked again).
+    static bool answers_within(std::uint16_t port, const char* path) {
         for (int i = 0; i < 200; ++i) {
             try {
-                if (https_call(port, "GET", "/readyz").status == 200) {
+                if (https_call(port, "GET", path).status == 200) {
                     return true;
                 }
             } catch (const std::exception&) {
-                // not listening yet
+                // not listening yet, or still refusing
             }
             std::this_thread::sleep_for(std::chrono::milliseconds{50});
         }
         return false;
     }
 
+    static bool wait_until_ready(std::uint16_t port) { return answers_within(port, "/readyz"); }
+
     // The flood's connections end on the server a little after the client closes them: until
     // then a new one may still be refused. Polled, bounded.
-    static bool admitted_within(std::uint16_t port) {
-        for (int i = 0; i < 200; ++i) {
-            try {
-                if (https_call(port, "GET", "/healthz").status == 200) {
-                    return true;
-                }
-            } catch (const std::exception&) {
-                // refused: still at the cap
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds{50});
-        }
-        return false;
-    }
+    static bool admitted_within(std::uint16_t port) { return answers_within(port, "/healthz"); }
 
     struct command_result {
         int code{0};
