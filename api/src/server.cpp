@@ -157,6 +157,9 @@ struct server::impl {
             // The router answers every failure itself; reaching here is a broken invariant.
             process_log().error("handler_failed", {{"error", error.what()}});
             return {refuse(request, client, 500, "an unexpected error occurred")};
+        } catch (...) {
+            process_log().error("handler_failed", {{"error", "not a std::exception"}});
+            return {refuse(request, client, 500, "an unexpected error occurred")};
         }
     }
 
@@ -191,32 +194,36 @@ struct server::impl {
         return refused;
     }
 
-    struct handled_request {
-        routed_response routed;
-        services::deferred_read_audit audit;
-    };
-
-    // Completes, on the awaiting coroutine's executor, once the reads' entries are durable (null)
-    // or could not be written (what failed).
+    // Runs the handler on a worker and, when its reads left audit entries, hands them to the
+    // read batcher from that worker, which is then free for the next request while their commit
+    // is flushed. Completes on the awaiting coroutine's executor, once, when the answer may leave:
+    // with the response, and with what failed if the entries could not be made durable (null
+    // when they are durable or there were none). The worker is never the one to write the
+    // answer, and the connection's strand is woken once rather than twice.
     template <typename Token>
-    static auto async_make_durable(services::deferred_read_audit audit, Token&& token) {
-        return asio::async_initiate<Token, void(std::exception_ptr)>(
-            [](auto handler, services::deferred_read_audit pending) {
-                using handler_type = decltype(handler);
-                auto executor = asio::get_associated_executor(handler);
-                // The handler is move-only and the callback a std::function: it is shared. The
-                // work guard keeps the I/O context running until it has been called.
-                auto held = std::make_shared<handler_type>(std::move(handler));
+    auto async_handle(const http_request& request, const std::string& client, Token&& token) {
+        return asio::async_initiate<Token, void(std::exception_ptr, routed_response)>(
+            [this, &request, &client](auto completion) {
+                using completion_type = decltype(completion);
+                auto executor = asio::get_associated_executor(completion);
+                // The completion is move-only and the batcher's callback a std::function: both
+                // are shared. The work guard keeps the I/O context running until it has run.
+                auto held = std::make_shared<completion_type>(std::move(completion));
                 auto work = std::make_shared<asio::executor_work_guard<decltype(executor)>>(
                     asio::make_work_guard(executor));
-                pending.make_durable([held, work](std::exception_ptr error) {
-                    asio::post(work->get_executor(), [held, work, error]() mutable {
-                        (*held)(error);
-                        work->reset();
+                asio::post(workers, [this, &request, &client, held, work] {
+                    services::deferred_read_audit audit{handler.environment()};
+                    auto routed = std::make_shared<routed_response>(handle(request, client));
+                    audit.stop();
+                    audit.make_durable([held, work, routed](std::exception_ptr failed) {
+                        asio::post(work->get_executor(), [held, work, routed, failed] {
+                            (*held)(failed, std::move(*routed));
+                            work->reset();
+                        });
                     });
                 });
             },
-            token, std::move(audit));
+            token);
     }
 
     awaitable<routed_response> respond(const http_request& request, const std::string& client) {
@@ -226,33 +233,15 @@ struct server::impl {
         if (answered_on_io_thread(request)) {
             co_return handle(request, client);
         }
-        // The handler blocks on the database, so it runs on the worker pool. co_spawn runs it
-        // there and completes through the associated executor of its completion handler, which
-        // use_awaitable takes from this coroutine: the connection resumes on its own strand, on an
-        // I/O thread, to write the response. (co_await asio::post(workers, use_awaitable) would
-        // not do: an awaitable always resumes on the coroutine's own executor, so the handler
-        // would run on the I/O thread after all.)
-        // The audit entries of the handler's reads are left for this coroutine to make durable:
-        // the worker is free for the next request while their commit is flushed.
-        auto handled = co_await asio::co_spawn(
-            workers,
-            [this, &request, &client]() -> awaitable<handled_request> {
-                handled_request done;
-                done.audit = services::deferred_read_audit{handler.environment()};
-                done.routed = handle(request, client);
-                done.audit.stop();
-                co_return done;
-            },
-            use_awaitable);
-        if (handled.audit.pending()) {
-            // The answer shows what was read: it leaves only once the reads' entries are durable.
-            auto [failed] = co_await async_make_durable(std::move(handled.audit),
-                                                        asio::as_tuple(use_awaitable));
-            if (failed) {
-                co_return routed_response{unrecorded(request, client, handled.routed, failed)};
-            }
+        // The handler blocks on the database, so it runs on the worker pool; the connection
+        // resumes on its own strand, on an I/O thread, to write the response. The answer shows
+        // what was read: it leaves only once the reads' entries are durable.
+        auto [failed, routed] =
+            co_await async_handle(request, client, asio::as_tuple(use_awaitable));
+        if (failed) {
+            co_return routed_response{unrecorded(request, client, routed, failed)};
         }
-        co_return std::move(handled.routed);
+        co_return std::move(routed);
     }
 
     // A read whose audit entry could not be made durable: its answer must not leave, so the
