@@ -3,6 +3,7 @@
 // and a stored state this version does not know.
 
 #include "fixture.hpp"
+#include "test_database.hpp"
 
 #include "homeward/db/children.hpp"
 #include "homeward/db/episodes.hpp"
@@ -10,16 +11,21 @@
 #include "homeward/db/organisations.hpp"
 
 #include <gmock/gmock.h>
+#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <functional>
 #include <ostream>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace homeward::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using ::testing::HasSubstr;
 using workflow::episode_event;
 using workflow::episode_state;
 using workflow::role;
@@ -552,12 +558,74 @@ TEST_F(episodes_repository, the_history_lists_every_version_in_order_with_the_ac
 // A stored text that names no state is a broken invariant: reading it throws, never defaults.
 TEST_F(episodes_repository, a_stored_state_this_version_does_not_know_throws_when_read) {
     db::unit_of_work uow{shared_pool()};
-    // Only in this transaction, which is rolled back: the schema's check would refuse the text.
-    uow.tx().exec0("alter table episodes drop constraint episodes_state_check, drop constraint "
-                   "episodes_return_matches_state");
+    // Only in this transaction, which is rolled back: the schema's rules would refuse the text.
+    uow.tx().exec0("alter table episodes disable trigger episodes_rules");
     uow.tx().exec0("update episodes set state = 'lost' where id = " + literal(episode_));
     EXPECT_THROW(db::episodes::lock(uow, episode_, scope_of(w_.police)), std::logic_error);
     EXPECT_THROW(db::episodes::record(uow, episode_), std::logic_error);
+}
+
+// What the database refuses of an episode's row or its history's, whoever writes it: each rule by
+// its name, with SQLSTATE 23514 as a CHECK constraint would, and the application's role may not
+// switch the rules off. (The rules are a trigger function for each table: migration 0025.)
+TEST_F(episodes_repository, the_application_role_may_not_write_an_episode_that_breaks_its_rules) {
+    const std::string row = " where id = " + literal(episode_);
+    const std::vector<std::pair<std::string, std::string>> broken{
+        {"update episodes set risk_level = 'extreme'" + row, "episodes_risk_level_check"},
+        {"update episodes set version = 0" + row, "episodes_version_check"},
+        {"update episodes set last_seen_at = reported_at + interval '1 hour'" + row,
+         "episodes_last_seen_before_report"},
+        {"update episodes set state = 'returned'" + row, "episodes_return_matches_state"},
+        {"update episodes set returned_at = now(), found_location = 'x', returned_to = 'home', "
+         "state = 'closed'" +
+             row,
+         "episodes_closed_complete"},
+        // Two rules broken at once: the first by name is the one reported.
+        {"update episodes set state = 'lost', version = 0" + row, "episodes_return_matches_state"},
+        {"insert into episodes select (jsonb_populate_record(null::episodes, to_jsonb(e) || "
+         "jsonb_build_object('id', gen_random_uuid(), 'absence_kind', 'lost'))).* from episodes e" +
+             row,
+         "episodes_absence_kind_check"},
+        {"insert into episode_history (episode_id, version, actor_id, actor_role, event, "
+         "from_state, to_state) select id, 99, reported_by, 'police', 'Not An Event', 'missing', "
+         "'missing' from episodes" +
+             row,
+         "episode_history_event_check"},
+        {"insert into episode_history (episode_id, version, actor_id, actor_role, event, "
+         "from_state, to_state) select id, 99, reported_by, 'police', 'regrade_risk', null, "
+         "'missing' from episodes" +
+             row,
+         "episode_history_from_state_iff_not_report"},
+    };
+    for (const auto& [statement, rule] : broken) {
+        pqxx::connection connection{test_app_database_url()};
+        pqxx::work tx{connection};
+        try {
+            tx.exec0(statement);
+            ADD_FAILURE() << "homeward_app was allowed: " << statement;
+        } catch (const pqxx::check_violation& refused) { // SQLSTATE 23514
+            EXPECT_THAT(refused.what(), HasSubstr("violates check constraint \"" + rule + "\""))
+                << statement;
+        } catch (const pqxx::sql_error& other) {
+            ADD_FAILURE() << statement << " failed otherwise than by its rule: " << other.what();
+        }
+    }
+    // A rule holds, as a CHECK constraint does, when it is true or unknown: a scheduled time with
+    // no offer compares with null.
+    try {
+        pqxx::connection connection{test_app_database_url()};
+        pqxx::work tx{connection};
+        tx.exec0("update episodes set interview_scheduled_for = now()" + row);
+        tx.exec0("alter table episodes disable trigger episodes_rules");
+        ADD_FAILURE() << "homeward_app disabled the episode rules";
+    } catch (const pqxx::insufficient_privilege& refused) { // SQLSTATE 42501
+        EXPECT_THAT(refused.what(), HasSubstr("must be owner"));
+    }
+    EXPECT_EQ(count_where("episode_history", "episode_id = " + literal(episode_)), 1);
+    db::unit_of_work uow{shared_pool()};
+    EXPECT_EQ(db::episodes::lock(uow, episode_, scope_of(w_.police))->version, 1);
+    EXPECT_EQ(uow.tx().exec1("select risk_level from episodes" + row)[0].as<std::string>(),
+              "medium");
 }
 
 } // namespace
