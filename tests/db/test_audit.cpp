@@ -45,6 +45,19 @@ protected:
         return e;
     }
 
+    // `count` entries by `who` about a subject of their own (`prefix` and random hex), appended
+    // and committed in one unit of work; the subject.
+    std::string appended_about_a_new_subject(const services::actor& who, const std::string& prefix,
+                                             int count) const {
+        const auto subject = prefix + random_hex(8);
+        committed([&](db::unit_of_work& uow) {
+            for (int i = 0; i < count; ++i) {
+                db::audit::append(uow, entry(who, subject));
+            }
+        });
+        return subject;
+    }
+
     static std::vector<std::int64_t> ids(const std::vector<db::audit_item>& items) {
         std::vector<std::int64_t> list;
         for (const auto& item : items) {
@@ -320,12 +333,7 @@ TEST_F(audit_repository, a_sequencer_pass_reads_the_entries_waiting_not_the_trai
     const auto before = scalar("select count(*) from audit_events");
     ASSERT_GE(before, trail);
 
-    const auto subject = "after-the-trail-" + random_hex(8);
-    committed([&](db::unit_of_work& uow) {
-        for (int i = 0; i < 20; ++i) {
-            db::audit::append(uow, entry(w_.manager, subject));
-        }
-    });
+    const auto subject = appended_about_a_new_subject(w_.manager, "after-the-trail-", 20);
     pqxx::connection fresh{test_database_url()};
     pqxx::work tx{fresh};
     tx.exec0("set local enable_nestloop = off");
@@ -356,12 +364,7 @@ TEST_F(audit_repository, a_sequencer_pass_reads_the_entries_waiting_not_the_trai
 // counts are this backend's own for its transaction.
 TEST_F(audit_repository, a_sequencer_pass_goes_by_index_even_where_a_scan_looks_cheaper) {
     sequence_all();
-    const auto subject = "by-index-" + random_hex(8);
-    committed([&](db::unit_of_work& uow) {
-        for (int i = 0; i < 20; ++i) {
-            db::audit::append(uow, entry(w_.police, subject));
-        }
-    });
+    const auto subject = appended_about_a_new_subject(w_.police, "by-index-", 20);
     pqxx::connection fresh{test_database_url()};
     pqxx::work tx{fresh};
     tx.exec0("set local seq_page_cost = 0");
