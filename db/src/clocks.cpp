@@ -32,9 +32,8 @@ const statement save_sql{
     "clocks.met_at, clocks.stopped_at, clocks.holder_organisation_id, clocks.holder_user_id) is "
     "distinct from (excluded.starts_at, excluded.due_at, excluded.met_at, excluded.stopped_at, "
     "excluded.holder_organisation_id, excluded.holder_user_id) returning id) delete from clocks c "
-    "where "
-    "c.episode_id = $1::uuid and not exists (select 1 from incoming i where i.kind = c.kind and "
-    "i.subject = c.subject)"};
+    "where c.episode_id = $1::uuid and not exists (select 1 from incoming i where i.kind = c.kind "
+    "and i.subject = c.subject)"};
 const statement of_episode_sql{"clocks_of_episode",
                                "select " CLOCK_COLUMNS " from clocks where episode_id = $1::uuid "
                                "order by id"};
