@@ -527,9 +527,47 @@ TEST_F(audit_repository, the_application_role_may_append_and_sequence_but_never_
             ADD_FAILURE() << statement << " failed otherwise than by privilege: " << other.what();
         }
     }
+    // The view of the trail is for reading (PostgreSQL refuses a write to a view of a join before
+    // it looks at privileges, so they are asked of the catalogue).
+    EXPECT_EQ(text("select string_agg(p, ',' order by p) from unnest(array['SELECT', 'INSERT', "
+                   "'UPDATE', 'DELETE', 'TRUNCATE']) p where has_table_privilege('homeward_app', "
+                   "'audit_log', p)"),
+              "SELECT");
     EXPECT_EQ(text("select outcome from audit_events where id = " + row), "success");
     EXPECT_EQ(count_where("audit_chain", "event_id = " + row), 1);
     EXPECT_FALSE(verified().first_broken.has_value());
+}
+
+TEST_F(audit_repository, the_application_role_may_append_only_known_roles_and_outcomes) {
+    db::connection_pool app{test_app_database_url(), 1};
+    const auto subject = "lists-" + random_hex(8);
+    // The application's own append, with an outcome outside the list, beside a good entry: the
+    // whole unit of work is refused.
+    try {
+        db::unit_of_work uow{app};
+        db::audit::append(uow, entry(w_.manager, subject));
+        auto unknown_outcome = entry(w_.manager, subject);
+        unknown_outcome.outcome = "maybe";
+        db::audit::append(uow, unknown_outcome);
+        uow.commit();
+        ADD_FAILURE() << "homeward_app appended an entry with an unknown outcome";
+    } catch (const pqxx::check_violation& refused) { // SQLSTATE 23514
+        EXPECT_THAT(refused.what(),
+                    HasSubstr("violates check constraint \"audit_events_outcome_check\""));
+    }
+    // The role is typed in the application; the database refuses an unknown one all the same.
+    try {
+        pqxx::connection connection{test_app_database_url()};
+        pqxx::work tx{connection};
+        tx.exec0("insert into audit_events (actor_role, action, entity_id, outcome) values "
+                 "('janitor', 'episode.read', " +
+                 tx.quote(subject) + ", 'success')");
+        ADD_FAILURE() << "homeward_app appended an entry with an unknown role";
+    } catch (const pqxx::check_violation& refused) {
+        EXPECT_THAT(refused.what(),
+                    HasSubstr("violates check constraint \"audit_events_actor_role_check\""));
+    }
+    EXPECT_EQ(count_where("audit_events", "entity_id = " + literal(subject)), 0);
 }
 
 TEST_F(audit_repository, a_champions_list_holds_their_authoritys_entries_and_episodes_only) {

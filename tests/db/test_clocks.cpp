@@ -3,6 +3,7 @@
 // overdue queue in each role's scope, and the sweeper's claim announcing each clock once.
 
 #include "fixture.hpp"
+#include "test_database.hpp"
 
 #include "homeward/db/clocks.hpp"
 #include "homeward/db/episodes.hpp"
@@ -16,6 +17,7 @@ namespace homeward::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using ::testing::HasSubstr;
 using workflow::role;
 
 class clocks_repository : public repository_test {
@@ -103,6 +105,27 @@ TEST_F(clocks_repository, a_save_replaces_the_episodes_clocks_with_the_ones_give
     EXPECT_EQ(find("interview_held").holder_user_id, w_.social_worker.user_id);
     save({});
     EXPECT_TRUE(stored().empty());
+}
+
+TEST_F(clocks_repository, the_application_role_may_save_only_a_known_kind_of_clock) {
+    db::connection_pool app{test_app_database_url(), 1};
+    const auto save_as_app = [&](const std::vector<db::clock_row>& clocks) {
+        db::unit_of_work uow{app};
+        db::clocks::save(uow, episode_, child_, clocks);
+        uow.commit();
+    };
+    save_as_app({clock("safe_and_well", now_ + 24h, w_.force.id)});
+    try {
+        save_as_app({clock("safe_and_well", now_ + 24h, w_.force.id),
+                     clock("lunch_break", now_ + 48h, w_.force.id)});
+        ADD_FAILURE() << "homeward_app saved a clock of an unknown kind";
+    } catch (const pqxx::check_violation& refused) { // SQLSTATE 23514
+        EXPECT_THAT(refused.what(), HasSubstr("violates check constraint \"clocks_kind_check\""));
+    }
+    const auto kept = stored();
+    ASSERT_EQ(kept.size(), 1U);
+    EXPECT_EQ(kept[0].kind, "safe_and_well");
+    EXPECT_EQ(kept[0].due_at, now_ + 24h);
 }
 
 TEST_F(clocks_repository, a_save_keeps_the_sweepers_marks_while_the_due_time_stays) {
