@@ -289,6 +289,9 @@ int serve() {
                                  std::to_string(db::latest_schema_version()) +
                                  ": run homeward migrate");
     }
+    // A line a request: gathered and written together, a few milliseconds at most after the first
+    // (warnings and errors at once), rather than one write each under load.
+    process_log().write_in_batches(std::chrono::milliseconds{2});
     const auto pool_size = config.pool_size;
     runtime rt{std::move(config), pool_size};
     const auto& cfg = rt.config;

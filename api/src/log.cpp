@@ -3,9 +3,11 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <thread>
 
 namespace homeward::api {
 namespace {
@@ -167,23 +169,110 @@ std::string format_log_line(std::chrono::system_clock::time_point at, log_level 
     return line;
 }
 
+// The lines gathered for the logger's own writer thread. Callers append under `mutex` only (no
+// system call); the thread takes what has gathered and writes it under the logger's mutex, which
+// the lines written at once also take, so that lines keep the order they were gathered in.
+struct logger::gathering {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::string lines;
+    bool waiting = false; // the thread waits for a first line
+    bool stopping = false;
+    std::chrono::microseconds interval{};
+    std::size_t limit = 0;
+    std::thread thread;
+};
+
 logger::logger(std::ostream& out, clock_function clock) : out_(&out), clock_(std::move(clock)) {
     if (!clock_) {
         clock_ = [] { return std::chrono::system_clock::now(); };
     }
 }
 
+logger::~logger() {
+    if (gathering_) {
+        {
+            const std::lock_guard lock{gathering_->mutex};
+            gathering_->stopping = true;
+        }
+        gathering_->wake.notify_one();
+        gathering_->thread.join();
+        write_gathered({});
+    }
+}
+
+void logger::write_in_batches(std::chrono::microseconds interval, std::size_t limit) {
+    if (gathering_) {
+        return;
+    }
+    gathering_ = std::make_unique<gathering>();
+    gathering_->interval = interval;
+    gathering_->limit = limit;
+    gathering_->thread = std::thread{[this] {
+        auto& g = *gathering_;
+        std::unique_lock lock{g.mutex};
+        while (!g.stopping) {
+            if (g.lines.empty()) {
+                g.waiting = true;
+                g.wake.wait(lock, [&] { return g.stopping || !g.lines.empty(); });
+                g.waiting = false;
+                continue;
+            }
+            // Lines are coming: let the others of this interval join the first.
+            g.wake.wait_for(lock, g.interval, [&] { return g.stopping; });
+            lock.unlock();
+            write_gathered({});
+            lock.lock();
+        }
+    }};
+}
+
+void logger::write_gathered(std::string_view after) {
+    const std::lock_guard lock{mutex_};
+    write_locked(after);
+}
+
+void logger::write_locked(std::string_view after) {
+    std::string lines;
+    if (gathering_) {
+        const std::lock_guard taking{gathering_->mutex};
+        lines.swap(gathering_->lines);
+    }
+    if (lines.empty() && after.empty()) {
+        return;
+    }
+    out_->write(lines.data(), static_cast<std::streamsize>(lines.size()));
+    out_->write(after.data(), static_cast<std::streamsize>(after.size()));
+    out_->flush(); // visible (to a collector, to a test) as soon as it is written
+}
+
 void logger::write(log_level level, std::string_view event, log_fields fields) {
-    // Formatted outside the lock: only the write itself is serialised.
+    // Formatted outside any lock.
     auto line = format_log_line(clock_(), level, event, fields);
     line += '\n';
-    const std::lock_guard lock{mutex_};
-    out_->write(line.data(), static_cast<std::streamsize>(line.size()));
-    out_->flush(); // a line is visible (to a collector, to a test) as soon as it is written
+    if (gathering_ && level < log_level::warn) {
+        auto& g = *gathering_;
+        std::unique_lock lock{g.mutex};
+        g.lines += line;
+        const bool full = g.lines.size() >= g.limit;
+        const bool first = g.waiting;
+        g.waiting = false;
+        lock.unlock();
+        if (full) {
+            write_gathered({});
+        } else if (first) {
+            g.wake.notify_one();
+        }
+        return;
+    }
+    write_gathered(line);
 }
+
+void logger::flush() { write_gathered({}); }
 
 std::ostream& logger::redirect(std::ostream& out) {
     const std::lock_guard lock{mutex_};
+    write_locked({}); // what was gathered goes where it was written to
     auto* previous = out_;
     out_ = &out;
     return *previous;

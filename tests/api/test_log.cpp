@@ -9,7 +9,9 @@
 
 #include <latch>
 #include <limits>
+#include <mutex>
 #include <sstream>
+#include <streambuf>
 #include <thread>
 #include <vector>
 
@@ -175,6 +177,183 @@ TEST(structured_log, lines_written_from_many_threads_never_interleave) {
         EXPECT_EQ(object.at("i").as_int64(), next[static_cast<std::size_t>(t)]++);
         EXPECT_EQ(object.at("text").as_string().size(), long_text.size());
     }
+}
+
+// A stream for a logger whose own thread writes: what reached it, read safely while that thread
+// may write, and how many times it was flushed (each flush is one write to the file or pipe
+// behind a real stream).
+class watched_stream : public std::streambuf {
+public:
+    std::string text() const {
+        const std::lock_guard lock{mutex_};
+        return text_;
+    }
+    int flushes() const {
+        const std::lock_guard lock{mutex_};
+        return flushes_;
+    }
+    // Waits (up to 10 s, a bound no healthy run comes near) until `part` has reached the stream.
+    bool shows(const std::string& part) const {
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (text().find(part) == std::string::npos) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                return false;
+            }
+            std::this_thread::sleep_for(1ms);
+        }
+        return true;
+    }
+
+protected:
+    std::streamsize xsputn(const char* data, std::streamsize size) override {
+        const std::lock_guard lock{mutex_};
+        text_.append(data, static_cast<std::size_t>(size));
+        return size;
+    }
+    int_type overflow(int_type c) override {
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            const std::lock_guard lock{mutex_};
+            text_ += traits_type::to_char_type(c);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override {
+        const std::lock_guard lock{mutex_};
+        ++flushes_;
+        return 0;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::string text_;
+    int flushes_ = 0;
+};
+
+std::vector<std::string> events_of(const std::string& text) {
+    std::vector<std::string> events;
+    for (const auto& line : lines_of(text)) {
+        events.emplace_back(parsed(line).at("event").as_string());
+    }
+    return events;
+}
+
+TEST(structured_log, gathered_lines_wait_for_their_interval_and_leave_in_one_write_in_order) {
+    watched_stream stream;
+    std::ostream out{&stream};
+    logger log{out};
+    log.write_in_batches(1h); // nothing but the test ends a gathering
+    for (int i = 0; i < 100; ++i) {
+        log.info("gathered", {{"i", i}});
+    }
+    EXPECT_EQ(stream.text(), "");
+    log.flush();
+    const auto lines = lines_of(stream.text());
+    ASSERT_EQ(lines.size(), 100U);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        EXPECT_EQ(parsed(lines[i]).at("i").as_int64(), static_cast<std::int64_t>(i));
+    }
+    EXPECT_EQ(stream.flushes(), 1);
+}
+
+TEST(structured_log, a_warning_or_an_error_leaves_at_once_after_the_lines_gathered_before_it) {
+    watched_stream stream;
+    std::ostream out{&stream};
+    logger log{out};
+    log.write_in_batches(1h);
+    log.info("first");
+    log.debug("second");
+    log.warn("third");
+    EXPECT_EQ(events_of(stream.text()), (std::vector<std::string>{"first", "second", "third"}));
+    log.info("fourth");
+    log.error("fifth");
+    EXPECT_EQ(events_of(stream.text()),
+              (std::vector<std::string>{"first", "second", "third", "fourth", "fifth"}));
+    EXPECT_EQ(stream.flushes(), 2);
+}
+
+TEST(structured_log, the_loggers_own_thread_writes_what_gathered_after_its_interval) {
+    watched_stream stream;
+    std::ostream out{&stream};
+    logger log{out};
+    log.write_in_batches(2ms);
+    log.info("one");
+    EXPECT_TRUE(stream.shows("\"event\":\"one\""));
+    // Once idle it waits for the next line, and writes that too.
+    log.info("two");
+    EXPECT_TRUE(stream.shows("\"event\":\"two\""));
+    EXPECT_EQ(events_of(stream.text()), (std::vector<std::string>{"one", "two"}));
+}
+
+TEST(structured_log, lines_past_the_limit_are_written_by_their_caller_and_none_is_lost) {
+    watched_stream stream;
+    std::ostream out{&stream};
+    logger log{out};
+    log.write_in_batches(1h, 1000);
+    const std::string text(300, 'x');
+    log.info("a", {{"text", text}});
+    log.info("b", {{"text", text}});
+    EXPECT_EQ(stream.text(), "");
+    log.info("c", {{"text", text}}); // past 1,000 bytes: written now
+    EXPECT_EQ(events_of(stream.text()), (std::vector<std::string>{"a", "b", "c"}));
+    log.info("d");
+    EXPECT_EQ(lines_of(stream.text()).size(), 3U);
+    log.flush();
+    EXPECT_EQ(events_of(stream.text()), (std::vector<std::string>{"a", "b", "c", "d"}));
+}
+
+TEST(structured_log, gathered_lines_go_where_the_log_pointed_and_are_written_when_it_ends) {
+    watched_stream first_stream;
+    std::ostream first{&first_stream};
+    std::ostringstream second;
+    {
+        logger log{first};
+        log.write_in_batches(1h);
+        log.info("one");
+        log.redirect(second);
+        log.info("two");
+        EXPECT_EQ(events_of(first_stream.text()), (std::vector<std::string>{"one"}));
+        EXPECT_EQ(second.str(), "");
+    } // the logger ends: what it gathered is written
+    EXPECT_EQ(events_of(second.str()), (std::vector<std::string>{"two"}));
+}
+
+TEST(structured_log, gathered_lines_from_many_threads_never_interleave_and_keep_each_ones_order) {
+    watched_stream stream;
+    std::ostream out{&stream};
+    constexpr int threads = 8;
+    constexpr int per_thread = 500;
+    {
+        logger log{out};
+        log.write_in_batches(2ms, 64 * 1024);
+        std::latch start{threads};
+        std::vector<std::thread> writers;
+        for (int t = 0; t < threads; ++t) {
+            writers.emplace_back([&, t] {
+                start.arrive_and_wait();
+                for (int i = 0; i < per_thread; ++i) {
+                    if (i % 100 == 99) {
+                        log.warn("line", {{"thread", t}, {"i", i}});
+                    } else {
+                        log.info("line",
+                                 {{"thread", t}, {"i", i}, {"text", std::string(200, 'y')}});
+                    }
+                }
+            });
+        }
+        for (auto& writer : writers) {
+            writer.join();
+        }
+    }
+    const auto lines = lines_of(stream.text());
+    ASSERT_EQ(lines.size(), static_cast<std::size_t>(threads * per_thread));
+    std::vector<int> next(threads, 0);
+    for (const auto& line : lines) {
+        const auto object = parsed(line);
+        const auto t = static_cast<std::size_t>(object.at("thread").as_int64());
+        EXPECT_EQ(object.at("i").as_int64(), next[t]++);
+    }
+    // Gathered: far fewer writes than lines.
+    EXPECT_LT(stream.flushes(), threads * per_thread / 4);
 }
 
 TEST(structured_log, the_process_log_can_be_redirected_and_is_restored) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -70,8 +71,19 @@ class logger {
 public:
     using clock_function = std::function<std::chrono::system_clock::time_point()>;
 
-    // Writes to `out`; the clock is injected so tests can check the time exactly.
+    // Writes to `out`; the clock is injected so tests can check the time exactly. Until
+    // write_in_batches is called, each line is written and flushed before `write` returns.
     explicit logger(std::ostream& out, clock_function clock = {});
+    ~logger(); // writes whatever is still gathered
+    logger(const logger&) = delete;
+    logger& operator=(const logger&) = delete;
+
+    // From now on info and debug lines are gathered and written together by a thread of the
+    // logger's own, at most `interval` after the first of them: one write for many lines where a
+    // busy server would make one a request. Warnings and errors are still written at once, after
+    // everything gathered before them, and so is everything gathered once it reaches `limit`
+    // bytes (a writer that cannot keep up slows its callers rather than lose lines).
+    void write_in_batches(std::chrono::microseconds interval, std::size_t limit = 1U << 20U);
 
     // One line: ts, level, event, then the fields in the order given. A field named like one of
     // the first three is written as given, after them (callers should not do that).
@@ -89,14 +101,23 @@ public:
         write(log_level::error, event, fields);
     }
 
-    // Sends later lines to `out` instead; returns where they went before. The command line points
-    // the process log at its output stream; tests capture it.
+    // Sends later lines to `out` instead; returns where they went before, having written there
+    // every line gathered until now. The command line points the process log at its output
+    // stream; tests capture it.
     std::ostream& redirect(std::ostream& out);
 
+    // Writes every line gathered until now.
+    void flush();
+
 private:
-    std::mutex mutex_;
+    struct gathering;
+    void write_gathered(std::string_view after); // what has gathered, then `after`
+    void write_locked(std::string_view after);   // the same, with mutex_ held
+
+    std::mutex mutex_; // held while writing to out_, and while out_ changes
     std::ostream* out_;
     clock_function clock_;
+    std::unique_ptr<gathering> gathering_;
 };
 
 // The process's log, on standard output unless redirected. Everything logs through it: the
