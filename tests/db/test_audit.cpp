@@ -214,6 +214,18 @@ TEST_F(audit_repository, an_entry_removed_from_the_middle_of_the_chain_is_found_
     EXPECT_THAT(check.problem, HasSubstr("missing"));
 }
 
+TEST_F(audit_repository, an_entry_deleted_from_under_its_place_in_the_chain_is_found_after_it) {
+    db::unit_of_work uow{shared_pool()}; // rolled back
+    const auto removed = db::audit::append(uow, entry(w_.manager, "removed-" + random_hex(8)));
+    db::audit::append(uow, entry(w_.manager, "after"));
+    db::audit::sequence(uow, 1000000);
+    const auto seq = seq_in(uow, removed);
+    uow.tx().exec0("delete from audit_events where id = " + std::to_string(removed));
+    const auto check = db::audit::verify(uow);
+    EXPECT_EQ(check.first_broken, seq + 1);
+    EXPECT_THAT(check.problem, HasSubstr("missing"));
+}
+
 TEST_F(audit_repository,
        the_newest_entry_taken_out_of_the_chain_is_found_neither_chained_nor_queued) {
     db::unit_of_work uow{shared_pool()}; // rolled back
