@@ -148,33 +148,50 @@ TEST(structured_log, the_time_is_utc_to_the_millisecond) {
                         "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z"));
 }
 
-TEST(structured_log, lines_written_from_many_threads_never_interleave) {
-    std::ostringstream out;
-    logger log{out};
-    constexpr int threads = 8;
-    constexpr int per_thread = 200;
-    const std::string long_text(2000, 'x'); // long lines make a torn write likely, if possible
+// `threads` threads started at once, each calling write(t, i) for i from 0 to per_thread - 1.
+template <typename Write>
+void write_from_threads(int threads, int per_thread, Write write) {
     std::latch start{threads};
     std::vector<std::thread> writers;
     for (int t = 0; t < threads; ++t) {
         writers.emplace_back([&, t] {
             start.arrive_and_wait();
             for (int i = 0; i < per_thread; ++i) {
-                log.info("line", {{"thread", t}, {"i", i}, {"text", long_text}});
+                write(t, i);
             }
         });
     }
     for (auto& writer : writers) {
         writer.join();
     }
-    const auto lines = lines_of(out.str());
-    ASSERT_EQ(lines.size(), static_cast<std::size_t>(threads * per_thread));
-    std::vector<int> next(threads, 0);
+}
+
+// Every line of `text`, parsed, having checked that each thread's lines ("thread", "i") are all
+// there, whole and in the order it wrote them.
+std::vector<json::object> lines_whole_and_in_order(const std::string& text, int threads,
+                                                   int per_thread) {
+    const auto lines = lines_of(text);
+    EXPECT_EQ(lines.size(), static_cast<std::size_t>(threads * per_thread));
+    std::vector<json::object> objects;
+    std::vector<int> next(static_cast<std::size_t>(threads), 0);
     for (const auto& line : lines) {
-        const auto object = parsed(line);
-        const auto t = static_cast<int>(object.at("thread").as_int64());
-        // Each thread's lines appear whole and in the order it wrote them.
-        EXPECT_EQ(object.at("i").as_int64(), next[static_cast<std::size_t>(t)]++);
+        objects.push_back(parsed(line));
+        const auto t = static_cast<std::size_t>(objects.back().at("thread").as_int64());
+        EXPECT_EQ(objects.back().at("i").as_int64(), next.at(t)++);
+    }
+    return objects;
+}
+
+TEST(structured_log, lines_written_from_many_threads_never_interleave) {
+    std::ostringstream out;
+    logger log{out};
+    constexpr int threads = 8;
+    constexpr int per_thread = 200;
+    const std::string long_text(2000, 'x'); // long lines make a torn write likely, if possible
+    write_from_threads(threads, per_thread, [&](int t, int i) {
+        log.info("line", {{"thread", t}, {"i", i}, {"text", long_text}});
+    });
+    for (const auto& object : lines_whole_and_in_order(out.str(), threads, per_thread)) {
         EXPECT_EQ(object.at("text").as_string().size(), long_text.size());
     }
 }
@@ -229,6 +246,16 @@ private:
     int flushes_ = 0;
 };
 
+// A logger that gathers its lines, writing to a watched stream.
+struct gathering_log {
+    explicit gathering_log(std::chrono::microseconds interval, std::size_t limit = 1U << 20U) {
+        log.write_in_batches(interval, limit);
+    }
+    watched_stream stream;
+    std::ostream out{&stream};
+    logger log{out};
+};
+
 std::vector<std::string> events_of(const std::string& text) {
     std::vector<std::string> events;
     for (const auto& line : lines_of(text)) {
@@ -238,10 +265,8 @@ std::vector<std::string> events_of(const std::string& text) {
 }
 
 TEST(structured_log, gathered_lines_wait_for_their_interval_and_leave_in_one_write_in_order) {
-    watched_stream stream;
-    std::ostream out{&stream};
-    logger log{out};
-    log.write_in_batches(1h); // nothing but the test ends a gathering
+    gathering_log g{1h}; // nothing but the test ends a gathering
+    auto& [stream, out, log] = g;
     for (int i = 0; i < 100; ++i) {
         log.info("gathered", {{"i", i}});
     }
@@ -256,10 +281,8 @@ TEST(structured_log, gathered_lines_wait_for_their_interval_and_leave_in_one_wri
 }
 
 TEST(structured_log, a_warning_or_an_error_leaves_at_once_after_the_lines_gathered_before_it) {
-    watched_stream stream;
-    std::ostream out{&stream};
-    logger log{out};
-    log.write_in_batches(1h);
+    gathering_log g{1h};
+    auto& [stream, out, log] = g;
     log.info("first");
     log.debug("second");
     log.warn("third");
@@ -272,10 +295,8 @@ TEST(structured_log, a_warning_or_an_error_leaves_at_once_after_the_lines_gather
 }
 
 TEST(structured_log, the_loggers_own_thread_writes_what_gathered_after_its_interval) {
-    watched_stream stream;
-    std::ostream out{&stream};
-    logger log{out};
-    log.write_in_batches(2ms);
+    gathering_log g{2ms};
+    auto& [stream, out, log] = g;
     log.info("one");
     EXPECT_TRUE(stream.shows("\"event\":\"one\""));
     // Once idle it waits for the next line, and writes that too.
@@ -285,10 +306,8 @@ TEST(structured_log, the_loggers_own_thread_writes_what_gathered_after_its_inter
 }
 
 TEST(structured_log, lines_past_the_limit_are_written_by_their_caller_and_none_is_lost) {
-    watched_stream stream;
-    std::ostream out{&stream};
-    logger log{out};
-    log.write_in_batches(1h, 1000);
+    gathering_log g{1h, 1000};
+    auto& [stream, out, log] = g;
     const std::string text(300, 'x');
     log.info("a", {{"text", text}});
     log.info("b", {{"text", text}});
@@ -325,33 +344,15 @@ TEST(structured_log, gathered_lines_from_many_threads_never_interleave_and_keep_
     {
         logger log{out};
         log.write_in_batches(2ms, 64 * 1024);
-        std::latch start{threads};
-        std::vector<std::thread> writers;
-        for (int t = 0; t < threads; ++t) {
-            writers.emplace_back([&, t] {
-                start.arrive_and_wait();
-                for (int i = 0; i < per_thread; ++i) {
-                    if (i % 100 == 99) {
-                        log.warn("line", {{"thread", t}, {"i", i}});
-                    } else {
-                        log.info("line",
-                                 {{"thread", t}, {"i", i}, {"text", std::string(200, 'y')}});
-                    }
-                }
-            });
-        }
-        for (auto& writer : writers) {
-            writer.join();
-        }
+        write_from_threads(threads, per_thread, [&](int t, int i) {
+            if (i % 100 == 99) {
+                log.warn("line", {{"thread", t}, {"i", i}});
+            } else {
+                log.info("line", {{"thread", t}, {"i", i}, {"text", std::string(200, 'y')}});
+            }
+        });
     }
-    const auto lines = lines_of(stream.text());
-    ASSERT_EQ(lines.size(), static_cast<std::size_t>(threads * per_thread));
-    std::vector<int> next(threads, 0);
-    for (const auto& line : lines) {
-        const auto object = parsed(line);
-        const auto t = static_cast<std::size_t>(object.at("thread").as_int64());
-        EXPECT_EQ(object.at("i").as_int64(), next[t]++);
-    }
+    lines_whole_and_in_order(stream.text(), threads, per_thread);
     // Gathered: far fewer writes than lines.
     EXPECT_LT(stream.flushes(), threads * per_thread / 4);
 }
