@@ -208,23 +208,30 @@ void logger::write_in_batches(std::chrono::microseconds interval, std::size_t li
     gathering_ = std::make_unique<gathering>();
     gathering_->interval = interval;
     gathering_->limit = limit;
-    gathering_->thread = std::thread{[this] {
-        auto& g = *gathering_;
-        std::unique_lock lock{g.mutex};
-        while (!g.stopping) {
-            if (g.lines.empty()) {
-                g.waiting = true;
-                g.wake.wait(lock, [&] { return g.stopping || !g.lines.empty(); });
-                g.waiting = false;
-                continue;
-            }
-            // Lines are coming: let the others of this interval join the first.
-            g.wake.wait_for(lock, g.interval, [&] { return g.stopping; });
-            lock.unlock();
-            write_gathered({});
-            lock.lock();
+    try {
+        gathering_->thread = std::thread{[this] { gather(); }};
+    } catch (...) {
+        gathering_.reset(); // no thread: every line is written at once, as before
+        throw;
+    }
+}
+
+// The logger's own thread: waits for a first line, lets the interval's others join it, writes.
+void logger::gather() {
+    auto& g = *gathering_;
+    std::unique_lock lock{g.mutex};
+    while (!g.stopping) {
+        if (g.lines.empty()) {
+            g.waiting = true;
+            g.wake.wait(lock, [&] { return g.stopping || !g.lines.empty(); });
+            g.waiting = false;
+            continue;
         }
-    }};
+        g.wake.wait_for(lock, g.interval, [&] { return g.stopping; });
+        lock.unlock();
+        write_gathered({});
+        lock.lock();
+    }
 }
 
 void logger::write_gathered(std::string_view after) {

@@ -82,7 +82,8 @@ public:
     // logger's own, at most `interval` after the first of them: one write for many lines where a
     // busy server would make one a request. Warnings and errors are still written at once, after
     // everything gathered before them, and so is everything gathered once it reaches `limit`
-    // bytes (a writer that cannot keep up slows its callers rather than lose lines).
+    // bytes (a writer that cannot keep up slows its callers rather than lose lines). Call it once,
+    // before other threads write.
     void write_in_batches(std::chrono::microseconds interval, std::size_t limit = 1U << 20U);
 
     // One line: ts, level, event, then the fields in the order given. A field named like one of
@@ -111,6 +112,7 @@ public:
 
 private:
     struct gathering;
+    void gather();                               // the logger's own thread
     void write_gathered(std::string_view after); // what has gathered, then `after`
     void write_locked(std::string_view after);   // the same, with mutex_ held
 
