@@ -214,7 +214,6 @@ struct server::impl {
                 asio::post(workers, [this, &request, &client, held, work] {
                     services::deferred_read_audit audit{handler.environment()};
                     auto routed = std::make_shared<routed_response>(handle(request, client));
-                    audit.stop();
                     audit.make_durable([held, work, routed](std::exception_ptr failed) {
                         asio::post(work->get_executor(), [held, work, routed, failed] {
                             (*held)(failed, std::move(*routed));
