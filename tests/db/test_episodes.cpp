@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 #include "test_database.hpp"
 
+#include "homeward/db/actions.hpp"
 #include "homeward/db/children.hpp"
 #include "homeward/db/episodes.hpp"
 #include "homeward/db/interviews.hpp"
@@ -96,9 +97,17 @@ protected:
         EXPECT_EQ(entry.at, clock_.now()) << entry.event;
     }
 
-    // Runs one write in a transaction of its own and commits it; its answer.
-    static bool write(const std::function<bool(db::unit_of_work&)>& body) {
-        return committed(body);
+    // Runs one write in a transaction of its own and commits it; its answer. What a write reads
+    // back must be the episode as it was stored.
+    static db::episodes::moved
+    write(const std::function<db::episodes::moved(db::unit_of_work&)>& body) {
+        auto moved = committed(body);
+        if (moved) {
+            db::unit_of_work uow{shared_pool()};
+            EXPECT_EQ(*moved, db::episodes::record(uow, moved->id))
+                << "the write read back something other than the episode it stored";
+        }
+        return moved;
     }
 
     db::episode_record record() {
@@ -274,6 +283,27 @@ TEST_F(episodes_repository, every_events_write_moves_state_version_and_history_t
     EXPECT_EQ(record().updated_at, now);
 }
 
+TEST_F(episodes_repository, a_write_reads_back_what_its_transaction_wrote_before_it) {
+    using enum episode_state;
+    db::unit_of_work uow{shared_pool()};
+    const auto now = clock_.now();
+    const auto action = db::actions::insert(
+        uow, {episode_, workflow::action_type::cse_referral, "Refer to the CSE panel",
+              w_.social_worker.user_id, w_.social_worker.user_id, now, now + 72h});
+    const auto moved = db::episodes::regrade_risk(
+        uow, move(episode_, 1, missing, missing, w_.police, episode_event::regrade_risk),
+        workflow::risk_level::low);
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(moved->version, 2);
+    EXPECT_EQ(moved->risk, workflow::risk_level::low);
+    EXPECT_EQ(moved->updated_at, now);
+    ASSERT_EQ(moved->actions.size(), 1U);
+    EXPECT_EQ(moved->actions[0].id, action);
+    EXPECT_EQ(moved->child.id, child_);
+    // What the transaction will read from now on is what the write returned.
+    EXPECT_EQ(*moved, db::episodes::record(uow, episode_));
+}
+
 TEST_F(episodes_repository, a_cancellation_moves_a_missing_episode_to_cancelled_with_its_reason) {
     EXPECT_TRUE(write([&](db::unit_of_work& uow) {
         return db::episodes::cancel(uow,
@@ -297,66 +327,73 @@ TEST_F(episodes_repository, a_write_at_a_stale_version_returns_false_and_changes
     }));
     const auto now = clock_.now();
     const auto& sw = w_.social_worker;
-    const std::vector<std::pair<const char*, std::function<bool(db::unit_of_work&, int)>>> writes{
-        {"move_only",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::move_only(
-                 uow, move(episode_, v, missing, missing, sw, episode_event::raise_action));
-         }},
-        {"regrade_risk",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::regrade_risk(
-                 uow, move(episode_, v, missing, missing, w_.police, episode_event::regrade_risk),
-                 workflow::risk_level::high);
-         }},
-        {"record_return",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::record_return(
-                 uow, move(episode_, v, missing, returned, w_.police, episode_event::record_return),
-                 now, "Park", "Home", std::nullopt);
-         }},
-        {"record_safe_and_well",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::record_safe_and_well(
-                 uow, move(episode_, v, missing, returned, w_.police, episode_event::safe_and_well),
-                 now, "Well", std::nullopt);
-         }},
-        {"assign",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::assign(
-                 uow, move(episode_, v, missing, missing, sw, episode_event::assign), sw.user_id);
-         }},
-        {"offer_interview",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::offer_interview(
-                 uow,
-                 move(episode_, v, missing, interview_offered, sw, episode_event::offer_interview),
-                 false, now, now + 1h, std::nullopt, true);
-         }},
-        {"sign_off",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::sign_off(
-                 uow, move(episode_, v, missing, missing, w_.cse_champion, episode_event::sign_off),
-                 "Seen");
-         }},
-        {"close",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::close(
-                 uow, move(episode_, v, missing, closed, sw, episode_event::close), "Done");
-         }},
-        {"cancel",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::cancel(
-                 uow, move(episode_, v, missing, cancelled, w_.police, episode_event::cancel),
-                 "Error");
-         }},
-        {"reopen",
-         [&](db::unit_of_work& uow, int v) {
-             return db::episodes::reopen(
-                 uow, move(episode_, v, missing, follow_up, w_.manager, episode_event::reopen),
-                 "New");
-         }},
-    };
+    const std::vector<
+        std::pair<const char*, std::function<db::episodes::moved(db::unit_of_work&, int)>>>
+        writes{
+            {"move_only",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::move_only(
+                     uow, move(episode_, v, missing, missing, sw, episode_event::raise_action));
+             }},
+            {"regrade_risk",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::regrade_risk(
+                     uow,
+                     move(episode_, v, missing, missing, w_.police, episode_event::regrade_risk),
+                     workflow::risk_level::high);
+             }},
+            {"record_return",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::record_return(
+                     uow,
+                     move(episode_, v, missing, returned, w_.police, episode_event::record_return),
+                     now, "Park", "Home", std::nullopt);
+             }},
+            {"record_safe_and_well",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::record_safe_and_well(
+                     uow,
+                     move(episode_, v, missing, returned, w_.police, episode_event::safe_and_well),
+                     now, "Well", std::nullopt);
+             }},
+            {"assign",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::assign(
+                     uow, move(episode_, v, missing, missing, sw, episode_event::assign),
+                     sw.user_id);
+             }},
+            {"offer_interview",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::offer_interview(uow,
+                                                      move(episode_, v, missing, interview_offered,
+                                                           sw, episode_event::offer_interview),
+                                                      false, now, now + 1h, std::nullopt, true);
+             }},
+            {"sign_off",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::sign_off(
+                     uow,
+                     move(episode_, v, missing, missing, w_.cse_champion, episode_event::sign_off),
+                     "Seen");
+             }},
+            {"close",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::close(
+                     uow, move(episode_, v, missing, closed, sw, episode_event::close), "Done");
+             }},
+            {"cancel",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::cancel(
+                     uow, move(episode_, v, missing, cancelled, w_.police, episode_event::cancel),
+                     "Error");
+             }},
+            {"reopen",
+             [&](db::unit_of_work& uow, int v) {
+                 return db::episodes::reopen(
+                     uow, move(episode_, v, missing, follow_up, w_.manager, episode_event::reopen),
+                     "New");
+             }},
+        };
     const auto before = snapshot(episode_);
     ASSERT_EQ(before.version, 2);
     for (const auto& [name, attempt] : writes) {

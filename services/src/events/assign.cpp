@@ -22,11 +22,7 @@ void check(check_context& ctx, const ev::assign& event) {
     }
 }
 
-bool apply(event_context& ctx, const ev::assign& event) {
-    if (!db::episodes::assign(ctx.uow, ctx.move({{"worker_id", event.worker_id}}),
-                              event.worker_id)) {
-        return false;
-    }
+db::episodes::moved apply(event_context& ctx, const ev::assign& event) {
     // Given by a manager: the worker is told. Who takes an episode knows.
     if (event.worker_id != ctx.who.user_id) {
         notify_user(ctx.uow, ctx.episode, event.worker_id, "episode_assigned",
@@ -34,7 +30,8 @@ bool apply(event_context& ctx, const ev::assign& event) {
                     "episode_assigned:" + ctx.episode.id + ":v" +
                         std::to_string(ctx.episode.version + 1));
     }
-    return true;
+    return db::episodes::assign(ctx.uow, ctx.move({{"worker_id", event.worker_id}}),
+                                event.worker_id);
 }
 
 } // namespace homeward::services::events

@@ -8,7 +8,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::cancel&) {}
 
-bool apply(event_context& ctx, const ev::cancel& event) {
+db::episodes::moved apply(event_context& ctx, const ev::cancel& event) {
     return db::episodes::cancel(ctx.uow, ctx.move({{"reason", event.reason}}), event.reason);
 }
 

@@ -12,14 +12,11 @@ void check(check_context& ctx, const ev::cancel_action& event) {
     find_target_action(ctx, event.action_id);
 }
 
-bool apply(event_context& ctx, const ev::cancel_action& event) {
-    if (!db::episodes::move_only(
-            ctx.uow, ctx.move({{"action_id", event.action_id}, {"reason", event.reason}}))) {
-        return false;
-    }
+db::episodes::moved apply(event_context& ctx, const ev::cancel_action& event) {
     db::actions::finish(ctx.uow, event.action_id, workflow::action_status::cancelled, event.reason,
                         ctx.who.user_id, ctx.now);
-    return true;
+    return db::episodes::move_only(
+        ctx.uow, ctx.move({{"action_id", event.action_id}, {"reason", event.reason}}));
 }
 
 } // namespace homeward::services::events

@@ -8,7 +8,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::close&) {}
 
-bool apply(event_context& ctx, const ev::close& event) {
+db::episodes::moved apply(event_context& ctx, const ev::close& event) {
     return db::episodes::close(ctx.uow, ctx.move({{"summary", event.summary}}), event.summary);
 }
 

@@ -51,12 +51,14 @@ struct event_context {
 void find_target_action(check_context& ctx, const std::string& action_id);
 void check_action_owner(check_context& ctx, const std::string& owner_id);
 
-// Each event's check and apply, declared from the workflow's list of events. apply returns false
-// when the episode's version moved on meanwhile. (The report makes an episode rather than moving
-// one: reporting.cpp is its use case, so its two are never defined.)
+// Each event's check and apply, declared from the workflow's list of events. apply writes the
+// event's own rows first and the move last, whose statement reads the episode back as the event
+// left it; it returns that episode, or nothing when the episode's version moved on meanwhile. (The
+// report makes an episode rather than moving one: reporting.cpp is its use case, so its two are
+// never defined.)
 #define HOMEWARD_DECLARE_EFFECTS(name)                                                             \
     void check(check_context& ctx, const ev::name& event);                                         \
-    bool apply(event_context& ctx, const ev::name& event);
+    db::episodes::moved apply(event_context& ctx, const ev::name& event);
 HOMEWARD_EPISODE_EVENTS(HOMEWARD_DECLARE_EFFECTS)
 #undef HOMEWARD_DECLARE_EFFECTS
 

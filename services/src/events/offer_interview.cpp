@@ -14,7 +14,7 @@ void check(check_context& ctx, const ev::offer_interview& event) {
     }
 }
 
-bool apply(event_context& ctx, const ev::offer_interview& event) {
+db::episodes::moved apply(event_context& ctx, const ev::offer_interview& event) {
     const bool further = ctx.episode.state == workflow::episode_state::interviewed;
     return db::episodes::offer_interview(ctx.uow, ctx.move({{"further_offer", further}}), further,
                                          event.offered_at, event.scheduled_for,

@@ -11,15 +11,12 @@ void check(check_context& ctx, const ev::raise_action& event) {
     check_action_owner(ctx, event.owner_id);
 }
 
-bool apply(event_context& ctx, const ev::raise_action& event) {
-    if (!db::episodes::move_only(ctx.uow, ctx.move({{"type", workflow::to_string(event.type)},
-                                                    {"owner_id", event.owner_id}}))) {
-        return false;
-    }
+db::episodes::moved apply(event_context& ctx, const ev::raise_action& event) {
     ctx.created_action_id =
         db::actions::insert(ctx.uow, {ctx.episode.id, event.type, event.description, event.owner_id,
                                       ctx.who.user_id, ctx.now, event.due_at});
-    return true;
+    return db::episodes::move_only(ctx.uow, ctx.move({{"type", workflow::to_string(event.type)},
+                                                      {"owner_id", event.owner_id}}));
 }
 
 } // namespace homeward::services::events

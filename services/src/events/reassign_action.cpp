@@ -14,17 +14,14 @@ void check(check_context& ctx, const ev::reassign_action& event) {
     check_action_owner(ctx, event.owner_id);
 }
 
-bool apply(event_context& ctx, const ev::reassign_action& event) {
-    if (!db::episodes::move_only(
-            ctx.uow, ctx.move({{"action_id", event.action_id}, {"owner_id", event.owner_id}}))) {
-        return false;
-    }
+db::episodes::moved apply(event_context& ctx, const ev::reassign_action& event) {
     db::actions::reassign(ctx.uow, event.action_id, event.owner_id);
     notify_user(ctx.uow, ctx.episode, event.owner_id, "action_assigned",
                 "A follow-up action is now yours", {{"action_id", event.action_id}},
                 "action_assigned:" + event.action_id + ":v" +
                     std::to_string(ctx.episode.version + 1));
-    return true;
+    return db::episodes::move_only(
+        ctx.uow, ctx.move({{"action_id", event.action_id}, {"owner_id", event.owner_id}}));
 }
 
 } // namespace homeward::services::events

@@ -10,10 +10,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::record_decline&) {}
 
-bool apply(event_context& ctx, const ev::record_decline& event) {
-    if (!db::episodes::move_only(ctx.uow, ctx.move({}))) {
-        return false;
-    }
+db::episodes::moved apply(event_context& ctx, const ev::record_decline& event) {
     db::interview_record record;
     record.outcome = workflow::interview_outcome::declined;
     record.conducted_at = event.declined_at;
@@ -23,7 +20,7 @@ bool apply(event_context& ctx, const ev::record_decline& event) {
     record.attempts = event.attempts;
     record.carers_account = event.carers_account;
     db::interviews::save(ctx.uow, ctx.episode.id, record, ctx.now);
-    return true;
+    return db::episodes::move_only(ctx.uow, ctx.move({}));
 }
 
 } // namespace homeward::services::events

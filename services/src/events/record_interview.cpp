@@ -17,13 +17,8 @@ void check(check_context& ctx, const ev::record_interview& event) {
     }
 }
 
-bool apply(event_context& ctx, const ev::record_interview& event) {
+db::episodes::moved apply(event_context& ctx, const ev::record_interview& event) {
     const auto risk = std::string{workflow::to_string(event.risk)};
-    if (!db::episodes::move_only(
-            ctx.uow, ctx.move({{"cse_risk", risk},
-                               {"suggested_cse_risk", workflow::to_string(event.suggested)}}))) {
-        return false;
-    }
     db::interview_record record;
     record.outcome = workflow::interview_outcome::held;
     record.conducted_at = event.conducted_at;
@@ -61,7 +56,9 @@ bool apply(event_context& ctx, const ev::record_interview& event) {
             {{"episode_id", ctx.episode.id}, {"cse_risk", risk}},
             "cse_risk_raised:" + ctx.episode.id + ":v" + std::to_string(ctx.episode.version + 1));
     }
-    return true;
+    return db::episodes::move_only(
+        ctx.uow, ctx.move({{"cse_risk", risk},
+                           {"suggested_cse_risk", workflow::to_string(event.suggested)}}));
 }
 
 } // namespace homeward::services::events

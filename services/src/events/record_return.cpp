@@ -11,17 +11,14 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::record_return&) {}
 
-bool apply(event_context& ctx, const ev::record_return& event) {
-    if (!db::episodes::record_return(ctx.uow, ctx.move({}), event.returned_at, event.found_location,
-                                     event.returned_to, event.found_by)) {
-        return false;
-    }
+db::episodes::moved apply(event_context& ctx, const ev::record_return& event) {
     notify_authorities(
         ctx.uow, ctx.episode, "child_returned", "Child returned",
         {{"returned_at", workflow::format_rfc3339(event.returned_at)},
          {"interview_due_at",
           workflow::format_rfc3339(event.returned_at + ctx.env.policy.interview_held_due)}});
-    return true;
+    return db::episodes::record_return(ctx.uow, ctx.move({}), event.returned_at,
+                                       event.found_location, event.returned_to, event.found_by);
 }
 
 } // namespace homeward::services::events

@@ -8,7 +8,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::regrade_risk&) {}
 
-bool apply(event_context& ctx, const ev::regrade_risk& event) {
+db::episodes::moved apply(event_context& ctx, const ev::regrade_risk& event) {
     return db::episodes::regrade_risk(
         ctx.uow,
         ctx.move({{"from_risk", workflow::to_string(ctx.episode.risk)},

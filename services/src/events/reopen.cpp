@@ -8,7 +8,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::reopen&) {}
 
-bool apply(event_context& ctx, const ev::reopen& event) {
+db::episodes::moved apply(event_context& ctx, const ev::reopen& event) {
     return db::episodes::reopen(ctx.uow, ctx.move({{"reason", event.reason}}), event.reason);
 }
 

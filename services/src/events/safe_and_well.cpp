@@ -8,7 +8,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::safe_and_well&) {}
 
-bool apply(event_context& ctx, const ev::safe_and_well& event) {
+db::episodes::moved apply(event_context& ctx, const ev::safe_and_well& event) {
     return db::episodes::record_safe_and_well(ctx.uow, ctx.move({}), event.conducted_at,
                                               event.notes, event.concerns);
 }

@@ -8,7 +8,7 @@ namespace homeward::services::events {
 
 void check(check_context&, const ev::sign_off&) {}
 
-bool apply(event_context& ctx, const ev::sign_off& event) {
+db::episodes::moved apply(event_context& ctx, const ev::sign_off& event) {
     return db::episodes::sign_off(ctx.uow, ctx.move({{"note", event.note}}), event.note);
 }
 

@@ -1,7 +1,8 @@
 // Every event on an existing episode, run the same way: lock the episode in the caller's scope,
 // check If-Match, read the body with the event's own reader, let the database checks and the
-// workflow decide, then write the move and the event's effects, the recomputed clocks and the
-// audit entry in one transaction, and answer with the episode as the caller now sees it.
+// workflow decide, then write the event's effects and the move (which reads the episode back as
+// they left it), the recomputed clocks and the audit entry in one transaction, and answer with the
+// episode as the caller now sees it.
 
 #include "effects.hpp"
 
@@ -87,13 +88,14 @@ event_result run_event(const environment& env, const actor& who, const event_cal
         }
 
         events::event_context effects{env, uow, who, *row, *decision.to, now, Event::id};
-        if (!events::apply(effects, body)) {
+        auto moved = events::apply(effects, body);
+        if (!moved) {
             throw failure(failure_kind::stale_version, "the episode changed meanwhile");
         }
         if (env.fault_injection) {
             env.fault_injection("after_state_write");
         }
-        auto record = db::episodes::record(uow, row->id);
+        auto record = std::move(*moved);
         auto actions = std::move(record.actions);
         const auto clocks = clocks_of(env, record, actions);
         db::clocks::save(uow, row->id, row->child_id, clocks);

@@ -24,8 +24,11 @@ bool visible(unit_of_work& uow, std::string_view id, const scope& who);
 std::vector<history_record> history(unit_of_work& uow, std::string_view id);
 
 // Every event's write: the state moves from `from` to `to`, the version goes up by one (only when
-// it is still `expected_version`), and the history gets its entry, in one statement. Each
-// function adds the event's own columns; each returns false when the version had moved on.
+// it is still `expected_version`), and the history gets its entry, in one statement that also
+// reads back the whole episode as the write left it. Each function adds the event's own columns;
+// each returns the episode, or nothing when the version had moved on. The read-back sees what the
+// transaction wrote before the move, not after: an event writes its own rows (an interview, an
+// action) first and moves last.
 struct move {
     std::string episode_id;
     int expected_version{0};
@@ -37,22 +40,23 @@ struct move {
     episode_event event{episode_event::report};
     std::string detail_json{"{}"};
 };
-bool move_only(unit_of_work& uow, const move& m);
-bool regrade_risk(unit_of_work& uow, const move& m, risk_level level);
-bool record_return(unit_of_work& uow, const move& m, time_point returned_at,
-                   const std::string& found_location, const std::string& returned_to,
-                   const std::optional<std::string>& found_by);
-bool record_safe_and_well(unit_of_work& uow, const move& m, time_point conducted_at,
-                          const std::string& notes, const std::optional<std::string>& concerns);
-bool assign(unit_of_work& uow, const move& m, const std::string& worker_id);
+using moved = std::optional<episode_record>;
+moved move_only(unit_of_work& uow, const move& m);
+moved regrade_risk(unit_of_work& uow, const move& m, risk_level level);
+moved record_return(unit_of_work& uow, const move& m, time_point returned_at,
+                    const std::string& found_location, const std::string& returned_to,
+                    const std::optional<std::string>& found_by);
+moved record_safe_and_well(unit_of_work& uow, const move& m, time_point conducted_at,
+                           const std::string& notes, const std::optional<std::string>& concerns);
+moved assign(unit_of_work& uow, const move& m, const std::string& worker_id);
 // A further offer (after a refusal) keeps the first offer's time.
-bool offer_interview(unit_of_work& uow, const move& m, bool further, time_point offered_at,
-                     time_point scheduled_for, const std::optional<std::string>& interviewer_id,
-                     bool independent);
-bool sign_off(unit_of_work& uow, const move& m, const std::string& note);
-bool close(unit_of_work& uow, const move& m, const std::string& summary);
-bool cancel(unit_of_work& uow, const move& m, const std::string& reason);
-bool reopen(unit_of_work& uow, const move& m, const std::string& reason);
+moved offer_interview(unit_of_work& uow, const move& m, bool further, time_point offered_at,
+                      time_point scheduled_for, const std::optional<std::string>& interviewer_id,
+                      bool independent);
+moved sign_off(unit_of_work& uow, const move& m, const std::string& note);
+moved close(unit_of_work& uow, const move& m, const std::string& summary);
+moved cancel(unit_of_work& uow, const move& m, const std::string& reason);
+moved reopen(unit_of_work& uow, const move& m, const std::string& reason);
 
 struct filter {
     std::vector<episode_state> states; // any of these; all when empty

@@ -100,6 +100,8 @@ struct child_record {
     time_point created_at{};
     int version{1};
     std::optional<time_point> anonymised_at; // set once by the retention job
+
+    bool operator==(const child_record&) const = default;
 };
 
 // ---- episodes -----------------------------------------------------------------------------
@@ -168,6 +170,8 @@ struct safe_and_well_record {
     std::string by;
     std::string notes;
     std::optional<std::string> concerns;
+
+    bool operator==(const safe_and_well_record&) const = default;
 };
 
 struct offer_record {
@@ -176,6 +180,8 @@ struct offer_record {
     std::optional<std::string> interviewer_id;
     bool independent{false};
     std::optional<time_point> further_offer_at;
+
+    bool operator==(const offer_record&) const = default;
 };
 
 struct interview_record {
@@ -203,12 +209,16 @@ struct interview_record {
     std::optional<std::string> declined_reason;
     std::optional<std::string> attempts;
     std::optional<std::string> carers_account;
+
+    bool operator==(const interview_record&) const = default;
 };
 
 struct sign_off_record {
     time_point signed_off_at{};
     std::string by;
     std::string note;
+
+    bool operator==(const sign_off_record&) const = default;
 };
 
 struct action_record {
@@ -223,6 +233,8 @@ struct action_record {
     action_status status{action_status::open};
     std::optional<std::string> outcome;
     std::optional<time_point> completed_at;
+
+    bool operator==(const action_record&) const = default;
 };
 
 // The whole episode, as its page shows it (who may see which part is the API's to decide).
@@ -265,6 +277,8 @@ struct episode_record {
     // Its follow-up actions, oldest first: read in the same statement, so that the page is one
     // consistent moment in one round trip.
     std::vector<action_record> actions;
+
+    bool operator==(const episode_record&) const = default;
 };
 
 struct history_record {
