@@ -1,8 +1,11 @@
 #include "homeward/db/audit.hpp"
 
+#include "audit_append.hpp"
 #include "sql.hpp"
 
+#include <array>
 #include <future>
+#include <tuple>
 
 namespace homeward::db::audit {
 namespace {
@@ -12,11 +15,7 @@ namespace {
     "entity_id, outcome, detail"
 
 // The entry and its place in the queue of entries to chain, in one statement and without a lock.
-const statement append_sql{
-    "audit_append",
-    "with event as (insert into audit_events (" EVENT_COLUMNS ") values ($1, $2::uuid, $3, $4, "
-    "$5::uuid, $6, $7, $8, $9, $10::jsonb) returning id), queued as (insert into audit_unchained "
-    "(event_id) select id from event) select id from event"};
+const statement append_sql{"audit_append", "with " + append_ctes(1) + " select id from audited"};
 const statement append_all_sql{
     "audit_append_all",
     "with event as (insert into audit_events (" EVENT_COLUMNS ") select * from unnest($1::text[], "
@@ -57,17 +56,34 @@ const statement list_sql{
     "episodes e where e.responsible_authority_id = $5::uuid or e.host_authority_id = $5::uuid)) "
     "and ($7::bigint is null or a.id < $7) order by a.id desc limit $6"};
 
-#undef EVENT_COLUMNS
-
 std::string bytes_of(const pqxx::field& field) { return pqxx::binarystring{field}.str(); }
 pqxx::binarystring binary(const std::string& bytes) { return {bytes.data(), bytes.size()}; }
 
 } // namespace
 
+std::string append_ctes(int first) {
+    // The casts of EVENT_COLUMNS, in order.
+    static constexpr std::array<const char*, 10> casts{"", "::uuid", "", "", "::uuid",
+                                                       "", "",       "", "", "::jsonb"};
+    std::string values;
+    for (std::size_t i = 0; i < casts.size(); ++i) {
+        values += (i == 0 ? "$" : ", $") + std::to_string(first + static_cast<int>(i)) + casts[i];
+    }
+    return "audited as (insert into audit_events (" EVENT_COLUMNS ") values (" + values +
+           ") returning id), audit_queued as (insert into audit_unchained (event_id) select id "
+           "from audited)";
+}
+
+entry_values_type entry_values(const audit_entry& entry) {
+    return {entry.request_id,          entry.actor_id,        entry.actor_username,
+            text_of(entry.actor_role), entry.organisation_id, entry.action,
+            entry.entity_type,         entry.entity_id,       entry.outcome,
+            entry.detail_json};
+}
+
 std::int64_t append(unit_of_work& uow, const audit_entry& entry) {
-    return run(uow, append_sql, entry.request_id, entry.actor_id, entry.actor_username,
-               text_of(entry.actor_role), entry.organisation_id, entry.action, entry.entity_type,
-               entry.entity_id, entry.outcome, entry.detail_json)[0][0]
+    return std::apply([&](const auto&... values) { return run(uow, append_sql, values...); },
+                      entry_values(entry))[0][0]
         .as<std::int64_t>();
 }
 
@@ -307,5 +323,7 @@ void batcher::run() {
         lock.lock();
     }
 }
+
+#undef EVENT_COLUMNS
 
 } // namespace homeward::db::audit

@@ -1,6 +1,9 @@
 #include "homeward/db/clocks.hpp"
 
+#include "audit_append.hpp"
 #include "sql.hpp"
+
+#include <tuple>
 
 namespace homeward::db::clocks {
 namespace {
@@ -13,27 +16,32 @@ namespace {
 // The episode's clocks replaced in one statement: each given clock inserted, or updated where it
 // differs from the one stored (what the sweeper noted of it kept while its due time stays; a clock
 // an event leaves as it was is not written again, with its ten indexes), every other clock of the
-// episode removed.
-const statement save_sql{
-    "clocks_save",
-    "with incoming as (select * from unnest($3::text[], $4::text[], $5::bigint[], $6::bigint[], "
-    "$7::bigint[], $8::bigint[], $9::uuid[], $10::uuid[]) as t(kind, subject, starts_at, due_at, "
-    "met_at, stopped_at, holder_organisation_id, holder_user_id)), upserted as (insert into "
-    "clocks (episode_id, child_id, kind, subject, starts_at, due_at, met_at, stopped_at, "
-    "holder_organisation_id, holder_user_id) select $1::uuid, $2::uuid, kind, subject, "
-    "to_timestamp(starts_at), to_timestamp(due_at), to_timestamp(met_at), "
-    "to_timestamp(stopped_at), holder_organisation_id, holder_user_id from incoming on conflict "
-    "(episode_id, kind, subject) do update set starts_at = excluded.starts_at, due_at = "
-    "excluded.due_at, met_at = excluded.met_at, stopped_at = excluded.stopped_at, "
-    "holder_organisation_id = excluded.holder_organisation_id, holder_user_id = "
-    "excluded.holder_user_id, due_soon_notified_at = case when clocks.due_at = excluded.due_at "
-    "then clocks.due_soon_notified_at end, overdue_notified_at = case when clocks.due_at = "
-    "excluded.due_at then clocks.overdue_notified_at end where (clocks.starts_at, clocks.due_at, "
-    "clocks.met_at, clocks.stopped_at, clocks.holder_organisation_id, clocks.holder_user_id) is "
-    "distinct from (excluded.starts_at, excluded.due_at, excluded.met_at, excluded.stopped_at, "
-    "excluded.holder_organisation_id, excluded.holder_user_id) returning id) delete from clocks c "
-    "where c.episode_id = $1::uuid and not exists (select 1 from incoming i where i.kind = c.kind "
-    "and i.subject = c.subject)"};
+// episode removed. With `extra_ctes`, the statement does their work too.
+std::string save_sql_with(const std::string& extra_ctes) {
+    return "with incoming as (select * from unnest($3::text[], $4::text[], $5::bigint[], "
+           "$6::bigint[], $7::bigint[], $8::bigint[], $9::uuid[], $10::uuid[]) as t(kind, subject, "
+           "starts_at, due_at, met_at, stopped_at, holder_organisation_id, holder_user_id)), "
+           "upserted as (insert into clocks (episode_id, child_id, kind, subject, starts_at, "
+           "due_at, met_at, stopped_at, holder_organisation_id, holder_user_id) select $1::uuid, "
+           "$2::uuid, kind, subject, to_timestamp(starts_at), to_timestamp(due_at), "
+           "to_timestamp(met_at), to_timestamp(stopped_at), holder_organisation_id, holder_user_id "
+           "from incoming on conflict (episode_id, kind, subject) do update set starts_at = "
+           "excluded.starts_at, due_at = excluded.due_at, met_at = excluded.met_at, stopped_at = "
+           "excluded.stopped_at, holder_organisation_id = excluded.holder_organisation_id, "
+           "holder_user_id = excluded.holder_user_id, due_soon_notified_at = case when "
+           "clocks.due_at = excluded.due_at then clocks.due_soon_notified_at end, "
+           "overdue_notified_at = case when clocks.due_at = excluded.due_at then "
+           "clocks.overdue_notified_at end where (clocks.starts_at, clocks.due_at, clocks.met_at, "
+           "clocks.stopped_at, clocks.holder_organisation_id, clocks.holder_user_id) is distinct "
+           "from (excluded.starts_at, excluded.due_at, excluded.met_at, excluded.stopped_at, "
+           "excluded.holder_organisation_id, excluded.holder_user_id) returning id)" +
+           (extra_ctes.empty() ? "" : ", " + extra_ctes) +
+           " delete from clocks c where c.episode_id = $1::uuid and not exists (select 1 from "
+           "incoming i where i.kind = c.kind and i.subject = c.subject)";
+}
+const statement save_sql{"clocks_save", save_sql_with("")};
+// The same, with the audit entry of the write that moved the clocks: $11 on.
+const statement save_audited_sql{"clocks_save_audited", save_sql_with(audit::append_ctes(11))};
 const statement of_episode_sql{"clocks_of_episode",
                                "select " CLOCK_COLUMNS " from clocks where episode_id = $1::uuid "
                                "order by id"};
@@ -177,8 +185,12 @@ std::optional<std::string> epoch_text(std::optional<time_point> at) {
 
 } // namespace
 
-void save(unit_of_work& uow, std::string_view episode_id, std::string_view child_id,
-          const std::vector<clock_row>& clocks) {
+namespace {
+
+// Either statement, with the clocks as arrays from $3 and then `more`.
+template <typename... More>
+void save_with(unit_of_work& uow, const statement& s, std::string_view episode_id,
+               std::string_view child_id, const std::vector<clock_row>& clocks, More&&... more) {
     std::vector<std::string> kinds;
     std::vector<std::string> subjects;
     std::vector<std::optional<std::string>> starts;
@@ -197,9 +209,26 @@ void save(unit_of_work& uow, std::string_view episode_id, std::string_view child
         organisations.push_back(clock.holder_organisation_id);
         holders.push_back(clock.holder_user_id);
     }
-    run(uow, save_sql, std::string{episode_id}, std::string{child_id}, text_array(kinds),
+    run(uow, s, std::string{episode_id}, std::string{child_id}, text_array(kinds),
         text_array(subjects), nullable_array(starts), nullable_array(dues), nullable_array(mets),
-        nullable_array(stops), nullable_array(organisations), nullable_array(holders));
+        nullable_array(stops), nullable_array(organisations), nullable_array(holders),
+        std::forward<More>(more)...);
+}
+
+} // namespace
+
+void save(unit_of_work& uow, std::string_view episode_id, std::string_view child_id,
+          const std::vector<clock_row>& clocks) {
+    save_with(uow, save_sql, episode_id, child_id, clocks);
+}
+
+void save(unit_of_work& uow, std::string_view episode_id, std::string_view child_id,
+          const std::vector<clock_row>& clocks, const audit_entry& entry) {
+    std::apply(
+        [&](const auto&... values) {
+            save_with(uow, save_audited_sql, episode_id, child_id, clocks, values...);
+        },
+        audit::entry_values(entry));
 }
 
 std::vector<clock_row> of_episode(unit_of_work& uow, std::string_view episode_id) {

@@ -169,14 +169,14 @@ episode_view report_episode(const environment& env, const actor& who, const json
         row.responsible_authority_id = episode.responsible_authority_id;
         row.host_authority_id = episode.host_authority_id;
         auto view = view_of(env, uow, who, id, now);
-        db::clocks::save(uow, id, row.child_id, clocks_of(env, view.episode, view.actions));
+        db::clocks::save(uow, id, row.child_id, clocks_of(env, view.episode, view.actions),
+                         success_entry(who, {"episode.report", "episode", id},
+                                       {{"child_id", event.child_id},
+                                        {"risk_level", workflow::to_string(event.risk)}}));
         note_repeat_missing(env, uow, row, now);
         notify_authorities(uow, row, "episode_reported", "Child reported missing",
                            {{"risk_level", workflow::to_string(event.risk)},
                             {"last_seen_at", workflow::format_rfc3339(event.last_seen_at)}});
-        audit_success(
-            uow, who, {"episode.report", "episode", id},
-            {{"child_id", event.child_id}, {"risk_level", workflow::to_string(event.risk)}});
         return view;
     };
     const audit_target target{"episode.report", "episode", ""};

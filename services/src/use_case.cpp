@@ -133,9 +133,14 @@ void finish(const workflow::input_reader& input) {
 
 db::scope scope_of(const actor& who) { return {who.role, who.organisation_id, who.user_id}; }
 
+db::audit_entry success_entry(const actor& who, const audit_target& target,
+                              const boost::json::object& detail) {
+    return entry_for(who, target, "success", detail);
+}
+
 void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& target,
                    const boost::json::object& detail) {
-    db::audit::append(uow, entry_for(who, target, "success", detail));
+    db::audit::append(uow, success_entry(who, target, detail));
 }
 
 failure database_unavailable(const std::string& cause) {

@@ -98,12 +98,12 @@ event_result run_event(const environment& env, const actor& who, const event_cal
         auto record = std::move(*moved);
         auto actions = std::move(record.actions);
         const auto clocks = clocks_of(env, record, actions);
-        db::clocks::save(uow, row->id, row->child_id, clocks);
-        audit_success(uow, who, {"episode." + name, "episode", row->id},
-                      {{"event", name},
-                       {"from_state", workflow::to_string(row->state)},
-                       {"to_state", workflow::to_string(*decision.to)},
-                       {"version", record.version}});
+        db::clocks::save(uow, row->id, row->child_id, clocks,
+                         success_entry(who, {"episode." + name, "episode", row->id},
+                                       {{"event", name},
+                                        {"from_state", workflow::to_string(row->state)},
+                                        {"to_state", workflow::to_string(*decision.to)},
+                                        {"version", record.version}}));
         event_result result{make_view(env, who, std::move(record), std::move(actions), clocks, now),
                             std::nullopt};
         if (effects.created_action_id) {

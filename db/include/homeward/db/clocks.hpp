@@ -18,6 +18,10 @@ namespace homeward::db::clocks {
 // a clock whose due time did not change).
 void save(unit_of_work& uow, std::string_view episode_id, std::string_view child_id,
           const std::vector<clock_row>& clocks);
+// The same, with the audit entry of the write that moved the clocks appended to the trail in the
+// same statement: one round trip fewer for every event.
+void save(unit_of_work& uow, std::string_view episode_id, std::string_view child_id,
+          const std::vector<clock_row>& clocks, const audit_entry& entry);
 std::vector<clock_row> of_episode(unit_of_work& uow, std::string_view episode_id);
 
 // A child-level clock (no episode). Raised once per start; false when it exists already.
