@@ -11,8 +11,9 @@ webhook and email senders, readiness pings; and whatever the reference leaves ou
 With --transaction, every statement but the session check (which commits on its own, and which
 serve skips for a session it checked in the last few seconds) runs in one BEGIN ... COMMIT, as the
 request's transaction does. --version-of ID replaces
-the episode's version in the optimistic update with a subquery reading it, so that a replayed
-update moves the row every time, as the real request does."""
+the episode's version in every event's optimistic update (episodes_move, episodes_regrade, ...:
+each statement that begins "with moved as (update episodes") with a subquery reading it, so that
+a replayed update moves the row every time, as the real request does."""
 import re
 import sys
 
@@ -67,7 +68,7 @@ def main():
         sql = s["sql"]
         for k in sorted(s["params"], reverse=True):
             value = literal(s["params"][k])
-            if episode and s["name"] == "episodes_move" and k == 2:
+            if episode and k == 2 and sql.startswith("with moved as (update episodes "):
                 value = "(select version from episodes where id = '%s')" % episode
             sql = re.sub(r"\$%d(?!\d)" % k, lambda _: value, sql)
         line = sql.replace("\n", " ") + ";"
