@@ -31,7 +31,7 @@ struct audit_target {
 // Appends a success entry to the audit chain inside the use case's own transaction.
 void audit_success(db::unit_of_work& uow, const actor& who, const audit_target& target,
                    const boost::json::object& detail = {});
-// The same entry, for a write that appends it in a statement of its own (db::clocks::save).
+// The same entry, for a write that appends it within its own statement (db::clocks::save).
 db::audit_entry success_entry(const actor& who, const audit_target& target,
                               const boost::json::object& detail);
 

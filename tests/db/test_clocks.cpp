@@ -128,11 +128,12 @@ TEST_F(clocks_repository, the_application_role_may_save_only_a_known_kind_of_clo
     EXPECT_EQ(kept[0].due_at, now_ + 24h);
 }
 
-// An event's clocks and its audit entry go in one statement: both are kept, or neither.
+// An event's clocks and its audit entry are saved together: the entry as it was given, queued to
+// be chained; and when the clocks are refused, no entry is kept either.
 TEST_F(clocks_repository, a_save_with_its_audit_entry_keeps_both_or_neither) {
     db::connection_pool app{test_app_database_url(), 1};
     const auto save_as_app = [&](const std::vector<db::clock_row>& clocks,
-                                 const std::string& request_id, const std::string& outcome) {
+                                 const std::string& request_id) {
         db::audit_entry entry;
         entry.request_id = request_id;
         entry.actor_id = w_.police.user_id;
@@ -142,34 +143,42 @@ TEST_F(clocks_repository, a_save_with_its_audit_entry_keeps_both_or_neither) {
         entry.action = "episode.regrade";
         entry.entity_type = "episode";
         entry.entity_id = episode_;
-        entry.outcome = outcome;
-        entry.detail_json = R"({"event":"regrade"})";
+        entry.outcome = "success";
+        entry.detail_json = R"({"event": "regrade"})";
         db::unit_of_work uow{app};
         db::clocks::save(uow, episode_, child_, clocks, entry);
         uow.commit();
     };
+    // Each stored field in EVENT_COLUMNS' order, and whether the entry waits to be chained.
     const auto entries_of = [&](const std::string& request_id) {
-        return text("select count(*)::text || ' ' || count(u.event_id)::text from audit_events e "
-                    "left join audit_unchained u on u.event_id = e.id where e.request_id = " +
+        return text("select coalesce(string_agg(concat_ws('|', e.request_id, e.actor_id, "
+                    "e.actor_username, e.actor_role, e.organisation_id, e.action, e.entity_type, "
+                    "e.entity_id, e.outcome, e.detail::text, u.event_id is not null), ';'), "
+                    "'none') from audit_events e left join audit_unchained u on u.event_id = "
+                    "e.id where e.request_id = " +
                     literal(request_id));
     };
 
-    save_as_app({clock("long_missing", now_ + 24h, w_.force.id)}, "req-kept-" + episode_,
-                "success");
-    EXPECT_EQ(entries_of("req-kept-" + episode_), "1 1") << "the entry, queued to be chained";
+    const auto kept_id = "req-kept-" + episode_;
+    save_as_app({clock("long_missing", now_ + 24h, w_.force.id)}, kept_id);
+    EXPECT_EQ(entries_of(kept_id), kept_id + "|" + w_.police.user_id + "|" + w_.police.username +
+                                       "|police|" + w_.force.id + "|episode.regrade|episode|" +
+                                       episode_ + R"(|success|{"event": "regrade"}|t)");
     ASSERT_EQ(stored().size(), 1U);
 
+    const auto refused_id = "req-refused-" + episode_;
     try {
-        save_as_app({clock("long_missing", now_ + 48h, w_.force.id)}, "req-refused-" + episode_,
-                    "perhaps");
-        ADD_FAILURE() << "homeward_app appended an entry with an unknown outcome";
+        save_as_app({clock("long_missing", now_ + 48h, w_.force.id),
+                     clock("lunch_break", now_ + 48h, w_.force.id)},
+                    refused_id);
+        ADD_FAILURE() << "homeward_app saved a clock of an unknown kind";
     } catch (const pqxx::check_violation& refused) { // SQLSTATE 23514
-        EXPECT_THAT(refused.what(), HasSubstr("audit_events_outcome_check"));
+        EXPECT_THAT(refused.what(), HasSubstr("clocks_kind_check"));
     }
-    EXPECT_EQ(entries_of("req-refused-" + episode_), "0 0");
+    EXPECT_EQ(entries_of(refused_id), "none") << "the entry of a refused save is not kept";
     const auto kept = stored();
     ASSERT_EQ(kept.size(), 1U);
-    EXPECT_EQ(kept[0].due_at, now_ + 24h) << "the clocks of a refused entry are not kept";
+    EXPECT_EQ(kept[0].due_at, now_ + 24h);
 }
 
 TEST_F(clocks_repository, a_save_keeps_the_sweepers_marks_while_the_due_time_stays) {

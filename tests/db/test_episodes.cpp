@@ -318,7 +318,7 @@ TEST_F(episodes_repository, a_cancellation_moves_a_missing_episode_to_cancelled_
     EXPECT_EQ(record().cancel_reason, "Reported in error");
 }
 
-TEST_F(episodes_repository, a_write_at_a_stale_version_returns_false_and_changes_nothing) {
+TEST_F(episodes_repository, a_write_at_a_stale_version_returns_nothing_and_changes_nothing) {
     using enum episode_state;
     ASSERT_TRUE(write([&](db::unit_of_work& uow) {
         return db::episodes::regrade_risk(
@@ -405,7 +405,7 @@ TEST_F(episodes_repository, a_write_at_a_stale_version_returns_false_and_changes
     }
 }
 
-TEST_F(episodes_repository, a_write_to_an_episode_that_does_not_exist_returns_false) {
+TEST_F(episodes_repository, a_write_to_an_episode_that_does_not_exist_returns_nothing) {
     for (const std::string missing_id : {"not-an-id", "00000000-0000-0000-0000-000000000000"}) {
         EXPECT_FALSE(write([&](db::unit_of_work& uow) {
             return db::episodes::regrade_risk(uow,

@@ -11,8 +11,8 @@ webhook and email senders, readiness pings; and whatever the reference leaves ou
 With --transaction, every statement but the session check (which commits on its own, and which
 serve skips for a session it checked in the last few seconds) runs in one BEGIN ... COMMIT, as the
 request's transaction does. --version-of ID replaces
-the episode's version in every event's optimistic update (episodes_move, episodes_regrade, ...:
-each statement that begins "with moved as (update episodes") with a subquery reading it, so that
+the episode's version in every event's optimistic update (each statement that begins with
+"with moved as", such as episodes_move and episodes_regrade) with a subquery reading it, so that
 a replayed update moves the row every time, as the real request does."""
 import re
 import sys
