@@ -17,6 +17,7 @@
 #include <boost/json.hpp>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <iomanip>
 #include <map>
@@ -258,6 +259,16 @@ int load_demo(const services::environment& env, std::ostream& out) {
         {"host.manager", role::manager, "DEMO-SOUTH", "Placements"},
     };
     std::map<std::string, services::actor> actors;
+    // Each column as wide as its longest value and two spaces, so that every line splits into
+    // its four fields (a role such as data_protection_officer is wider than the others).
+    std::size_t name_width = 0;
+    std::size_t role_width = 0;
+    std::size_t organisation_width = 0;
+    for (const auto& a : accounts) {
+        name_width = std::max(name_width, a.username.size() + 2);
+        role_width = std::max(role_width, workflow::to_string(a.who).size() + 2);
+        organisation_width = std::max(organisation_width, a.organisation.size() + 2);
+    }
     out << "Demo users (passwords shown this once; stored nowhere but as Argon2id hashes):\n";
     for (const auto& a : accounts) {
         const auto password = new_password();
@@ -272,8 +283,10 @@ int load_demo(const services::environment& env, std::ostream& out) {
         who.organisation_code = a.organisation;
         who.request_id = request_id;
         actors[a.username] = who;
-        out << "  " << std::left << std::setw(15) << a.username << std::setw(15)
-            << workflow::to_string(a.who) << std::setw(13) << a.organisation << password << '\n';
+        out << "  " << std::left << std::setw(static_cast<int>(name_width)) << a.username
+            << std::setw(static_cast<int>(role_width)) << workflow::to_string(a.who)
+            << std::setw(static_cast<int>(organisation_width)) << a.organisation << password
+            << '\n';
     }
     out << '\n';
     const people p{actors["police"],        actors["police.night"], actors["social.worker"],

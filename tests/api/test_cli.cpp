@@ -10,10 +10,14 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace homeward::api {
@@ -299,6 +303,53 @@ TEST_F(command_line, audit_verify_takes_a_checkpoint_only_with_a_public_key) {
                                  "--public-key", "/nonexistent/key.pem"});
     EXPECT_EQ(unreadable.code, 2);
     EXPECT_THAT(unreadable.err, HasSubstr("cannot read /nonexistent/"));
+}
+
+// What ops/run prints for logging in: one line a demo user, each splitting into its username,
+// role, organisation and password, however long the role's name. On a database of its own, so
+// that the demo's organisations and cases stay out of the other tests.
+TEST_F(command_line, demo_prints_every_user_as_four_fields_with_a_password_of_its_own) {
+    const auto url = database_url();
+    const auto name = unique_code("homeward_demo_");
+    std::string lowered = name;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), ::tolower);
+    const auto demo_url = url.substr(0, url.rfind('/') + 1) + lowered;
+    {
+        pqxx::connection connection{url};
+        pqxx::nontransaction{connection}.exec("create database " + lowered);
+    }
+    ::setenv("HOMEWARD_DATABASE_URL", demo_url.c_str(), 1);
+    const auto migrated = run({"migrate"});
+    const auto demo = run({"demo"});
+    ::setenv("HOMEWARD_DATABASE_URL", url.c_str(), 1);
+    {
+        pqxx::connection connection{url};
+        pqxx::nontransaction{connection}.exec("drop database " + lowered + " with (force)");
+    }
+    ASSERT_EQ(migrated.code, 0) << migrated.err;
+    ASSERT_EQ(demo.code, 0) << demo.err;
+
+    std::istringstream lines{demo.out};
+    std::string line;
+    while (std::getline(lines, line) && !line.starts_with("Demo users")) {
+    }
+    std::map<std::string, std::vector<std::string>> users;
+    std::set<std::string> passwords;
+    while (std::getline(lines, line) && !line.empty()) {
+        std::istringstream fields{line};
+        std::vector<std::string> row{std::istream_iterator<std::string>{fields}, {}};
+        ASSERT_EQ(row.size(), 4U) << "not four fields: " << line;
+        passwords.insert(row[3]);
+        users[row[0]] = std::move(row);
+    }
+    ASSERT_EQ(users.size(), 11U) << demo.out;
+    ASSERT_TRUE(users.contains("dpo") && users.contains("police")) << demo.out;
+    EXPECT_EQ(passwords.size(), users.size()) << "each user a password of its own";
+    EXPECT_THAT(users["dpo"], ::testing::ElementsAre("dpo", "data_protection_officer", "DEMO-NORTH",
+                                                     users["dpo"][3]));
+    EXPECT_THAT(users["police"],
+                ::testing::ElementsAre("police", "police", "DEMO-POLICE", users["police"][3]));
+    EXPECT_GE(users["police"][3].size(), 20U);
 }
 
 TEST_F(command_line, every_command_logs_json_lines_and_never_the_password) {
