@@ -183,10 +183,6 @@ std::optional<std::string> epoch_text(std::optional<time_point> at) {
     return at ? std::optional{std::to_string(epoch(*at))} : std::nullopt;
 }
 
-} // namespace
-
-namespace {
-
 // Either statement, with the clocks as arrays from $3 and then `more`.
 template <typename... More>
 void save_with(unit_of_work& uow, const statement& s, std::string_view episode_id,

@@ -3,6 +3,7 @@
 #include "homeward/api/cli.hpp"
 #include "homeward/services/checkpoints.hpp"
 
+#include "scratch_database.hpp"
 #include "test_database.hpp"
 #include <gmock/gmock.h>
 
@@ -309,22 +310,14 @@ TEST_F(command_line, audit_verify_takes_a_checkpoint_only_with_a_public_key) {
 // role, organisation and password, however long the role's name. On a database of its own, so
 // that the demo's organisations and cases stay out of the other tests.
 TEST_F(command_line, demo_prints_every_user_as_four_fields_with_a_password_of_its_own) {
-    const auto url = database_url();
-    const auto name = unique_code("homeward_demo_");
-    std::string lowered = name;
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(), ::tolower);
-    const auto demo_url = url.substr(0, url.rfind('/') + 1) + lowered;
+    outcome migrated{};
+    outcome demo{};
     {
-        pqxx::connection connection{url};
-        pqxx::nontransaction{connection}.exec("create database " + lowered);
-    }
-    ::setenv("HOMEWARD_DATABASE_URL", demo_url.c_str(), 1);
-    const auto migrated = run({"migrate"});
-    const auto demo = run({"demo"});
-    ::setenv("HOMEWARD_DATABASE_URL", url.c_str(), 1);
-    {
-        pqxx::connection connection{url};
-        pqxx::nontransaction{connection}.exec("drop database " + lowered + " with (force)");
+        const homeward::testing::scratch_database scratch{"homeward_demo_"};
+        ::setenv("HOMEWARD_DATABASE_URL", scratch.url().c_str(), 1);
+        migrated = run({"migrate"});
+        demo = run({"demo"});
+        ::setenv("HOMEWARD_DATABASE_URL", database_url().c_str(), 1);
     }
     ASSERT_EQ(migrated.code, 0) << migrated.err;
     ASSERT_EQ(demo.code, 0) << demo.err;

@@ -2,15 +2,14 @@
 
 #include "homeward/db/migrations.hpp"
 
+#include "scratch_database.hpp"
 #include "test_database.hpp"
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
-#include <algorithm>
 #include <cstdlib>
-#include <random>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -19,40 +18,16 @@ namespace {
 
 std::string base_url() { return homeward::testing::test_database_url(); }
 
-// The same server and credentials, another database: the path of a URI, or a later dbname in a
-// key=value connection string (libpq takes the last one given).
-std::string url_of_database(const std::string& url, const std::string& name) {
-    const auto scheme = url.find("://");
-    if (scheme == std::string::npos) {
-        return url + " dbname=" + name;
-    }
-    const auto query = url.find('?', scheme + 3);
-    const auto authority_end = std::min(url.find('/', scheme + 3), query);
-    const std::string rest = query == std::string::npos ? "" : url.substr(query);
-    return url.substr(0, authority_end) + "/" + name + rest;
-}
+using homeward::testing::url_of_database;
 
 // A fresh, empty database on the same server, dropped at the end of the test.
 class fresh_database : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::mt19937_64 random{std::random_device{}()};
-        std::ostringstream name;
-        name << "hw_mig_" << std::hex << random();
-        name_ = name.str();
-        pqxx::connection admin{base_url()};
-        pqxx::nontransaction tx{admin};
-        tx.exec0("create database " + name_);
-        url_ = url_of_database(base_url(), name_);
+        scratch_.emplace("hw_mig_");
+        url_ = scratch_->url();
     }
-    void TearDown() override {
-        if (name_.empty()) {
-            return;
-        }
-        pqxx::connection admin{base_url()};
-        pqxx::nontransaction tx{admin};
-        tx.exec0("drop database if exists " + name_ + " with (force)");
-    }
+    void TearDown() override { scratch_.reset(); }
     std::string query(const std::string& sql) const {
         pqxx::connection connection{url_};
         pqxx::nontransaction tx{connection};
@@ -67,7 +42,7 @@ protected:
                      "string_agg(version || ':' || name, ',' order by version) from "
                      "schema_migrations)");
     }
-    std::string name_;
+    std::optional<homeward::testing::scratch_database> scratch_;
     std::string url_;
 };
 
