@@ -5,6 +5,14 @@ for that request's own work.
 
 usage: replay_statements.py LOG MARK_START MARK_END EXCLUDE OUT [--transaction] [--version-of ID]
 
+Each logged value becomes a pgbench variable (:<OUT's name>_s<statement>p<parameter>, so that
+scripts run together keep their own values), which pgbench -M prepared binds as a parameter of
+the prepared statement, as serve binds it and as pgbench -S binds its :aid. Written as literals,
+the values would be constants the planner folds into the plan (the scope's test of the caller's
+role, for one, disappears), and the reference would run cheaper plans than serve's generic ones.
+The definitions go to OUT.vars, one "-Dname=value" argument per value, each ending in a NUL, for
+pgbench's command line. A NULL stays a literal NULL (pgbench cannot bind one).
+
 The prepared statements logged between the two marks are kept in order, except those whose name
 matches the regular expression EXCLUDE (the server's background work: the audit sequencer, the
 webhook and email senders, readiness pings; and whatever the reference leaves out on purpose).
@@ -14,14 +22,14 @@ request's transaction does. --version-of ID replaces
 the episode's version in every event's optimistic update (each statement that begins with
 "with moved as", such as episodes_move and episodes_regrade) with a subquery reading it, so that
 a replayed update moves the row every time, as the real request does."""
+import os
 import re
 import sys
 
 
-def literal(value):
-    if value == "NULL":
-        return "NULL"
-    return value  # already quoted by PostgreSQL's log ('...')
+def unquoted(value):
+    """A value as PostgreSQL's log quotes it ('...', with '' for '), as its text."""
+    return value[1:-1].replace("''", "'")
 
 
 def main():
@@ -62,14 +70,20 @@ def main():
         statements.append(pending)
     script = []
     alone = []  # the session check, committed on its own
-    for s in statements:
+    variables = []
+    prefix = re.sub(r"\W", "_", os.path.basename(out).split(".")[0])
+    for i, s in enumerate(statements):
         if exclude.search(s["name"]):
             continue
         sql = s["sql"]
         for k in sorted(s["params"], reverse=True):
-            value = literal(s["params"][k])
+            value = s["params"][k]
             if episode and k == 2 and sql.startswith("with moved as (update episodes "):
                 value = "(select version from episodes where id = '%s')" % episode
+            elif value != "NULL":
+                name = "%s_s%dp%d" % (prefix, i, k)
+                variables.append("-D%s=%s" % (name, unquoted(value)))
+                value = ":" + name
             sql = re.sub(r"\$%d(?!\d)" % k, lambda _: value, sql)
         line = sql.replace("\n", " ") + ";"
         if transaction and s["name"] == "sessions_find_and_touch":
@@ -82,6 +96,7 @@ def main():
         script = ["BEGIN;"] + script + ["COMMIT;"]
     script = alone + script
     open(out, "w").write("\n".join(script) + "\n")
+    open(out + ".vars", "w").write("".join(v + "\0" for v in variables))
     print("%s: %d statements" % (out, len([s for s in script if s not in ("BEGIN;", "COMMIT;")])))
 
 
