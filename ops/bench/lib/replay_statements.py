@@ -11,7 +11,8 @@ the prepared statement, as serve binds it and as pgbench -S binds its :aid. Writ
 the values would be constants the planner folds into the plan (the scope's test of the caller's
 role, for one, disappears), and the reference would run cheaper plans than serve's generic ones.
 The definitions go to OUT.vars, one "-Dname=value" argument per value, each ending in a NUL, for
-pgbench's command line. A NULL stays a literal NULL (pgbench cannot bind one).
+pgbench's command line. A NULL and an empty string stay literals in the SQL, and so are planned
+as constants: -D takes no NULL, and refuses a definition with nothing after its "=".
 
 The prepared statements logged between the two marks are kept in order, except those whose name
 matches the regular expression EXCLUDE (the server's background work: the audit sequencer, the
@@ -80,7 +81,7 @@ def main():
             value = s["params"][k]
             if episode and k == 2 and sql.startswith("with moved as (update episodes "):
                 value = "(select version from episodes where id = '%s')" % episode
-            elif value != "NULL":
+            elif value not in ("NULL", "''"):
                 name = "%s_s%dp%d" % (prefix, i, k)
                 variables.append("-D%s=%s" % (name, unquoted(value)))
                 value = ":" + name
