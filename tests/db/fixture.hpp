@@ -63,4 +63,20 @@ protected:
     world w_;
 };
 
+// A repository test about one child of the world, reported missing once.
+class one_episode_test : public repository_test {
+protected:
+    void SetUp() override {
+        repository_test::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
+        child_ = insert_child();
+        episode_ = insert_episode(child_);
+    }
+
+    std::string child_;
+    std::string episode_;
+};
+
 } // namespace homeward::testing

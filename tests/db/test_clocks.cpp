@@ -20,15 +20,10 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using workflow::role;
 
-class clocks_repository : public repository_test {
+class clocks_repository : public one_episode_test {
 protected:
     void SetUp() override {
-        repository_test::SetUp();
-        if (HasFatalFailure()) {
-            return;
-        }
-        child_ = insert_child();
-        episode_ = insert_episode(child_);
+        one_episode_test::SetUp();
         now_ = clock_.now();
     }
 
@@ -79,8 +74,6 @@ protected:
                     literal(episode_) + " and kind = " + literal(kind));
     }
 
-    std::string child_;
-    std::string episode_;
     workflow::time_point now_{};
 };
 

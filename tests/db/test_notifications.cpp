@@ -16,17 +16,8 @@ namespace {
 
 using workflow::role;
 
-class notifications_repository : public repository_test {
+class notifications_repository : public one_episode_test {
 protected:
-    void SetUp() override {
-        repository_test::SetUp();
-        if (HasFatalFailure()) {
-            return;
-        }
-        child_ = insert_child();
-        episode_ = insert_episode(child_);
-    }
-
     // A notification to the organisation (its role, or one of its users), with a fresh key.
     db::notification note(const test_org& to, std::optional<role> recipient_role = std::nullopt,
                           std::optional<std::string> recipient_user = std::nullopt) const {
@@ -68,9 +59,6 @@ protected:
         return text("select id::text from notifications where dedupe_key = " +
                     literal(n.dedupe_key));
     }
-
-    std::string child_;
-    std::string episode_;
 };
 
 TEST_F(notifications_repository, a_notification_is_raised_once_per_dedupe_key) {
