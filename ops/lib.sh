@@ -149,6 +149,15 @@ pg_wait_replica() {
 
 pg_running() { as_pg "$PG_BIN/pg_ctl" -D "$1/data" status >/dev/null 2>&1; }
 
+# stop_process PID: ends a background process (SIGTERM) and waits for it. It never fails, so that
+# a cleanup trap (run under set -e) goes on to stop the cluster whatever the process's exit
+# status: a process ended by the signal exits 143, which would otherwise end the trap there.
+stop_process() {
+    [ -n "${1:-}" ] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
 pg_stop() {
     local dir=$1
     if [ -d "$dir/data" ] && pg_running "$dir"; then
