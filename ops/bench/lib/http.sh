@@ -4,10 +4,15 @@
 # bench_login URL USERNAME [PASSWORD]: prints the bearer token of a new session (PASSWORD default
 # "benchmark password"), or stops the bench saying what the server answered instead.
 bench_login() {
-    local url=$1 username=$2 password=${3:-benchmark password} answer
-    answer=$(curl -sk "$url/api/v1/session" -H 'content-type: application/json' \
-        -d "{\"username\":\"$username\",\"password\":\"$password\"}")
-    python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$answer" 2>/dev/null || {
+    local url=$1 username=$2 password=${3:-benchmark password} body answer
+    body=$(python3 -c 'import json,sys; print(json.dumps({"username": sys.argv[1], "password": sys.argv[2]}))' \
+        "$username" "$password")
+    answer=$(curl -sSk "$url/api/v1/session" -H 'content-type: application/json' -d "$body") || {
+        echo "bench: logging in as $username: the server did not answer" >&2
+        return 1
+    }
+    python3 -c 'import json,sys; t = json.loads(sys.argv[1])["token"]; assert isinstance(t, str) and t; print(t)' \
+        "$answer" 2>/dev/null || {
         echo "bench: logging in as $username failed: $answer" >&2
         return 1
     }
