@@ -31,7 +31,7 @@ wrk_figures() {
         / 99%/ { p99 = $2 }
         /requests in/ { requests = $1 }
         /Non-2xx or 3xx responses/ { bad = $NF }
-        /Socket errors/ { sockets = $0 }
+        /Socket errors/ { sockets = $0; sub(/^ +/, "", sockets) }
         END {
             if (requests + 0 == 0) {
                 print "wrk: no request was answered" > "/dev/stderr"; exit 1
@@ -43,10 +43,6 @@ wrk_figures() {
             if (sockets != "") {
                 printf "wrk: %s: no figure\n", sockets > "/dev/stderr"; exit 1
             }
-            if (with_p50 == "p50") {
-                printf "requests_per_second=%s p50=%s p99=%s\n", rps, p50, p99
-            } else {
-                printf "requests_per_second=%s p99=%s\n", rps, p99
-            }
+            printf "requests_per_second=%s%s p99=%s\n", rps, with_p50 == "p50" ? " p50=" p50 : "", p99
         }'
 }
